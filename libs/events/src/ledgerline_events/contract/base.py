@@ -1,0 +1,88 @@
+"""The base of every event payload and the envelope that carries it on the wire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar
+from uuid import UUID, uuid4
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("instants must be timezone-aware (UTC)")
+    return value.astimezone(UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc)]
+
+
+class Event(BaseModel):
+    """A fact that happened in the business. Subclasses set a stable `event_type` string
+    (``invoicing.InvoiceIssued``) and bump `schema_version` with an upcaster beside them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+
+
+class Envelope(BaseModel):
+    """Metadata every event travels with. `occurred_at` is business time (what as-of queries
+    use); `recorded_at` is when our store wrote it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: UUID = Field(default_factory=uuid4)
+    event_type: str
+    schema_version: int = Field(ge=1)
+    customer_id: str | None = Field(default=None, min_length=1, max_length=64)
+    aggregate_id: str = Field(min_length=1, max_length=128)
+    aggregate_version: int = Field(ge=1)
+    occurred_at: UtcDateTime
+    recorded_at: UtcDateTime
+    correlation_id: str = Field(min_length=1, max_length=128)
+    causation_id: str | None = Field(default=None, max_length=128)
+    producer: str = Field(min_length=1, max_length=64)
+    payload: Event
+
+    @property
+    def partition_key(self) -> bytes:
+        """Everything about one customer from one producer stays in order on one partition."""
+        return (self.customer_id or self.aggregate_id).encode()
+
+    def to_wire(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude={"payload"})
+        data["payload"] = self.payload.model_dump(mode="json")
+        return data
+
+
+def new_envelope(
+    payload: Event,
+    *,
+    aggregate_id: str,
+    aggregate_version: int,
+    customer_id: str | None,
+    occurred_at: datetime,
+    producer: str,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
+    recorded_at: datetime | None = None,
+) -> Envelope:
+    """Wrap a payload; the caller passes times (the domain never reads the clock)."""
+    event_id = uuid4()
+    return Envelope(
+        event_id=event_id,
+        event_type=payload.event_type,
+        schema_version=payload.schema_version,
+        customer_id=customer_id,
+        aggregate_id=aggregate_id,
+        aggregate_version=aggregate_version,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at or occurred_at,
+        correlation_id=correlation_id or str(event_id),
+        causation_id=causation_id,
+        producer=producer,
+        payload=payload,
+    )

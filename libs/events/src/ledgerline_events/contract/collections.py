@@ -1,0 +1,160 @@
+"""Events published by the collections service (dunning, promises, disputes, write-offs)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from .base import Event, UtcDateTime
+from .money import Currency, Money
+from .sales import Language, _Part
+
+
+class DunningLevel(StrEnum):
+    FRIENDLY_REMINDER = "friendly_reminder"
+    REMINDER = "reminder"
+    FINAL_NOTICE = "final_notice"
+    AGENCY_HANDOVER = "agency_handover"
+
+
+class RemindedInvoice(_Part):
+    invoice_id: str
+    invoice_number: str
+    due_date: date
+    open_amount: Money
+    days_overdue: int = Field(ge=0)
+    level: DunningLevel
+
+
+class ReminderSent(Event):
+    """A dunning letter went to the customer, listing every overdue invoice at its level."""
+
+    event_type = "collections.ReminderSent"
+    reminder_id: str = Field(min_length=1, max_length=64)
+    level: DunningLevel  # the highest level among the listed invoices
+    run_date: date
+    currency: Currency
+    language: Language
+    invoices: list[RemindedInvoice] = Field(min_length=1)
+    total_overdue: Money
+    letter: str = Field(min_length=1)
+
+
+class CallOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    PROMISE_TO_PAY = "promise_to_pay"
+    DISPUTE_RAISED = "dispute_raised"
+    WRONG_CONTACT = "wrong_contact"
+
+
+class CollectionCallLogged(Event):
+    """A collector spoke (or tried to speak) to the customer."""
+
+    event_type = "collections.CollectionCallLogged"
+    call_id: str = Field(min_length=1, max_length=64)
+    contact_person: str = Field(min_length=1, max_length=200)
+    outcome: CallOutcome
+    note: str = Field(default="", max_length=2000)
+    called_at: UtcDateTime
+    collector: str = Field(min_length=1, max_length=100)
+
+
+class PromiseToPayRecorded(Event):
+    """The customer promised to pay `amount` by `promised_date`; dunning pauses meanwhile."""
+
+    event_type = "collections.PromiseToPayRecorded"
+    promise_id: str = Field(min_length=1, max_length=64)
+    invoice_ids: list[str] = Field(min_length=1)
+    amount: Money
+    promised_date: date
+    recorded_by: str = Field(min_length=1, max_length=100)
+
+
+class PromiseToPayKept(Event):
+    """Payments reached the promised amount by the promised date."""
+
+    event_type = "collections.PromiseToPayKept"
+    promise_id: str = Field(min_length=1, max_length=64)
+    kept_on: date
+
+
+class PromiseToPayBroken(Event):
+    """The promised date passed without the promised amount: dunning resumes."""
+
+    event_type = "collections.PromiseToPayBroken"
+    promise_id: str = Field(min_length=1, max_length=64)
+    broken_on: date
+    amount_short: Money
+
+
+class DisputeReason(StrEnum):
+    INVOICE_NOT_RECEIVED = "invoice_not_received"
+    GOODS_NOT_RECEIVED = "goods_not_received"
+    NEVER_ORDERED = "never_ordered"
+    QUALITY_COMPLAINT = "quality_complaint"
+    CREDIT_NOTE_PROMISED = "credit_note_promised"
+    ALREADY_PAID = "already_paid"
+    OTHER = "other"
+
+
+class DisputeOutcome(StrEnum):
+    CREDIT_NOTE = "credit_note"
+    CUSTOMER_LIABLE = "customer_liable"
+    WRITTEN_OFF = "written_off"
+
+
+class DisputeOpened(Event):
+    """The customer contests (part of) an invoice; dunning pauses on it."""
+
+    event_type = "collections.DisputeOpened"
+    dispute_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    reason: DisputeReason
+    description: str = Field(default="", max_length=2000)
+    opened_on: date
+
+
+class DisputeResolved(Event):
+    """A dispute closed; the credit note or write-off it names follows as its own event."""
+
+    event_type = "collections.DisputeResolved"
+    dispute_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    outcome: DisputeOutcome
+    note: str = Field(default="", max_length=2000)
+    resolved_on: date
+
+
+class DebtWrittenOff(Event):
+    """Debt judged uncollectible, fully or partly, with reason and approver."""
+
+    event_type = "collections.DebtWrittenOff"
+    write_off_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    reason: str = Field(min_length=1, max_length=500)
+    approver: str = Field(min_length=1, max_length=100)
+    written_off_on: date
+
+
+class WrittenOffDebtRecovered(Event):
+    """Written-off debt turned out collectible: the amount is owed again on the invoice (a
+    reversal in the AR invariant) so the recovering payment can be allocated to it."""
+
+    event_type = "collections.WrittenOffDebtRecovered"
+    recovery_id: str = Field(min_length=1, max_length=64)
+    write_off_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    recovered_on: date
+
+
+COLLECTIONS_EVENTS: tuple[type[Event], ...] = (
+    ReminderSent, CollectionCallLogged, PromiseToPayRecorded, PromiseToPayKept,
+    PromiseToPayBroken, DisputeOpened, DisputeResolved, DebtWrittenOff, WrittenOffDebtRecovered,
+)

@@ -1,0 +1,64 @@
+"""Events published by the invoicing service (aggregate: the invoice)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from .base import Event
+from .money import Currency, DecimalAmount, Money
+from .sales import Customer, PaymentTerms, _Part
+
+
+class InvoiceLine(_Part):
+    description: str = Field(min_length=1, max_length=500)
+    quantity: DecimalAmount = Field(gt=0)
+    unit_price: DecimalAmount = Field(ge=0)
+    tax_rate: DecimalAmount = Field(ge=0, le=100)
+    net: DecimalAmount
+    tax: DecimalAmount
+
+
+class InvoiceIssued(Event):
+    """An invoice was issued: the customer owes `gross_total` by `due_date`."""
+
+    event_type = "invoicing.InvoiceIssued"
+    invoice_id: str = Field(min_length=1, max_length=64)
+    invoice_number: str = Field(min_length=1, max_length=64)
+    customer: Customer
+    sales_order_id: str | None = None
+    currency: Currency
+    issue_date: date
+    due_date: date
+    payment_terms: PaymentTerms
+    lines: list[InvoiceLine] = Field(min_length=1)
+    net_total: Money
+    tax_total: Money
+    gross_total: Money
+
+
+class CreditNoteIssued(Event):
+    """Part or all of an invoice is no longer owed (return, price correction, settled dispute)."""
+
+    event_type = "invoicing.CreditNoteIssued"
+    credit_note_id: str = Field(min_length=1, max_length=64)
+    credit_note_number: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    reason: str = Field(min_length=1, max_length=500)
+    issue_date: date
+    dispute_id: str | None = None
+
+
+class InvoiceCancelled(Event):
+    """An invoice withdrawn while nothing was allocated or credited: nothing is owed on it."""
+
+    event_type = "invoicing.InvoiceCancelled"
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    reason: str = Field(min_length=1, max_length=500)
+    cancelled_on: date
+
+
+INVOICING_EVENTS: tuple[type[Event], ...] = (InvoiceIssued, CreditNoteIssued, InvoiceCancelled)

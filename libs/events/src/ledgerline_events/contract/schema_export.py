@@ -1,0 +1,41 @@
+"""Writes a JSON Schema per event (and the envelope) so other teams can produce and consume
+without our Python code: ``ledgerline-export-schemas [FOLDER]``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .base import Envelope
+from .catalogue import EVENT_TYPES
+
+DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "schemas"
+
+
+def event_schema(event_type: str) -> dict[str, Any]:
+    cls = EVENT_TYPES[event_type]
+    envelope = Envelope.model_json_schema()
+    envelope["properties"]["payload"] = cls.model_json_schema()
+    envelope["properties"]["event_type"] = {"const": event_type}
+    envelope["properties"]["schema_version"] = {"const": cls.schema_version}
+    envelope["title"] = event_type
+    envelope["description"] = (cls.__doc__ or "").strip()
+    return envelope
+
+
+def export(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for event_type, cls in sorted(EVENT_TYPES.items()):
+        path = folder / f"{event_type}.v{cls.schema_version}.schema.json"
+        path.write_text(json.dumps(event_schema(event_type), indent=2, sort_keys=True) + "\n")
+        written.append(path)
+    return written
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FOLDER
+    for path in export(folder):
+        print(path)
