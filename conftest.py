@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: the real Kafka broker and PostgreSQL server started by
+`make test` (deploy/local/*.sh), with a fresh topic prefix and schema names per test."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from ledgerline_events.contract import Topics
+
+KAFKA = os.environ.get("LEDGERLINE_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+PG_DSN = os.environ.get("LEDGERLINE_PG_DSN", "postgresql://postgres@127.0.0.1:15432/ledgerline")
+
+
+def _reachable(hostport: str) -> bool:
+    host, port = hostport.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    if not _reachable(KAFKA):
+        pytest.fail(f"Kafka is not reachable at {KAFKA}: run `make infra` (or `make test`)")
+    return KAFKA
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> str:
+    host = PG_DSN.split("@", 1)[1].split("/", 1)[0]
+    if not _reachable(host):
+        pytest.fail(f"PostgreSQL is not reachable at {host}: run `make infra` (or `make test`)")
+    return PG_DSN
+
+
+@pytest.fixture
+def unique_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def topics(unique_id: str) -> Topics:
+    """Topic names no other test uses, so tests can run in any order."""
+    return Topics(prefix=f"test-{unique_id}.")
+
+
+@pytest.fixture
+async def pg_pool(pg_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(pg_dsn, min_size=1, max_size=10)
+    assert pool is not None
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def schema_prefix(pg_pool: asyncpg.Pool, unique_id: str) -> AsyncIterator[str]:
+    """A prefix for the schemas a test creates; they are dropped afterwards."""
+    prefix = f"t_{unique_id}_"
+    yield prefix
+    async with pg_pool.acquire() as conn:
+        names = await conn.fetch(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1", prefix + "%"
+        )
+        for row in names:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{row["nspname"]}" CASCADE')
