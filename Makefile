@@ -1,0 +1,70 @@
+# ledgerline: local development and CI entry points. `make` (or `make help`) lists them.
+# Everything runs on this machine without Docker: Kafka and PostgreSQL from deploy/local/,
+# Python from the locked uv environment in .venv.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv/bin
+LOCAL       := deploy/local
+PYTEST_ARGS ?=
+DEMO_SEED   ?= demo/seed.py
+MYPY_PATHS  := libs/events/src $(wildcard services/*/src)
+
+.PHONY: help setup infra services up demo down status test test-unit lint bench schemas
+
+help: ## list the targets
+	@echo "ledgerline make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## install what a fresh Debian machine needs (safe to run again)
+	@$(LOCAL)/setup.sh
+
+infra: ## start Kafka (127.0.0.1:19092) and PostgreSQL (127.0.0.1:15432)
+	@$(LOCAL)/postgres.sh start
+	@$(LOCAL)/kafka.sh start
+
+services: ## start the four services (uvicorn, ports 8101-8104)
+	@$(LOCAL)/services.sh start
+
+up: setup infra services demo ## everything: set-up, infrastructure, services, demo data
+	@echo
+	@echo "ledgerline is up:"
+	@echo "  credit            http://127.0.0.1:$${LEDGERLINE_CREDIT_PORT:-8101}/docs"
+	@echo "  invoicing         http://127.0.0.1:$${LEDGERLINE_INVOICING_PORT:-8102}/docs"
+	@echo "  cash-application  http://127.0.0.1:$${LEDGERLINE_CASH_APPLICATION_PORT:-8103}/docs"
+	@echo "  collections       http://127.0.0.1:$${LEDGERLINE_COLLECTIONS_PORT:-8104}/docs"
+	@echo "  kafka 127.0.0.1:19092, postgresql postgresql://postgres@127.0.0.1:15432/ledgerline"
+	@echo "Stop with: make down"
+
+demo: ## seed the demo company through the real Kafka path (when available)
+	@if [ -f $(DEMO_SEED) ]; then $(VENV)/python $(DEMO_SEED); \
+	else echo "demo: no demo seeder yet ($(DEMO_SEED)); see the issues"; fi
+
+down: ## stop the services, Kafka and PostgreSQL
+	@$(LOCAL)/services.sh stop
+	@$(LOCAL)/kafka.sh stop
+	@$(LOCAL)/postgres.sh stop
+
+status: ## show what is running
+	@$(LOCAL)/postgres.sh status; $(LOCAL)/kafka.sh status; $(LOCAL)/services.sh status; true
+
+test: setup infra ## the whole suite: unit + integration (starts infrastructure if needed)
+	$(VENV)/pytest $(PYTEST_ARGS)
+
+test-unit: setup ## unit tests only (no Kafka, no PostgreSQL)
+	$(VENV)/pytest -m "not integration" $(PYTEST_ARGS)
+
+lint: setup ## ruff check + mypy (strict)
+	@rc=0; \
+	$(VENV)/ruff check . || rc=1; \
+	$(VENV)/mypy $(MYPY_PATHS) || rc=1; \
+	exit $$rc
+
+bench: ## benchmarks (bench/run.py)
+	@if [ -f bench/run.py ]; then $(VENV)/python bench/run.py; \
+	else echo "bench: not yet available (bench/run.py does not exist; see the issues)"; fi
+
+schemas: ## export the events' JSON Schemas to libs/events/schemas/
+	$(VENV)/ledgerline-export-schemas
