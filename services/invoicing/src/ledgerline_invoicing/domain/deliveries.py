@@ -1,0 +1,37 @@
+"""Delivered sales orders become invoices: one invoice per delivered order."""
+
+from __future__ import annotations
+
+from ledgerline_events.contract.sales import OrderDelivered
+
+from .invoice import IssueInvoice
+from .pricing import LineItem
+
+
+def invoice_id_for_order(order_id: str) -> str:
+    """A delivered order's invoice id follows from the order, so a second delivery of the
+    same sales event can only ever collide with the first invoice, never create another."""
+    return f"inv-so-{order_id}"
+
+
+def invoice_delivered_order(order: OrderDelivered) -> IssueInvoice:
+    """Bill a delivered order in its own currency and terms, dated on the delivery day."""
+    return IssueInvoice(
+        invoice_id=invoice_id_for_order(order.order_id),
+        customer=order.customer,
+        currency=order.currency,
+        lines=tuple(
+            LineItem(
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                tax_rate=line.tax_rate,
+                sku=line.sku,
+            )
+            for line in order.lines
+        ),
+        payment_terms=order.payment_terms,
+        issue_date=order.delivered_on,
+        series=order.invoice_series,
+        sales_order_id=order.order_id,
+    )
