@@ -7,9 +7,7 @@ publishing system, aggregate = the order). Versioned like ours; see libs/events/
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
-
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 

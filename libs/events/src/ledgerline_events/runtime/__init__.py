@@ -1,0 +1,18 @@
+"""The generic event-sourcing runtime shared by every service (no business rules here)."""
+
+from .consumer import ConsumerRunner
+from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused, UnitOfWork
+from .host import Runtime, create_service_app
+from .observability import configure_logging
+from .postgres import create_pool, ident, set_search_path
+from .projection import BatchApplier, BatchStats, Projection, Record, RejectedEvent
+from .rebuild import Progress, rebuild, swap
+from .relay import OutboxRelay
+from .settings import ServiceSettings
+
+__all__ = [
+    "BatchApplier", "BatchStats", "ConcurrencyConflict", "ConsumerRunner", "EventStore",
+    "IdempotencyKeyReused", "OutboxRelay", "Progress", "Projection", "Record", "RejectedEvent",
+    "Runtime", "ServiceSettings", "UnitOfWork", "configure_logging", "create_pool",
+    "create_service_app", "ident", "rebuild", "set_search_path", "swap",
+]

@@ -1,0 +1,182 @@
+"""The live consumer: one Kafka consumer group per service feeding all its projections.
+
+Offsets of record live in PostgreSQL beside the projections (never committed to Kafka): on
+start and after every rebalance the runner seeks to them, so each event affects a projection
+exactly once whatever crashes or rebalances happen. After a rebuild is swapped in, the read
+schema's generation changes and the runner re-seeks to the swapped-in offsets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+import asyncpg
+import orjson
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+
+from ledgerline_events.contract import Topics
+
+from .postgres import ident, install_once
+from .projection import (
+    BatchApplier,
+    BatchStats,
+    DeadLetter,
+    Projection,
+    Record,
+    install_read_schema,
+    stored_offsets,
+)
+
+log = structlog.get_logger("ledgerline.consumer")
+
+
+class ConsumerRunner:
+    def __init__(
+        self, *, service: str, pool: asyncpg.Pool, schema: str, projections: Sequence[Projection],
+        topics: Topics, bootstrap: str, group_id: str, batch_size: int = 2000,
+    ) -> None:
+        self.service = service
+        self.pool = pool
+        self.schema = schema
+        self.projections = list(projections)
+        self.topics = topics
+        self.bootstrap = bootstrap
+        self.group_id = group_id
+        self.batch_size = batch_size
+        self.dead_letter_topic = topics.dead_letter(service)
+        self.subscribed = sorted({t for p in projections for t in p.topics(topics)})
+        self.totals = BatchStats()
+        self.started = False
+        self._consumer: AIOKafkaConsumer | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self._generation: object = None
+        self._positions: dict[TopicPartition, int] = {}
+
+    async def install(self) -> None:
+        async def ddl(conn: asyncpg.Connection) -> None:
+            await install_read_schema(conn, self.schema, self.projections)
+
+        await install_once(self.pool, ddl)
+
+    def lag(self) -> dict[str, int]:
+        """Messages not yet applied, per topic (for metrics)."""
+        consumer, lag = self._consumer, dict[str, int]()
+        if consumer is None:
+            return lag
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            position = self._positions.get(tp)
+            if high is not None and position is not None:
+                lag[tp.topic] = lag.get(tp.topic, 0) + max(0, high - position)
+        return lag
+
+    async def run(self) -> None:
+        """Consume until cancelled; reconnects after broker outages."""
+        if not self.subscribed:
+            return
+        while True:
+            try:
+                await self._run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.started = False
+                log.warning("consumer.retry", error=repr(exc), service=self.service)
+                await asyncio.sleep(1.0)
+
+    async def _run_once(self) -> None:
+        self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
+                                          enable_idempotence=True)
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, group_id=self.group_id, enable_auto_commit=False,
+            auto_offset_reset="earliest", isolation_level="read_committed",
+            max_poll_records=self.batch_size, metadata_max_age_ms=5000,
+        )
+        applier = BatchApplier(self.pool, self.schema, self.projections, self.topics,
+                               dead_letter=self._send_dead_letters)
+        await self._producer.start()
+        try:
+            await self._consumer.start()
+            self._consumer.subscribe(self.subscribed, listener=_SeekToStored(self))
+            self.started = True
+            await self._consume(applier)
+        finally:
+            self.started = False
+            with contextlib.suppress(Exception):
+                await self._consumer.stop()
+            with contextlib.suppress(Exception):
+                await self._producer.stop()
+
+    async def _consume(self, applier: BatchApplier) -> None:
+        assert self._consumer is not None
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=200, max_records=self.batch_size)
+            if not batches:
+                continue
+            if await self._generation_changed():
+                await self.seek_to_stored(self._consumer.assignment())
+                continue
+            records = [
+                Record(m.topic, m.partition, m.offset, m.key, m.value)
+                for msgs in batches.values() for m in msgs
+            ]
+            self.totals.merge(await applier.apply(records))
+            for tp, msgs in batches.items():
+                self._positions[tp] = msgs[-1].offset + 1
+
+    async def _generation_changed(self) -> bool:
+        async with self.pool.acquire() as conn:
+            generation = await conn.fetchval(
+                f"SELECT generation FROM {ident(self.schema)}.read_model_generation WHERE id = 1"
+            )
+        changed = self._generation is not None and generation != self._generation
+        self._generation = generation
+        return changed
+
+    async def seek_to_stored(self, partitions: set[TopicPartition] | frozenset[TopicPartition]) -> None:
+        """Resume every assigned partition where PostgreSQL says we are."""
+        assert self._consumer is not None
+        async with self.pool.acquire() as conn:
+            offsets = await stored_offsets(conn, self.schema)
+        for tp in partitions:
+            stored = offsets.get((tp.topic, tp.partition))
+            if stored is None:
+                await self._consumer.seek_to_beginning(tp)
+            else:
+                self._consumer.seek(tp, stored)
+        log.info("consumer.seek", service=self.service, partitions=len(partitions))
+
+    async def _send_dead_letters(self, dead: Sequence[DeadLetter]) -> None:
+        assert self._producer is not None
+        sent = []
+        for d in dead:
+            headers = [
+                ("reason", d.reason.encode()), ("source_topic", d.record.topic.encode()),
+                ("source_partition", str(d.record.partition).encode()),
+                ("source_offset", str(d.record.offset).encode()),
+                ("consumer", self.service.encode()),
+            ]
+            value = orjson.dumps({
+                "reason": d.reason, "source_topic": d.record.topic,
+                "source_partition": d.record.partition, "source_offset": d.record.offset,
+                "consumer": self.service,
+                "original": (d.record.value or b"").decode("utf-8", errors="replace"),
+            })
+            sent.append(await self._producer.send(
+                self.dead_letter_topic, value=value, key=d.record.key, headers=headers
+            ))
+        await asyncio.gather(*sent)
+
+
+class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: ConsumerRunner) -> None:
+        self.runner = runner
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        await self.runner.seek_to_stored(assigned)

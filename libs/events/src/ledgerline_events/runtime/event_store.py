@@ -1,0 +1,230 @@
+"""The service's own event store: the source of truth for its aggregates.
+
+Append with an expected version (unique aggregate id + version = optimistic concurrency),
+idempotency keys for commands, and an outbox filled in the same transaction so the relay
+publishes exactly what was committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+import asyncpg
+import orjson
+
+from ledgerline_events.contract import Envelope, Event, decode, encode
+
+from .postgres import ident, install_once
+
+
+class ConcurrencyConflict(Exception):
+    """Another command appended to the same aggregate first; reload and decide again."""
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was already used for a different request."""
+
+
+class EventStore:
+    def __init__(self, pool: asyncpg.Pool, schema: str, producer: str) -> None:
+        self.pool = pool
+        self.schema = schema
+        self.producer = producer
+        self._s = ident(schema)
+
+    @property
+    def notify_channel(self) -> str:
+        return f"{self.schema}_outbox"
+
+    async def install(self) -> None:
+        s = self._s
+
+        async def ddl(conn: asyncpg.Connection) -> None:
+            await conn.execute(f"""
+                CREATE SCHEMA IF NOT EXISTS {s};
+                CREATE TABLE IF NOT EXISTS {s}.event (
+                    position bigserial PRIMARY KEY,
+                    event_id uuid NOT NULL UNIQUE,
+                    aggregate_id text NOT NULL,
+                    aggregate_version int NOT NULL,
+                    event_type text NOT NULL,
+                    customer_id text,
+                    occurred_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    body text NOT NULL,
+                    UNIQUE (aggregate_id, aggregate_version)
+                );
+                CREATE TABLE IF NOT EXISTS {s}.outbox (position bigint PRIMARY KEY);
+                CREATE TABLE IF NOT EXISTS {s}.idempotency_key (
+                    key text PRIMARY KEY,
+                    fingerprint text NOT NULL,
+                    result jsonb,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                );
+            """)
+
+        await install_once(self.pool, ddl)
+
+    @asynccontextmanager
+    async def unit_of_work(
+        self,
+        idempotency_key: str | None = None,
+        *,
+        fingerprint: str = "",
+        conn: asyncpg.Connection | None = None,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+    ) -> AsyncIterator[UnitOfWork]:
+        """One command, one transaction. Pass `conn` to join a transaction already open (a
+        consumer issuing commands with its offsets); it then runs in a savepoint."""
+        if conn is not None:
+            async with conn.transaction():
+                uow = await self._begin(conn, idempotency_key, fingerprint, correlation_id, causation_id)
+                yield uow
+                await uow._finish()
+            return
+        async with self.pool.acquire() as own, own.transaction():
+            uow = await self._begin(own, idempotency_key, fingerprint, correlation_id, causation_id)
+            yield uow
+            await uow._finish()
+
+    async def _begin(
+        self, conn: asyncpg.Connection, key: str | None, fingerprint: str,
+        correlation_id: str | None, causation_id: str | None,
+    ) -> UnitOfWork:
+        uow = UnitOfWork(self, conn, key, correlation_id, causation_id)
+        if key is not None:
+            await uow._claim(fingerprint)
+        return uow
+
+    async def load(self, aggregate_id: str) -> list[Envelope]:
+        async with self.pool.acquire() as conn:
+            return await _load(conn, self._s, aggregate_id)
+
+    async def read_all(self, after_position: int = 0, limit: int = 10_000) -> list[Envelope]:
+        """Every stored event in commit-position order (audits, tests)."""
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"SELECT body FROM {self._s}.event WHERE position > $1 ORDER BY position LIMIT $2",
+                after_position, limit,
+            )
+        return [decode(r["body"]) for r in rows]
+
+
+async def _load(conn: asyncpg.Connection, s: str, aggregate_id: str) -> list[Envelope]:
+    rows = await conn.fetch(
+        f"SELECT body FROM {s}.event WHERE aggregate_id = $1 ORDER BY aggregate_version",
+        aggregate_id,
+    )
+    return [decode(r["body"]) for r in rows]
+
+
+class UnitOfWork:
+    """What a command handler sees: its connection, history loading, append, and its result."""
+
+    def __init__(
+        self, store: EventStore, conn: asyncpg.Connection, key: str | None,
+        correlation_id: str | None, causation_id: str | None,
+    ) -> None:
+        self.store = store
+        self.conn = conn
+        self.previous_result: dict[str, Any] | None = None
+        self.appended: list[Envelope] = []
+        self._key = key
+        self._result: dict[str, Any] = {}
+        self._correlation_id = correlation_id
+        self._causation_id = causation_id
+
+    async def _claim(self, fingerprint: str) -> None:
+        # A concurrent twin blocks on the primary key until the first commits, then sees it.
+        s = self.store._s
+        claimed = await self.conn.fetchval(
+            f"INSERT INTO {s}.idempotency_key (key, fingerprint) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING RETURNING key", self._key, fingerprint,
+        )
+        if claimed is not None:
+            return
+        row = await self.conn.fetchrow(
+            f"SELECT fingerprint, result FROM {s}.idempotency_key WHERE key = $1", self._key
+        )
+        assert row is not None
+        if row["fingerprint"] != fingerprint:
+            raise IdempotencyKeyReused(f"idempotency key {self._key!r} was used for another request")
+        self.previous_result = row["result"] or {}
+
+    async def load(self, aggregate_id: str) -> list[Envelope]:
+        return await _load(self.conn, self.store._s, aggregate_id)
+
+    async def append(
+        self,
+        aggregate_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        customer_id: str | None,
+        occurred_at: datetime,
+    ) -> list[Envelope]:
+        """Append after `expected_version`; raises ConcurrencyConflict if someone else did."""
+        if not events:
+            return []
+        recorded_at = datetime.now(UTC)
+        envelopes = [
+            self._wrap(e, aggregate_id, expected_version + i + 1, customer_id, occurred_at, recorded_at)
+            for i, e in enumerate(events)
+        ]
+        await self.write(envelopes)
+        return envelopes
+
+    async def write(self, envelopes: Sequence[Envelope]) -> None:
+        """Store ready-made envelopes (versions already set) and queue them for publishing."""
+        s = self.store._s
+        try:
+            await self.conn.execute(
+                f"""
+                WITH ins AS (
+                    INSERT INTO {s}.event (event_id, aggregate_id, aggregate_version, event_type,
+                        customer_id, occurred_at, recorded_at, body)
+                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[],
+                        $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+                    RETURNING position)
+                INSERT INTO {s}.outbox (position) SELECT position FROM ins
+                """,
+                [e.event_id for e in envelopes], [e.aggregate_id for e in envelopes],
+                [e.aggregate_version for e in envelopes], [e.event_type for e in envelopes],
+                [e.customer_id for e in envelopes], [e.occurred_at for e in envelopes],
+                [e.recorded_at for e in envelopes], [encode(e).decode() for e in envelopes],
+            )
+        except asyncpg.UniqueViolationError as exc:
+            ids = sorted({e.aggregate_id for e in envelopes})
+            raise ConcurrencyConflict(f"aggregate {', '.join(ids)} changed concurrently") from exc
+        await self.conn.execute("SELECT pg_notify($1, '')", self.store.notify_channel)
+        self.appended.extend(envelopes)
+
+    def _wrap(
+        self, payload: Event, aggregate_id: str, version: int, customer_id: str | None,
+        occurred_at: datetime, recorded_at: datetime,
+    ) -> Envelope:
+        event_id = uuid4()
+        return Envelope(
+            event_id=event_id, event_type=payload.event_type,
+            schema_version=payload.schema_version, customer_id=customer_id,
+            aggregate_id=aggregate_id, aggregate_version=version, occurred_at=occurred_at,
+            recorded_at=recorded_at, correlation_id=self._correlation_id or str(event_id),
+            causation_id=self._causation_id, producer=self.store.producer, payload=payload,
+        )
+
+    def set_result(self, result: dict[str, Any]) -> dict[str, Any]:
+        """The answer a repeated idempotency key gets (JSON-serialisable)."""
+        self._result = orjson.loads(orjson.dumps(result, default=str))
+        return result
+
+    async def _finish(self) -> None:
+        if self._key is not None and self.previous_result is None:
+            await self.conn.execute(
+                f"UPDATE {self.store._s}.idempotency_key SET result = $2 WHERE key = $1",
+                self._key, self._result,
+            )

@@ -1,0 +1,161 @@
+"""The process every service runs: the runtime (pool, event store, relay, consumer) and the
+FastAPI app around it with health, readiness and metrics. Nothing starts at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from .consumer import ConsumerRunner
+from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused
+from .observability import RuntimeCollector, configure_logging
+from .postgres import create_pool
+from .projection import Projection
+from .relay import OutboxRelay
+from .settings import ServiceSettings
+
+Hook = Callable[["Runtime"], Awaitable[None]]
+log = structlog.get_logger("ledgerline.host")
+
+
+class Runtime:
+    """Wires one service's infrastructure. `on_install` hooks create the service's own
+    write-side tables; `background` hooks are long-running worker tasks (schedules)."""
+
+    def __init__(
+        self, settings: ServiceSettings, projections: Sequence[Projection] = (), *,
+        on_install: Sequence[Hook] = (), background: Sequence[Hook] = (),
+    ) -> None:
+        self.settings = settings
+        self.projections = list(projections)
+        self.on_install = list(on_install)
+        self.background = list(background)
+        self.pool: asyncpg.Pool | None = None
+        self.store: EventStore | None = None
+        self.relay: OutboxRelay | None = None
+        self.runner: ConsumerRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        s = self.settings
+        self.pool = await create_pool(s.pg_dsn, min_size=s.pg_pool_min, max_size=s.pg_pool_max)
+        self.store = EventStore(self.pool, s.write_schema, producer=s.service_name)
+        await self.store.install()
+        self.runner = ConsumerRunner(
+            service=s.service_name, pool=self.pool, schema=s.read_schema,
+            projections=self.projections, topics=s.topics, bootstrap=s.kafka_bootstrap,
+            group_id=s.consumer_group, batch_size=s.consumer_batch_size,
+        )
+        await self.runner.install()
+        for hook in self.on_install:
+            await hook(self)
+        self.relay = OutboxRelay(self.pool, s.write_schema, s.topics.events(s.service_name),
+                                 s.kafka_bootstrap)
+        if s.run_worker:
+            self.start_worker()
+
+    def start_worker(self) -> None:
+        assert self.relay is not None and self.runner is not None
+        jobs: list[Awaitable[None]] = [self.relay.run(), self.runner.run()]
+        jobs += [hook(self) for hook in self.background]
+        self._tasks = [asyncio.create_task(job) for job in jobs]  # type: ignore[arg-type]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        if self.pool is not None:
+            await self.pool.close()
+
+    async def readiness(self) -> dict[str, Any]:
+        checks: dict[str, Any] = {"database": False}
+        if self.pool is not None:
+            with contextlib.suppress(Exception):
+                async with self.pool.acquire(timeout=2) as conn:
+                    checks["database"] = await conn.fetchval("SELECT true")
+        if self.settings.run_worker:
+            checks["consumer"] = bool(self.runner and (self.runner.started or not self.runner.subscribed))
+            checks["relay"] = bool(self.relay and self.relay.active)
+        return checks
+
+
+def create_service_app(
+    runtime: Runtime, routers: Sequence[APIRouter], *, title: str, description: str = "",
+    version: str = "0.1.0",
+) -> FastAPI:
+    settings = runtime.settings
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        log.info("service.started", service=settings.service_name)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.runtime = runtime
+    _add_operations(app, runtime)
+    _add_error_mapping(app)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _add_operations(app: FastAPI, runtime: Runtime) -> None:
+    registry = CollectorRegistry()
+    registry.register(RuntimeCollector(runtime))
+
+    @app.middleware("http")
+    async def correlation(request: Request, call_next: Any) -> Response:
+        correlation_id = request.headers.get("x-correlation-id") or str(uuid.uuid4())
+        structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+        try:
+            response: Response = await call_next(request)
+        finally:
+            structlog.contextvars.unbind_contextvars("correlation_id")
+        response.headers["x-correlation-id"] = correlation_id
+        return response
+
+    @app.get("/health", tags=["operations"], summary="Liveness: the process answers")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.settings.service_name}
+
+    @app.get("/ready", tags=["operations"], summary="Readiness: database, consumer and relay up")
+    async def ready() -> JSONResponse:
+        checks = await runtime.readiness()
+        ok = all(bool(v) for v in checks.values())
+        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _add_error_mapping(app: FastAPI) -> None:
+    @app.exception_handler(ConcurrencyConflict)
+    async def conflict(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
+        return JSONResponse({"detail": str(exc), "rule": "concurrent_change"}, status_code=409)
+
+    @app.exception_handler(IdempotencyKeyReused)
+    async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
+        return JSONResponse(
+            {"detail": [{"loc": ["header", "Idempotency-Key"], "msg": str(exc),
+                         "type": "idempotency_key_reused"}]},
+            status_code=422,
+        )

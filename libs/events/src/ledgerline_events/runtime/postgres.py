@@ -1,0 +1,49 @@
+"""PostgreSQL plumbing shared by the runtime: pools, schema names, one-at-a-time DDL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import orjson
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def ident(name: str) -> str:
+    """A schema name checked and quoted for SQL (names come from settings, never from users)."""
+    if not _IDENT.match(name):
+        raise ValueError(f"invalid SQL identifier {name!r}")
+    return f'"{name}"'
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for json_type in ("json", "jsonb"):
+        await conn.set_type_codec(
+            json_type, encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads,
+            schema="pg_catalog",
+        )
+
+
+async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+        command_timeout=60,
+    )
+    assert pool is not None
+    return pool
+
+
+async def install_once(
+    pool: asyncpg.Pool, ddl: Callable[[asyncpg.Connection], Awaitable[None]]
+) -> None:
+    """Run DDL under an advisory lock: processes starting together race on CREATE IF NOT EXISTS."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('ledgerline.install'))")
+        await ddl(conn)
+
+
+async def set_search_path(conn: asyncpg.Connection, schema: str) -> None:
+    """Projection SQL is unqualified; the read schema (live or rebuild) is chosen here."""
+    await conn.execute(f"SET LOCAL search_path TO {ident(schema)}, public")

@@ -1,0 +1,250 @@
+"""What a projection is, and how a batch of consumed records reaches it exactly once.
+
+`BatchApplier` is shared by the live consumer runner and by rebuilds: decode, dead-letter
+what cannot be read, drop events already applied (by event id), apply the rest, and store
+the consumed offsets, all in one PostgreSQL transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from uuid import uuid4
+
+import asyncpg
+import structlog
+
+from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decode
+
+from .postgres import ident, set_search_path
+
+log = structlog.get_logger("ledgerline.consumer")
+
+
+# The database went away or restarts: wait and retry the same batch (nothing is skipped).
+TRANSIENT_DB_ERRORS = (
+    OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.CannotConnectNowError,
+)
+
+
+class Projection(Protocol):
+    """A read model: a function of the events of the topics it declares, nothing else."""
+
+    name: str
+
+    def topics(self, topics: Topics) -> list[str]: ...
+
+    async def install(self, conn: asyncpg.Connection) -> None: ...
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[Envelope]) -> None: ...
+
+
+class RejectedEvent(Exception):
+    """Raised by a projection or consumer-side command for one event it must not apply
+    (a business rule refuses it): that event goes to the dead-letter topic, the rest apply."""
+
+    def __init__(self, envelope: Envelope, reason: str) -> None:
+        super().__init__(reason)
+        self.envelope = envelope
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Record:
+    """The part of a Kafka record the runtime needs (aiokafka's ConsumerRecord fits)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    record: Record
+    reason: str
+
+
+DeadLetterSink = Callable[[Sequence[DeadLetter]], Awaitable[None]]
+
+
+@dataclass
+class BatchStats:
+    applied: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    skipped_after_as_of: int = 0
+    by_topic: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: BatchStats) -> None:
+        self.applied += other.applied
+        self.duplicates += other.duplicates
+        self.dead_lettered += other.dead_lettered
+        self.skipped_after_as_of += other.skipped_after_as_of
+        for topic, n in other.by_topic.items():
+            self.by_topic[topic] = self.by_topic.get(topic, 0) + n
+
+
+async def install_read_schema(
+    conn: asyncpg.Connection, schema: str, projections: Sequence[Projection]
+) -> None:
+    await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
+    await set_search_path(conn, schema)
+    await conn.execute("""
+        CREATE TABLE IF NOT EXISTS consumer_offset (
+            topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL,
+            PRIMARY KEY (topic, partition));
+        CREATE TABLE IF NOT EXISTS processed_event (event_id uuid PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS read_model_generation (
+            id int PRIMARY KEY CHECK (id = 1), generation uuid NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now());
+    """)
+    await conn.execute(
+        "INSERT INTO read_model_generation (id, generation) VALUES (1, $1) ON CONFLICT DO NOTHING",
+        uuid4(),
+    )
+    for projection in projections:
+        await projection.install(conn)
+
+
+async def stored_offsets(conn: asyncpg.Connection, schema: str) -> dict[tuple[str, int], int]:
+    rows = await conn.fetch(f"SELECT topic, partition, next_offset FROM {ident(schema)}.consumer_offset")
+    return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+
+
+class BatchApplier:
+    def __init__(
+        self, pool: asyncpg.Pool, schema: str, projections: Sequence[Projection], topics: Topics,
+        *, dead_letter: DeadLetterSink | None = None, as_of: datetime | None = None,
+    ) -> None:
+        self.pool = pool
+        self.schema = schema
+        self.dead_letter = dead_letter
+        self.as_of = as_of
+        self._routes = [(p, set(p.topics(topics))) for p in projections]
+
+    async def apply(self, records: Sequence[Record]) -> BatchStats:
+        """Apply one batch exactly once; retries transient failures, never skips silently.
+        A projection failing on some event (a bug) isolates it: the batch is split down to
+        that one event, which is dead-lettered with the error so the stream keeps going."""
+        try:
+            return await self._apply_batch(records)
+        except Exception as exc:
+            if len(records) > 1:
+                total = BatchStats()
+                for record in records:
+                    total.merge(await self.apply([record]))
+                return total
+            log.error("consumer.projection_error", error=repr(exc), offset=records[0].offset)
+            return await self._apply_batch(records, failed=f"projection error: {exc!r}")
+
+    async def _apply_batch(self, records: Sequence[Record], failed: str | None = None) -> BatchStats:
+        stats = BatchStats()
+        decoded, dead = self._decode(records)
+        if failed is not None:
+            dead, decoded = dead + [DeadLetter(r, failed) for r, _ in decoded], []
+        attempt = 0
+        while True:
+            try:
+                await self._send_dead(dead, stats)
+                await self._apply_decoded(records, decoded, stats)
+                return stats
+            except RejectedEvent as rejected:
+                dead = [self._dead_for(decoded, rejected)]
+                decoded = [(r, e) for r, e in decoded if e.event_id != rejected.envelope.event_id]
+            except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):
+                dead = []
+                await asyncio.sleep(0.05)
+            except TRANSIENT_DB_ERRORS as exc:
+                dead = []
+                attempt += 1
+                log.warning("consumer.database_unavailable", error=repr(exc), attempt=attempt)
+                await asyncio.sleep(min(5.0, 0.2 * attempt))
+
+    def _decode(
+        self, records: Sequence[Record]
+    ) -> tuple[list[tuple[Record, Envelope]], list[DeadLetter]]:
+        good: list[tuple[Record, Envelope]] = []
+        dead: list[DeadLetter] = []
+        for record in records:
+            try:
+                if record.value is None:
+                    raise UndecodableEvent("empty message")
+                good.append((record, decode(record.value)))
+            except UndecodableEvent as exc:
+                dead.append(DeadLetter(record, exc.reason))
+        return good, dead
+
+    @staticmethod
+    def _dead_for(decoded: list[tuple[Record, Envelope]], rejected: RejectedEvent) -> DeadLetter:
+        record = next(r for r, e in decoded if e.event_id == rejected.envelope.event_id)
+        return DeadLetter(record, f"rejected: {rejected.reason}")
+
+    async def _send_dead(self, dead: list[DeadLetter], stats: BatchStats) -> None:
+        # Dead letters go out before the offsets commit: a crash re-sends, never loses one.
+        if dead and self.dead_letter is not None:
+            await self.dead_letter(dead)
+        stats.dead_lettered += len(dead)
+        for d in dead:
+            log.warning("consumer.dead_letter", topic=d.record.topic, offset=d.record.offset,
+                        reason=d.reason)
+
+    async def _apply_decoded(
+        self, records: Sequence[Record], decoded: list[tuple[Record, Envelope]], stats: BatchStats
+    ) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await set_search_path(conn, self.schema)
+            fresh = await self._fresh(conn, decoded, stats)
+            for projection, wanted in self._routes:
+                events = [e for r, e in fresh if r.topic in wanted]
+                if events:
+                    await projection.apply(conn, events)
+            await self._store_offsets(conn, records)
+        stats.applied += len(fresh)
+        for r, _ in fresh:
+            stats.by_topic[r.topic] = stats.by_topic.get(r.topic, 0) + 1
+
+    async def _fresh(
+        self, conn: asyncpg.Connection, decoded: list[tuple[Record, Envelope]], stats: BatchStats
+    ) -> list[tuple[Record, Envelope]]:
+        if self.as_of is not None:
+            kept = [(r, e) for r, e in decoded if e.occurred_at <= self.as_of]
+            stats.skipped_after_as_of += len(decoded) - len(kept)
+            decoded = kept
+        if not decoded:
+            return []
+        # Sorted ids: concurrent instances lock the same keys in the same order (no deadlock).
+        ids = sorted({e.event_id for _, e in decoded})
+        new = await conn.fetch(
+            "INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[]) "
+            "ON CONFLICT DO NOTHING RETURNING event_id", ids,
+        )
+        new_ids = {r["event_id"] for r in new}
+        fresh: list[tuple[Record, Envelope]] = []
+        for r, e in decoded:
+            if e.event_id in new_ids:
+                new_ids.discard(e.event_id)  # a duplicate inside the batch applies once
+                fresh.append((r, e))
+        stats.duplicates += len(decoded) - len(fresh)
+        return fresh
+
+    @staticmethod
+    async def _store_offsets(conn: asyncpg.Connection, records: Sequence[Record]) -> None:
+        latest: dict[tuple[str, int], int] = {}
+        for r in records:
+            key = (r.topic, r.partition)
+            latest[key] = max(latest.get(key, -1), r.offset + 1)
+        if not latest:
+            return
+        await conn.execute(
+            "INSERT INTO consumer_offset (topic, partition, next_offset) "
+            "SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[]) "
+            "ON CONFLICT (topic, partition) DO UPDATE "
+            "SET next_offset = GREATEST(consumer_offset.next_offset, EXCLUDED.next_offset)",
+            [k[0] for k in latest], [k[1] for k in latest], list(latest.values()),
+        )

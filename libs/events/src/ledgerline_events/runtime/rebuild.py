@@ -1,0 +1,113 @@
+"""Rebuild projections from offset zero into a fresh schema while the live one serves, then
+swap atomically. With `as_of`, only events whose business time is up to that instant count.
+Resumable: a rebuild started again with `resume=True` continues from its stored offsets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from ledgerline_events.contract import Topics
+
+from .postgres import ident
+from .projection import BatchApplier, BatchStats, Projection, Record, install_read_schema, stored_offsets
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    elapsed_s: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def eta_s(self) -> float | None:
+        return (self.total - self.done) / self.rate if self.rate > 0 else None
+
+
+async def rebuild(
+    *, pool: asyncpg.Pool, bootstrap: str, projections: Sequence[Projection], topics: Topics,
+    target_schema: str, as_of: datetime | None = None, resume: bool = False,
+    batch_size: int = 5000, on_progress: Callable[[Progress], None] | None = None,
+) -> BatchStats:
+    """Fill `target_schema` with the projections as the log says (up to `as_of`)."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not resume:
+            await conn.execute(f"DROP SCHEMA IF EXISTS {ident(target_schema)} CASCADE")
+        await install_read_schema(conn, target_schema, projections)
+        offsets = await stored_offsets(conn, target_schema)
+    names = sorted({t for p in projections for t in p.topics(topics)})
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+        isolation_level="read_committed", auto_offset_reset="earliest",
+        max_poll_records=batch_size, fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        return await _replay(consumer, pool, projections, topics, names, target_schema, offsets,
+                             as_of, batch_size, on_progress)
+    finally:
+        await consumer.stop()
+
+
+async def _replay(
+    consumer: AIOKafkaConsumer, pool: asyncpg.Pool, projections: Sequence[Projection],
+    topics: Topics, names: list[str], schema: str, offsets: dict[tuple[str, int], int],
+    as_of: datetime | None, batch_size: int, on_progress: Callable[[Progress], None] | None,
+) -> BatchStats:
+    tps = [TopicPartition(t, p) for t in names for p in sorted(consumer.partitions_for_topic(t) or ())]
+    stats = BatchStats()
+    if not tps:
+        return stats
+    consumer.assign(tps)
+    end = await consumer.end_offsets(tps)
+    begin = await consumer.beginning_offsets(tps)
+    start = {tp: offsets.get((tp.topic, tp.partition), begin[tp]) for tp in tps}
+    for tp in tps:
+        consumer.seek(tp, start[tp])
+    pending = {tp for tp in tps if start[tp] < end[tp]}
+    total = sum(end[tp] - start[tp] for tp in tps)
+    applier = BatchApplier(pool, schema, projections, topics, as_of=as_of)
+    began, done = time.monotonic(), 0
+    while pending:
+        batches = await consumer.getmany(*pending, timeout_ms=500, max_records=batch_size)
+        records = [
+            Record(m.topic, m.partition, m.offset, m.key, m.value)
+            for tp, msgs in batches.items() for m in msgs if m.offset < end[tp]
+        ]
+        if records:
+            stats.merge(await applier.apply(records))
+        remaining = 0
+        for tp in list(pending):
+            left = end[tp] - await consumer.position(tp)
+            if left <= 0:
+                pending.discard(tp)
+            remaining += max(0, left)
+        done = total - remaining
+        if on_progress is not None:
+            on_progress(Progress(done, total, time.monotonic() - began))
+    return stats
+
+
+async def swap(pool: asyncpg.Pool, live_schema: str, rebuilt_schema: str) -> str:
+    """Make the rebuilt schema the live one in one transaction; the old one is kept under a
+    dated name (returned) for comparison until an operator drops it."""
+    retired = f"{live_schema}_retired_{datetime.now(UTC):%Y%m%d%H%M%S}"[:63]
+    async with pool.acquire() as conn, conn.transaction():
+        exists = await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", live_schema)
+        if exists:
+            await conn.execute(f"ALTER SCHEMA {ident(live_schema)} RENAME TO {ident(retired)}")
+        await conn.execute(f"ALTER SCHEMA {ident(rebuilt_schema)} RENAME TO {ident(live_schema)}")
+        await conn.execute(
+            f"UPDATE {ident(live_schema)}.read_model_generation SET generation = gen_random_uuid()"
+        )
+    return retired

@@ -1,0 +1,46 @@
+"""Configuration every service shares, from environment variables with local defaults."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ledgerline_events.contract import Topics
+
+
+class ServiceSettings(BaseSettings):
+    """Subclass per service and set `service_name`. Env prefix: ``LEDGERLINE_``."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGERLINE_", extra="ignore")
+
+    service_name: ClassVar[str] = ""
+
+    pg_dsn: str = "postgresql://postgres@127.0.0.1:15432/ledgerline"
+    pg_pool_min: int = 2
+    pg_pool_max: int = 10
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    topic_prefix: str = ""
+    schema_prefix: str = ""  # isolates test runs sharing one database
+    run_worker: bool = True  # relay + consumers in this process beside the API
+    consumer_batch_size: int = 2000
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def topics(self) -> Topics:
+        return Topics(prefix=self.topic_prefix)
+
+    @property
+    def write_schema(self) -> str:
+        """Event store, idempotency keys, outbox and the service's own write-side tables."""
+        return f"{self.schema_prefix}{self.service_name.replace('-', '_')}"
+
+    @property
+    def read_schema(self) -> str:
+        """Projections, their consumed offsets and processed event ids."""
+        return f"{self.write_schema}_read"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.topic_prefix}ledgerline.{self.service_name}"
