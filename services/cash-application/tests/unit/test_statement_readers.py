@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from ledgerline_cash.adapters.statements import (
     MalformedStatement,
     StatementFormat,
