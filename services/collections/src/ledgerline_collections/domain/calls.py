@@ -1,0 +1,40 @@
+"""Collection calls: a collector's record of speaking (or trying to) to the customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ledgerline_events.contract import Event
+from ledgerline_events.contract.collections import CallOutcome, CollectionCallLogged
+
+from .errors import InvalidCommand
+
+
+@dataclass(frozen=True)
+class LogCall:
+    """Command: log a call to the customer with its outcome."""
+
+    call_id: str
+    customer_id: str
+    contact_person: str
+    outcome: CallOutcome
+    called_at: datetime
+    collector: str
+    note: str = ""
+
+
+def decide_log_call(cmd: LogCall, now: datetime) -> list[Event]:
+    """A call is logged as it happened; it cannot be dated in the future."""
+    if cmd.called_at > now:
+        raise InvalidCommand("called_at", "not_in_the_future", "a call cannot be in the future")
+    return [
+        CollectionCallLogged(
+            call_id=cmd.call_id,
+            contact_person=cmd.contact_person,
+            outcome=cmd.outcome,
+            note=cmd.note,
+            called_at=cmd.called_at,
+            collector=cmd.collector,
+        )
+    ]

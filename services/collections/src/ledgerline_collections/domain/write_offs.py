@@ -1,0 +1,140 @@
+"""Bad debt: writing off what cannot be collected, and recovering it if it later is.
+
+A write-off is full (the whole open amount) or partial, never more than the invoice's open
+amount, always with a reason and an approver. A recovery never exceeds what is still written
+off (written off minus earlier recoveries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from ledgerline_events.contract import Envelope, Event, Money
+from ledgerline_events.contract.collections import DebtWrittenOff, WrittenOffDebtRecovered
+
+from .errors import InvalidCommand, StateConflict, UnknownSubject
+
+
+@dataclass(frozen=True)
+class WriteOffState:
+    write_off_id: str
+    invoice_id: str
+    customer_id: str
+    amount: Money
+    recovered: Decimal = Decimal(0)
+
+    @property
+    def still_written_off(self) -> Money:
+        return Money.of(self.amount.amount - self.recovered, self.amount.currency)
+
+
+@dataclass(frozen=True)
+class WriteOffDebt:
+    """Command: write off `amount` of an invoice (None: everything still open)."""
+
+    write_off_id: str
+    invoice_id: str
+    amount: Money | None
+    reason: str
+    approver: str
+
+
+@dataclass(frozen=True)
+class RecoverWrittenOffDebt:
+    """Command: `amount` of a written-off debt turned out collectible."""
+
+    recovery_id: str
+    write_off_id: str
+    amount: Money
+
+
+def decide_write_off(
+    existing: WriteOffState | None, cmd: WriteOffDebt, open_amount: Money, today: date
+) -> list[Event]:
+    """Write off part or all of what is open; never more, never nothing."""
+    if existing is not None:
+        raise StateConflict("write_off_id", "write_off_unique", "write-off already recorded")
+    amount = cmd.amount if cmd.amount is not None else open_amount
+    if amount.currency != open_amount.currency:
+        raise InvalidCommand("amount.currency", "invoice_currency", "use the invoice currency")
+    if cmd.amount is not None and amount.amount <= 0:
+        raise InvalidCommand("amount", "must_be_positive", "write off a positive amount")
+    if open_amount.amount <= 0:
+        raise StateConflict("invoice_id", "invoice_open", "nothing is open on this invoice")
+    if amount.amount > open_amount.amount:
+        raise StateConflict(
+            "amount", "not_above_open_amount", f"the invoice has only {open_amount} open"
+        )
+    return [
+        DebtWrittenOff(
+            write_off_id=cmd.write_off_id,
+            invoice_id=cmd.invoice_id,
+            amount=amount,
+            reason=cmd.reason,
+            approver=cmd.approver,
+            written_off_on=today,
+        )
+    ]
+
+
+def decide_recovery(
+    state: WriteOffState | None, cmd: RecoverWrittenOffDebt, today: date
+) -> list[Event]:
+    """Recover at most what is still written off, in the write-off's currency."""
+    if state is None:
+        raise UnknownSubject("write_off_id", "write_off_exists", f"no write-off {cmd.write_off_id}")
+    if cmd.amount.currency != state.amount.currency:
+        raise InvalidCommand("amount.currency", "write_off_currency", "use the write-off currency")
+    if cmd.amount.amount <= 0:
+        raise InvalidCommand("amount", "must_be_positive", "recover a positive amount")
+    if cmd.amount.amount > state.still_written_off.amount:
+        raise StateConflict(
+            "amount", "not_above_written_off",
+            f"only {state.still_written_off} is still written off",
+        )
+    return [
+        WrittenOffDebtRecovered(
+            recovery_id=cmd.recovery_id,
+            write_off_id=state.write_off_id,
+            invoice_id=state.invoice_id,
+            amount=cmd.amount,
+            recovered_on=today,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class InvoiceWriteOffs:
+    """Every write-off of one invoice and its recoveries: one aggregate, so two collectors
+    writing off the same invoice at once cannot together exceed its open amount."""
+
+    invoice_id: str
+    write_offs: Mapping[str, WriteOffState] = field(default_factory=dict)
+
+    @property
+    def net_written_off(self) -> Decimal:
+        """Written off minus recovered: what the write-offs still remove from the invoice."""
+        return sum((w.still_written_off.amount for w in self.write_offs.values()), Decimal(0))
+
+
+def replay_invoice_write_offs(invoice_id: str, history: Sequence[Envelope]) -> InvoiceWriteOffs:
+    """The invoice's write-offs (amount and what was recovered since) from their events."""
+    found: dict[str, WriteOffState] = {}
+    for envelope in history:
+        event = envelope.payload
+        if isinstance(event, DebtWrittenOff):
+            found[event.write_off_id] = WriteOffState(
+                write_off_id=event.write_off_id,
+                invoice_id=event.invoice_id,
+                customer_id=envelope.customer_id or "",
+                amount=event.amount,
+            )
+        elif isinstance(event, WrittenOffDebtRecovered) and event.write_off_id in found:
+            state = found[event.write_off_id]
+            found[event.write_off_id] = replace(
+                state, recovered=state.recovered + event.amount.amount
+            )
+    return InvoiceWriteOffs(invoice_id, found)
