@@ -1,8 +1,8 @@
 """Promises to pay: a customer commits to pay an amount by a date; dunning pauses meanwhile.
 
-A promise is kept when allocations to the promised invoices, made on or after the day the
-promise was recorded and no later than the promised date, reach the promised amount (kept on
-the day they did). It is broken when the promised date has passed short of it (broken on the
+A promise is kept when allocations to the promised invoices (net of reversals), made on or
+after the day the promise was recorded and no later than the promised date, reach the
+promised amount (kept on the day they last reached it). It is broken when the promised date has passed short of it (broken on the
 day after the promised date, so every evaluation after that day gives the same event).
 """
 
@@ -125,11 +125,15 @@ def evaluate_promise(
          if p.invoice_id in state.invoice_ids and state.recorded_on <= p.paid_on <= last_counted),
         key=lambda p: p.paid_on,
     )
-    paid = Decimal(0)
+    paid, reached_on = Decimal(0), None
     for payment in counted:
         paid += payment.amount
-        if paid >= state.amount.amount:
-            return PromiseToPayKept(promise_id=state.promise_id, kept_on=payment.paid_on)
+        if paid < state.amount.amount:
+            reached_on = None  # a reversal took it back below the promise
+        elif reached_on is None:
+            reached_on = payment.paid_on
+    if reached_on is not None:
+        return PromiseToPayKept(promise_id=state.promise_id, kept_on=reached_on)
     if as_of <= state.promised_date:
         return None
     short = Money.of(state.amount.amount - paid, state.amount.currency)
