@@ -1,0 +1,1 @@
+"""Read models of the invoicing service, each a function of the events it subscribes to."""

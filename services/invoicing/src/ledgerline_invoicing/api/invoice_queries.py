@@ -1,0 +1,83 @@
+"""Read endpoints: the invoice register, invoice detail with history, customer statements.
+They query projections only, so they trail the write side by the consumer's lag."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from ledgerline_events.contract.money import Currency
+
+from ledgerline_invoicing.domain.statement import customer_statement
+from ledgerline_invoicing.domain.status import InvoiceStatus
+from ledgerline_invoicing.projections.customer_account import account_movements
+from ledgerline_invoicing.projections.queries import (
+    customer_currencies,
+    find_invoices,
+    invoice_detail,
+)
+
+from .deps import ReadConn
+from .schemas import InvoiceDetail, InvoiceSummary, StatementLineOut, StatementOut
+
+router = APIRouter(tags=["register and statements"])
+
+
+@router.get("/invoices", response_model=list[InvoiceSummary], summary="Invoice register")
+async def invoice_register(
+    conn: ReadConn,
+    customer_id: str | None = None,
+    status: InvoiceStatus | None = None,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    return await find_invoices(
+        conn, customer_id=customer_id, status=status.value if status else None,
+        issued_from=issued_from, issued_to=issued_to, limit=limit, offset=offset,
+    )
+
+
+@router.get("/invoices/{invoice_id}", response_model=InvoiceDetail,
+            responses={404: {"description": "not (yet) in the register"}},
+            summary="One invoice with its lines and history")
+async def one_invoice(invoice_id: str, conn: ReadConn) -> dict[str, Any]:
+    detail = await invoice_detail(conn, invoice_id)
+    if detail is None:
+        raise HTTPException(404, f"invoice {invoice_id} is not in the register")
+    return detail
+
+
+@router.get("/customers/{customer_id}/statement", response_model=list[StatementOut],
+            summary="Customer statement for a period, one per currency")
+async def statement(
+    customer_id: str,
+    conn: ReadConn,
+    period_from: Annotated[date, Query(alias="from")],
+    period_to: Annotated[date, Query(alias="to")],
+    currency: Currency | None = None,
+) -> list[StatementOut]:
+    if period_to < period_from:
+        raise HTTPException(422, [{"loc": ["query", "to"], "msg": "the period ends before it "
+                                   "starts", "type": "period_order"}])
+    currencies = [currency] if currency else await customer_currencies(conn, customer_id)
+    movements = await account_movements(conn, customer_id, period_to, currency)
+    statements = []
+    for code in currencies:
+        result = customer_statement(movements, code, period_from, period_to)
+        statements.append(StatementOut(
+            customer_id=customer_id, currency=code, period_from=period_from,
+            period_to=period_to, opening_balance=result.opening_balance.amount,
+            closing_balance=result.closing_balance.amount,
+            lines=[
+                StatementLineOut(
+                    on_date=line.movement.on, kind=line.movement.kind.value,
+                    reference=line.movement.reference, invoice_id=line.movement.invoice_id,
+                    amount=line.movement.amount.amount, balance=line.balance.amount,
+                )
+                for line in result.lines
+            ],
+        ))
+    return statements

@@ -1,0 +1,141 @@
+"""Invoicing's command handlers: open a unit of work, load the invoice, let the domain decide,
+append its events (and draw document numbers) in the same transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import structlog
+from ledgerline_events.contract.money import Money
+from ledgerline_events.runtime import EventStore, Runtime
+
+from ledgerline_invoicing.adapters.numbering import DocumentCounters
+from ledgerline_invoicing.domain.errors import InvalidInvoiceInput, InvoiceStateConflict
+from ledgerline_invoicing.domain.invoice import (
+    CancelInvoice,
+    Invoice,
+    IssueCreditNote,
+    IssueInvoice,
+    decide_cancel,
+    decide_credit_note,
+    decide_issue,
+    replay,
+)
+from ledgerline_invoicing.domain.numbering import CREDIT_NOTE_SERIES, series_for
+from ledgerline_invoicing.projections.invoice_register import settled_on_invoice
+
+log = structlog.get_logger("ledgerline.invoicing")
+
+
+def fingerprint(*parts: str) -> str:
+    """What makes two requests 'the same' for an idempotency key."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a command comes from: the idempotency key, the request's fingerprint, the
+    business instant it happened, and the correlation / causation ids its events carry."""
+
+    idempotency_key: str
+    fingerprint: str
+    occurred_at: datetime
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+
+class Invoicing:
+    """The invoicing commands, over the runtime's event store and the document counters."""
+
+    def __init__(self, runtime: Runtime, counters: DocumentCounters) -> None:
+        self._runtime = runtime
+        self.counters = counters
+
+    @property
+    def store(self) -> EventStore:
+        assert self._runtime.store is not None, "the runtime is not started"
+        return self._runtime.store
+
+    async def issue_invoice(
+        self, command: IssueInvoice, origin: Provenance, conn: asyncpg.Connection | None = None
+    ) -> dict[str, Any]:
+        """Issue an invoice under the next number of its series (within `conn`'s transaction
+        when a consumer issues it alongside its offsets)."""
+        try:
+            counter = series_for(command.series, command.issue_date)
+        except ValueError as exc:
+            raise InvalidInvoiceInput("series", str(exc)) from exc
+        async with self.store.unit_of_work(
+            origin.idempotency_key, fingerprint=origin.fingerprint, conn=conn,
+            correlation_id=origin.correlation_id, causation_id=origin.causation_id,
+        ) as uow:
+            if uow.previous_result is not None:
+                return uow.previous_result
+            if await uow.load(command.invoice_id):
+                raise InvoiceStateConflict("invoice_id", "this invoice was already issued")
+            number = await self.counters.next_number(uow.conn, counter)
+            events = decide_issue(command, number)
+            await uow.append(command.invoice_id, 0, events,
+                             customer_id=command.customer.customer_id,
+                             occurred_at=origin.occurred_at)
+            log.info("invoice.issued", invoice_id=command.invoice_id, invoice_number=number,
+                     customer_id=command.customer.customer_id,
+                     sales_order_id=command.sales_order_id)
+            return uow.set_result({"invoice_id": command.invoice_id, "invoice_number": number})
+
+    async def issue_credit_note(self, command: IssueCreditNote, origin: Provenance) -> dict[str, Any]:
+        """Credit part or all of what remains on an invoice under the next credit-note number."""
+        async with self.store.unit_of_work(
+            origin.idempotency_key, fingerprint=origin.fingerprint,
+            correlation_id=origin.correlation_id,
+        ) as uow:
+            if uow.previous_result is not None:
+                return uow.previous_result
+            history = await uow.load(command.invoice_id)
+            invoice = replay(e.payload for e in history)
+            settled = await self._settled(uow.conn, command.invoice_id, invoice)
+            number = await self.counters.next_number(
+                uow.conn, series_for(CREDIT_NOTE_SERIES, command.issue_date)
+            )
+            events = decide_credit_note(invoice, command, settled, number)
+            assert invoice is not None
+            await uow.append(command.invoice_id, len(history), events,
+                             customer_id=invoice.customer_id, occurred_at=origin.occurred_at)
+            log.info("invoice.credited", invoice_id=command.invoice_id, credit_note_number=number)
+            return uow.set_result({
+                "invoice_id": command.invoice_id, "credit_note_id": command.credit_note_id,
+                "credit_note_number": number,
+                "amount": events[0].model_dump(mode="json")["amount"],
+            })
+
+    async def cancel_invoice(self, command: CancelInvoice, origin: Provenance) -> dict[str, Any]:
+        """Cancel an invoice nobody has paid or credited."""
+        async with self.store.unit_of_work(
+            origin.idempotency_key, fingerprint=origin.fingerprint,
+            correlation_id=origin.correlation_id,
+        ) as uow:
+            if uow.previous_result is not None:
+                return uow.previous_result
+            history = await uow.load(command.invoice_id)
+            invoice = replay(e.payload for e in history)
+            settled = await self._settled(uow.conn, command.invoice_id, invoice)
+            events = decide_cancel(invoice, command, settled)
+            assert invoice is not None
+            await uow.append(command.invoice_id, len(history), events,
+                             customer_id=invoice.customer_id, occurred_at=origin.occurred_at)
+            log.info("invoice.cancelled", invoice_id=command.invoice_id)
+            return uow.set_result({"invoice_id": command.invoice_id, "status": "cancelled"})
+
+    async def _settled(
+        self, conn: asyncpg.Connection, invoice_id: str, invoice: Invoice | None
+    ) -> Money:
+        """Cash settled on the invoice, as the register knows it (zero for an unknown invoice,
+        which the domain then reports as not found)."""
+        if invoice is None:
+            return Money.zero("EUR")
+        amount = await settled_on_invoice(conn, self._runtime.settings.read_schema, invoice_id)
+        return Money(amount=amount, currency=invoice.currency)

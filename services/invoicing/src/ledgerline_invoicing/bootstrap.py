@@ -1,0 +1,85 @@
+"""Wires the invoicing service: runtime (pool, event store, relay, projection consumer), the
+document counters, the sales-intake consumer and the HTTP routers. Nothing happens at import;
+tests pass their own settings (topic prefix, schema prefix)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from ledgerline_events.runtime import ConsumerRunner, Runtime, create_service_app
+from ledgerline_events.runtime.postgres import install_once
+
+from ledgerline_invoicing.adapters.numbering import DocumentCounters
+from ledgerline_invoicing.api import invoice_commands, invoice_queries
+from ledgerline_invoicing.api.errors import add_invoicing_error_answers
+from ledgerline_invoicing.application.commands import Invoicing
+from ledgerline_invoicing.application.sales_intake import SalesIntake
+from ledgerline_invoicing.config import InvoicingSettings
+from ledgerline_invoicing.projections.customer_account import CustomerAccount
+from ledgerline_invoicing.projections.invoice_register import InvoiceRegister
+
+DESCRIPTION = """Invoices from delivered sales orders and by hand, credit notes, cancellations,
+gap-free numbering per series and year; the invoice register and customer statements."""
+
+
+class SalesIntakeWorker:
+    """The inbound sales consumer: its own group, its offsets in the write schema beside the
+    invoices it issues, so a rebuild of the read models never re-runs it."""
+
+    def __init__(self, settings: InvoicingSettings, invoicing: Invoicing) -> None:
+        self.settings = settings
+        self.invoicing = invoicing
+        self.runner: ConsumerRunner | None = None
+
+    async def install(self, runtime: Runtime) -> None:
+        assert runtime.pool is not None
+        s = self.settings
+        self.runner = ConsumerRunner(
+            service=s.service_name, pool=runtime.pool, schema=s.write_schema,
+            projections=[SalesIntake(self.invoicing)], topics=s.topics,
+            bootstrap=s.kafka_bootstrap, group_id=s.sales_intake_group,
+            batch_size=s.consumer_batch_size,
+        )
+        await self.runner.install()
+
+    async def run(self, runtime: Runtime) -> None:
+        assert self.runner is not None
+        await self.runner.run()
+
+
+def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, SalesIntakeWorker]:
+    counters = DocumentCounters(settings.write_schema)
+
+    async def install_counters(runtime: Runtime) -> None:
+        assert runtime.pool is not None
+        await install_once(runtime.pool, counters.install)
+
+    intake: SalesIntakeWorker | None = None
+
+    async def install_intake(runtime: Runtime) -> None:
+        assert intake is not None
+        await intake.install(runtime)
+
+    async def run_intake(runtime: Runtime) -> None:
+        assert intake is not None
+        await intake.run(runtime)
+
+    runtime = Runtime(
+        settings, [InvoiceRegister(), CustomerAccount()],
+        on_install=[install_counters, install_intake], background=[run_intake],
+    )
+    invoicing = Invoicing(runtime, counters)
+    intake = SalesIntakeWorker(settings, invoicing)
+    return runtime, invoicing, intake
+
+
+def build_app(settings: InvoicingSettings | None = None) -> FastAPI:
+    settings = settings or InvoicingSettings()
+    runtime, invoicing, intake = build_runtime(settings)
+    app = create_service_app(
+        runtime, [invoice_commands.router, invoice_queries.router],
+        title="ledgerline invoicing", description=DESCRIPTION,
+    )
+    app.state.invoicing = invoicing
+    app.state.sales_intake = intake
+    add_invoicing_error_answers(app)
+    return app

@@ -1,0 +1,59 @@
+"""Read-side queries over the invoicing projections (read schema only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+import orjson
+
+INVOICE_COLUMNS = (
+    "invoice_id, invoice_number, customer_id, customer_name, sales_order_id, currency, "
+    "issue_date, due_date, net_total, tax_total, gross_total, credited, settled, outstanding, "
+    "status, correlation_id"
+)
+
+
+async def find_invoices(
+    conn: asyncpg.Connection, *, customer_id: str | None, status: str | None,
+    issued_from: date | None, issued_to: date | None, limit: int, offset: int,
+) -> list[dict[str, Any]]:
+    """The invoice register, newest issue date first, filtered as asked."""
+    rows = await conn.fetch(
+        f"SELECT {INVOICE_COLUMNS} FROM invoice "
+        "WHERE ($1::text IS NULL OR customer_id = $1) AND ($2::text IS NULL OR status = $2) "
+        "AND ($3::date IS NULL OR issue_date >= $3) AND ($4::date IS NULL OR issue_date <= $4) "
+        "ORDER BY issue_date DESC, invoice_number DESC LIMIT $5 OFFSET $6",
+        customer_id, status, issued_from, issued_to, limit, offset,
+    )
+    return [dict(r) for r in rows]
+
+
+async def invoice_detail(conn: asyncpg.Connection, invoice_id: str) -> dict[str, Any] | None:
+    """One invoice with its lines, terms and history (issued, credited, allocated, ...)."""
+    row = await conn.fetchrow(
+        f"SELECT {INVOICE_COLUMNS}, payment_terms::text AS terms, lines::text AS lines_json "
+        "FROM invoice WHERE invoice_id = $1",
+        invoice_id,
+    )
+    if row is None:
+        return None
+    history = await conn.fetch(
+        "SELECT kind, on_date, amount, discount, currency, reference, detail, occurred_at "
+        "FROM invoice_entry WHERE invoice_id = $1 ORDER BY on_date, occurred_at, kind",
+        invoice_id,
+    )
+    detail = dict(row)
+    detail["payment_terms"] = orjson.loads(detail.pop("terms"))
+    detail["lines"] = orjson.loads(detail.pop("lines_json"))
+    detail["history"] = [dict(h) for h in history]
+    return detail
+
+
+async def customer_currencies(conn: asyncpg.Connection, customer_id: str) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT DISTINCT currency FROM account_movement WHERE customer_id = $1 ORDER BY 1",
+        customer_id,
+    )
+    return [r["currency"] for r in rows]
