@@ -12,6 +12,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
 from ledgerline_events.contract import Topics
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
@@ -46,9 +47,7 @@ async def new_topic(admin: AIOKafkaAdminClient, topics: Topics) -> AsyncIterator
         await admin.delete_topics(created, timeout_ms=10_000)
 
 
-async def consume(
-    consumer: AIOKafkaConsumer, count: int, within: float = 20
-) -> list[ConsumerRecord]:
+async def consume(consumer: AIOKafkaConsumer, count: int, within: float = 20) -> list[ConsumerRecord]:
     """Reads until `count` records arrived (fails after `within` seconds)."""
     records: list[ConsumerRecord] = []
 
@@ -85,14 +84,11 @@ async def test_idempotent_producer_delivers_each_message_once_in_key_order(
     kafka_bootstrap: str, new_topic: NewTopicFactory
 ) -> None:
     topic = await new_topic("idempotent", partitions=3)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all"
-    )
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all")
     await producer.start()
     try:
         sends = [
-            await producer.send(topic, key=f"C-{i % 5}".encode(), value=str(i).encode())
-            for i in range(200)
+            await producer.send(topic, key=f"C-{i % 5}".encode(), value=str(i).encode()) for i in range(200)
         ]
         await asyncio.wait_for(asyncio.gather(*sends), 20)
     finally:
@@ -117,9 +113,7 @@ async def test_committed_transaction_is_visible_aborted_one_is_not(
     kafka_bootstrap: str, new_topic: NewTopicFactory
 ) -> None:
     topic = await new_topic("transactions")
-    producer = AIOKafkaProducer(
-        bootstrap_servers=kafka_bootstrap, transactional_id=f"smoke-{uuid.uuid4()}"
-    )
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, transactional_id=f"smoke-{uuid.uuid4()}")
     await producer.start()
     try:
         async with producer.transaction():
@@ -197,9 +191,7 @@ def config_values(responses: list[object]) -> dict[tuple[int, str], dict[str, st
     return found
 
 
-async def test_topics_keep_events_forever(
-    admin: AIOKafkaAdminClient, new_topic: NewTopicFactory
-) -> None:
+async def test_topics_keep_events_forever(admin: AIOKafkaAdminClient, new_topic: NewTopicFactory) -> None:
     topic = await new_topic("retention", **{"retention.ms": "-1", "retention.bytes": "-1"})
     cluster = await admin.describe_cluster()
     broker_id = str(cluster["brokers"][0]["node_id"])

@@ -16,9 +16,7 @@ async def test_server_answers_and_is_version_15_or_newer(pg_pool: asyncpg.Pool) 
     assert version >= 150000, f"PostgreSQL 15+ required, server is {version}"
 
 
-async def test_a_schema_can_be_created_used_and_dropped(
-    pg_pool: asyncpg.Pool, schema_prefix: str
-) -> None:
+async def test_a_schema_can_be_created_used_and_dropped(pg_pool: asyncpg.Pool, schema_prefix: str) -> None:
     schema = f"{schema_prefix}smoke"
     async with pg_pool.acquire() as conn:
         await conn.execute(f'CREATE SCHEMA "{schema}"')
