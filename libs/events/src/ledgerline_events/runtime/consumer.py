@@ -29,6 +29,7 @@ from .projection import (
     install_read_schema,
     stored_offsets,
 )
+from .topics_admin import ensure_topics
 
 log = structlog.get_logger("ledgerline.consumer")
 
@@ -88,6 +89,7 @@ class ConsumerRunner:
                 await asyncio.sleep(1.0)
 
     async def _run_once(self) -> None:
+        await ensure_topics(self.bootstrap, [*self.subscribed, self.dead_letter_topic])
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
                                           enable_idempotence=True)
         self._consumer = AIOKafkaConsumer(

@@ -154,7 +154,8 @@ class UnitOfWork:
         assert row is not None
         if row["fingerprint"] != fingerprint:
             raise IdempotencyKeyReused(f"idempotency key {self._key!r} was used for another request")
-        self.previous_result = row["result"] or {}
+        result = row["result"]
+        self.previous_result = orjson.loads(result) if isinstance(result, str) else (result or {})
 
     async def load(self, aggregate_id: str) -> list[Envelope]:
         return await _load(self.conn, self.store._s, aggregate_id)
@@ -219,12 +220,12 @@ class UnitOfWork:
 
     def set_result(self, result: dict[str, Any]) -> dict[str, Any]:
         """The answer a repeated idempotency key gets (JSON-serialisable)."""
-        self._result = orjson.loads(orjson.dumps(result, default=str))
+        self._result = orjson.loads(orjson.dumps(result, default=str))  # what a replay will see
         return result
 
     async def _finish(self) -> None:
         if self._key is not None and self.previous_result is None:
             await self.conn.execute(
-                f"UPDATE {self.store._s}.idempotency_key SET result = $2 WHERE key = $1",
-                self._key, self._result,
+                f"UPDATE {self.store._s}.idempotency_key SET result = $2::text::jsonb WHERE key = $1",
+                self._key, orjson.dumps(self._result).decode(),
             )

@@ -16,6 +16,7 @@ from ledgerline_events.contract import Topics
 
 from .postgres import ident
 from .projection import BatchApplier, BatchStats, Projection, Record, install_read_schema, stored_offsets
+from .topics_admin import partitions_of
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ async def rebuild(
         await install_read_schema(conn, target_schema, projections)
         offsets = await stored_offsets(conn, target_schema)
     names = sorted({t for p in projections for t in p.topics(topics)})
+    partitions = await partitions_of(bootstrap, names)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
         isolation_level="read_committed", auto_offset_reset="earliest",
@@ -53,7 +55,8 @@ async def rebuild(
     )
     await consumer.start()
     try:
-        return await _replay(consumer, pool, projections, topics, names, target_schema, offsets,
+        tps = [TopicPartition(t, p) for t, ps in partitions.items() for p in ps]
+        return await _replay(consumer, pool, projections, topics, tps, target_schema, offsets,
                              as_of, batch_size, on_progress)
     finally:
         await consumer.stop()
@@ -61,10 +64,9 @@ async def rebuild(
 
 async def _replay(
     consumer: AIOKafkaConsumer, pool: asyncpg.Pool, projections: Sequence[Projection],
-    topics: Topics, names: list[str], schema: str, offsets: dict[tuple[str, int], int],
+    topics: Topics, tps: list[TopicPartition], schema: str, offsets: dict[tuple[str, int], int],
     as_of: datetime | None, batch_size: int, on_progress: Callable[[Progress], None] | None,
 ) -> BatchStats:
-    tps = [TopicPartition(t, p) for t in names for p in sorted(consumer.partitions_for_topic(t) or ())]
     stats = BatchStats()
     if not tps:
         return stats

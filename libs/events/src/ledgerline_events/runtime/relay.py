@@ -15,6 +15,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 
 from .postgres import ident
+from .topics_admin import ensure_topics
 
 log = structlog.get_logger("ledgerline.relay")
 
@@ -56,6 +57,7 @@ class OutboxRelay:
                 "SELECT pg_try_advisory_lock(hashtext($1))", f"relay:{self.schema}"
             ):
                 await asyncio.sleep(2.0)  # another instance publishes; stand by
+            await ensure_topics(self.bootstrap, [self.topic])
             listen_conn = await self.pool.acquire()
             await listen_conn.add_listener(f"{self.schema}_outbox", self._on_notify)
             self._producer = AIOKafkaProducer(

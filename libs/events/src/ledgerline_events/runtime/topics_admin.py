@@ -1,0 +1,42 @@
+"""Creates the topics a service writes and reads, with unlimited retention: the log is the
+audit trail, so nothing is deleted by age or size."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
+
+
+async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int = 3) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = sorted(set(names) - existing)
+        if not missing:
+            return
+        new = [NewTopic(n, num_partitions=partitions, replication_factor=1, topic_configs=FOREVER)
+               for n in missing]
+        with contextlib.suppress(TopicAlreadyExistsError):  # another process made it first
+            await admin.create_topics(new)
+    finally:
+        await admin.close()
+
+
+async def partitions_of(bootstrap: str, names: Iterable[str]) -> dict[str, list[int]]:
+    """Partition numbers of each existing topic (missing topics are left out)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(sorted(set(names)))
+    finally:
+        await admin.close()
+    return {
+        d["topic"]: sorted(p["partition"] for p in d["partitions"])
+        for d in described if d["error_code"] == 0
+    }

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from ledgerline_events.contract import Envelope, encode
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    p = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all")
+    await p.start()
+    yield p
+    await p.stop()
+
+
+async def publish(producer: AIOKafkaProducer, topic: str, events: Sequence[Envelope | bytes]) -> None:
+    for e in events:
+        value = e if isinstance(e, bytes) else encode(e)
+        key = b"C-1" if isinstance(e, bytes) else e.partition_key
+        await producer.send_and_wait(topic, value=value, key=key)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
+    """Wait until `check` holds (the consumer works asynchronously)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.1)
+
+
+async def rows(pool: asyncpg.Pool, schema: str) -> list[tuple[str, object, object, int]]:
+    async with pool.acquire() as conn:
+        records = await conn.fetch(
+            f'SELECT invoice_id, gross, allocated, events FROM "{schema}".invoice_open ORDER BY 1'
+        )
+    return [tuple(r) for r in records]  # type: ignore[misc]

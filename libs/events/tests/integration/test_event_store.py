@@ -1,0 +1,75 @@
+import asyncio
+
+import asyncpg
+import pytest
+
+from ledgerline_events.contract import Money
+from ledgerline_events.contract.invoicing import InvoiceCancelled
+from ledgerline_events.runtime import ConcurrencyConflict, EventStore, IdempotencyKeyReused
+
+from ..sample import T0, invoice
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def store(pg_pool: asyncpg.Pool, schema_prefix: str) -> EventStore:
+    s = EventStore(pg_pool, f"{schema_prefix}invoicing", producer="invoicing")
+    await s.install()
+    return s
+
+
+def cancellation(invoice_id: str) -> InvoiceCancelled:
+    return InvoiceCancelled(invoice_id=invoice_id, amount=Money.of("10", "EUR"), reason="duplicate",
+                            cancelled_on=T0.date())
+
+
+async def test_two_concurrent_commands_on_one_invoice_exactly_one_wins(store: EventStore) -> None:
+    async def command() -> str:
+        try:
+            async with store.unit_of_work() as uow:
+                history = await uow.load("inv-1")
+                await asyncio.sleep(0.05)  # both decide on the same history
+                await uow.append("inv-1", len(history), [cancellation("inv-1")],
+                                 customer_id="C-1", occurred_at=T0)
+            return "won"
+        except ConcurrencyConflict:
+            return "conflict"
+
+    outcomes = await asyncio.gather(command(), command())
+    assert sorted(outcomes) == ["conflict", "won"]
+    assert len(await store.load("inv-1")) == 1
+
+
+async def test_a_repeated_idempotency_key_returns_the_first_result_and_appends_nothing(
+    store: EventStore,
+) -> None:
+    async def command() -> dict[str, object]:
+        async with store.unit_of_work("key-1", fingerprint="cancel inv-2") as uow:
+            if uow.previous_result is not None:
+                return uow.previous_result
+            history = await uow.load("inv-2")
+            await uow.append("inv-2", len(history), [cancellation("inv-2")],
+                             customer_id="C-1", occurred_at=T0)
+            return uow.set_result({"cancelled": "inv-2", "version": len(history) + 1})
+
+    first, second = await asyncio.gather(command(), command())
+    assert first == second == {"cancelled": "inv-2", "version": 1}
+    assert len(await store.load("inv-2")) == 1
+
+
+async def test_an_idempotency_key_reused_for_another_request_is_refused(store: EventStore) -> None:
+    async with store.unit_of_work("key-2", fingerprint="a") as uow:
+        uow.set_result({})
+    with pytest.raises(IdempotencyKeyReused):
+        async with store.unit_of_work("key-2", fingerprint="b"):
+            pass
+
+
+async def test_stored_events_load_in_version_order_with_their_envelopes(store: EventStore) -> None:
+    async with store.unit_of_work(correlation_id="corr-9") as uow:
+        await uow.write([invoice("inv-3", "50.00")])
+        await uow.append("inv-3", 1, [cancellation("inv-3")], customer_id="C-1", occurred_at=T0)
+    loaded = await store.load("inv-3")
+    assert [e.aggregate_version for e in loaded] == [1, 2]
+    assert loaded[1].correlation_id == "corr-9"

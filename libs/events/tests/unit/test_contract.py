@@ -1,0 +1,79 @@
+from decimal import Decimal
+
+import orjson
+import pytest
+
+from ledgerline_events.contract import EVENT_TYPES, Money, UndecodableEvent, decode, encode
+from ledgerline_events.contract.money import quantize
+from ledgerline_events.contract.schema_export import export
+
+from ..sample import allocation, invoice
+
+
+def test_an_event_survives_the_wire_unchanged() -> None:
+    envelope = invoice("i-1", "120.50")
+    assert decode(encode(envelope)) == envelope
+
+
+def test_money_travels_as_decimal_strings() -> None:
+    wire = orjson.loads(encode(allocation("a-1", "i-1", "0.10")))
+    assert wire["payload"]["amount"] == {"amount": "0.10", "currency": "EUR"}
+
+
+def test_money_refuses_floats_and_unknown_currencies() -> None:
+    with pytest.raises(ValueError, match="floats"):
+        Money(amount=0.1, currency="EUR")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="currency"):
+        Money.of("1", "XYZ")
+
+
+def test_money_never_mixes_currencies() -> None:
+    with pytest.raises(ValueError, match="EUR with USD"):
+        Money.of("1", "EUR") + Money.of("1", "USD")
+
+
+@pytest.mark.parametrize(("amount", "currency", "rounded"), [
+    ("0.125", "EUR", "0.13"), ("0.124", "EUR", "0.12"), ("1000.5", "JPY", "1001"),
+    ("1.0005", "KWD", "1.001"),
+])
+def test_amounts_round_half_up_to_the_currency_minor_unit(amount: str, currency: str, rounded: str) -> None:
+    assert quantize(Decimal(amount), currency) == Decimal(rounded)
+
+
+def test_payment_received_v1_is_upcast_to_v2_on_read() -> None:
+    v1 = {
+        "event_id": "00000000-0000-0000-0000-000000000001", "event_type": "cash-application.PaymentReceived",
+        "schema_version": 1, "customer_id": "C-1", "aggregate_id": "p-1", "aggregate_version": 1,
+        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
+        "correlation_id": "c", "causation_id": None, "producer": "cash-application",
+        "payload": {"payment_id": "p-1", "amount": "99.90", "currency": "GBP",
+                    "received_on": "2026-03-01", "method": "bank_transfer"},
+    }
+    event = decode(orjson.dumps(v1))
+    assert event.schema_version == 2
+    assert event.payload.amount == Money.of("99.90", "GBP")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    (b"not json", "not JSON"),
+    (b"[1, 2]", "JSON object"),
+    (b'{"event_type": "invoicing.Nope", "schema_version": 1, "payload": {}}', "unknown event type"),
+    (b'{"event_type": "invoicing.InvoiceCancelled", "schema_version": 9, "payload": {}}', "newer"),
+])
+def test_undecodable_messages_say_why(raw: bytes, reason: str) -> None:
+    with pytest.raises(UndecodableEvent, match=reason):
+        decode(raw)
+
+
+def test_invalid_payload_names_the_field() -> None:
+    wire = orjson.loads(encode(allocation("a-1", "i-1", "5.00")))
+    wire["payload"]["amount"]["currency"] = "???"
+    with pytest.raises(UndecodableEvent, match=r"payload|amount"):
+        decode(orjson.dumps(wire))
+
+
+def test_every_event_exports_a_json_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    written = export(tmp_path)
+    assert len(written) == len(EVENT_TYPES)
+    schema = orjson.loads((tmp_path / "invoicing.InvoiceIssued.v1.schema.json").read_bytes())
+    assert schema["properties"]["event_type"] == {"const": "invoicing.InvoiceIssued"}
