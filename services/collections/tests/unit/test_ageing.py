@@ -56,10 +56,10 @@ def at(day: int) -> datetime:
 
 
 MOVEMENTS = [
-    Movement("inv-1", at(1), Decimal("1000.00"), "issued"),
-    Movement("inv-1", at(10), Decimal("-400.00"), "allocated"),
-    Movement("inv-1", at(20), Decimal("-100.00"), "credit_note"),
-    Movement("inv-1", at(25), Decimal("400.00"), "allocation_reversed"),
+    Movement("inv-1", at(1), Decimal("1000.00"), "issued", "EUR"),
+    Movement("inv-1", at(10), Decimal("-400.00"), "allocated", "EUR"),
+    Movement("inv-1", at(20), Decimal("-100.00"), "credit_note", "EUR"),
+    Movement("inv-1", at(25), Decimal("400.00"), "allocation_reversed", "EUR"),
 ]
 
 

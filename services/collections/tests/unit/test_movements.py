@@ -11,8 +11,8 @@ from ledgerline_events.contract.cash_application import (
     AllocationReversed,
     MatchReason,
     PaymentAllocated,
-    PaymentReceived,
     PaymentMethod,
+    PaymentReceived,
 )
 from ledgerline_events.contract.collections import DebtWrittenOff, WrittenOffDebtRecovered
 from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceCancelled

@@ -65,6 +65,7 @@ class Movement:
     occurred_at: datetime
     delta: Decimal
     kind: str
+    currency: str
 
 
 def open_amount_as_of(movements: Iterable[Movement], as_of: datetime) -> Decimal:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.contract.sales import Language
 

@@ -6,9 +6,7 @@ the ageing projection stores them and sums them up to any instant.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from ledgerline_events.contract import Envelope
+from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.contract.cash_application import AllocationReversed, PaymentAllocated
 from ledgerline_events.contract.collections import DebtWrittenOff, WrittenOffDebtRecovered
 from ledgerline_events.contract.invoicing import (
@@ -33,26 +31,28 @@ COLLECTIONS_KINDS = frozenset({WRITTEN_OFF, RECOVERED})
 def movement_of(envelope: Envelope) -> Movement | None:
     """The change of an invoice's open amount this event records, or None if it changes none."""
     event = envelope.payload
-    at = envelope.occurred_at
     match event:
         case InvoiceIssued():
-            return Movement(event.invoice_id, at, event.gross_total.amount, ISSUED)
+            return _moved(envelope, event.invoice_id, event.gross_total, ISSUED)
         case CreditNoteIssued():
-            return Movement(event.invoice_id, at, -event.amount.amount, CREDIT_NOTE)
+            return _moved(envelope, event.invoice_id, -event.amount, CREDIT_NOTE)
         case InvoiceCancelled():
-            return Movement(event.invoice_id, at, -event.amount.amount, CANCELLED)
+            return _moved(envelope, event.invoice_id, -event.amount, CANCELLED)
         case PaymentAllocated():
-            settled = event.amount.amount + _discount(event)
-            return Movement(event.invoice_id, at, -settled, ALLOCATED)
+            return _moved(envelope, event.invoice_id, -_settled(event), ALLOCATED)
         case AllocationReversed():
-            reopened = event.amount.amount + _discount(event)
-            return Movement(event.invoice_id, at, reopened, ALLOCATION_REVERSED)
+            return _moved(envelope, event.invoice_id, _settled(event), ALLOCATION_REVERSED)
         case DebtWrittenOff():
-            return Movement(event.invoice_id, at, -event.amount.amount, WRITTEN_OFF)
+            return _moved(envelope, event.invoice_id, -event.amount, WRITTEN_OFF)
         case WrittenOffDebtRecovered():
-            return Movement(event.invoice_id, at, event.amount.amount, RECOVERED)
+            return _moved(envelope, event.invoice_id, event.amount, RECOVERED)
     return None
 
 
-def _discount(event: PaymentAllocated | AllocationReversed) -> Decimal:
-    return event.discount.amount if event.discount is not None else Decimal(0)
+def _moved(envelope: Envelope, invoice_id: str, delta: Money, kind: str) -> Movement:
+    return Movement(invoice_id, envelope.occurred_at, delta.amount, kind, delta.currency)
+
+
+def _settled(event: PaymentAllocated | AllocationReversed) -> Money:
+    """An allocation settles its amount plus any early-payment discount granted."""
+    return event.amount + event.discount if event.discount is not None else event.amount

@@ -2,8 +2,9 @@
 
 A promise is kept when allocations to the promised invoices (net of reversals), made on or
 after the day the promise was recorded and no later than the promised date, reach the
-promised amount (kept on the day they last reached it). It is broken when the promised date has passed short of it (broken on the
-day after the promised date, so every evaluation after that day gives the same event).
+promised amount (kept on the day they last reached it). It is broken when the promised date
+has passed short of it (broken on the day after the promised date, so every evaluation after
+that day gives the same event).
 """
 
 from __future__ import annotations
