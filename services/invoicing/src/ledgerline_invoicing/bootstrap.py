@@ -5,9 +5,10 @@ tests pass their own settings (topic prefix, schema prefix)."""
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from ledgerline_events.runtime import ConsumerRunner, Runtime, create_service_app
 from ledgerline_events.runtime.postgres import install_once
-
+from ledgerline_events.runtime.topics_admin import ensure_topics
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.api import invoice_commands, invoice_queries
 from ledgerline_invoicing.api.errors import add_invoicing_error_answers
@@ -53,6 +54,13 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, Sale
         assert runtime.pool is not None
         await install_once(runtime.pool, counters.install)
 
+    async def create_topics(runtime: Runtime) -> None:
+        t = settings.topics
+        await ensure_topics(settings.kafka_bootstrap, [
+            t.sales_inbound, t.invoicing, t.cash_application, t.collections,
+            t.dead_letter(settings.service_name),
+        ])
+
     intake: SalesIntakeWorker | None = None
 
     async def install_intake(runtime: Runtime) -> None:
@@ -65,7 +73,7 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, Sale
 
     runtime = Runtime(
         settings, [InvoiceRegister(), CustomerAccount()],
-        on_install=[install_counters, install_intake], background=[run_intake],
+        on_install=[create_topics, install_counters, install_intake], background=[run_intake],
     )
     invoicing = Invoicing(runtime, counters)
     intake = SalesIntakeWorker(settings, invoicing)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from ledgerline_events.contract.base import Event
 from ledgerline_events.contract.invoicing import (
     CreditNoteIssued,

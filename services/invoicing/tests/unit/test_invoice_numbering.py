@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+
 from ledgerline_invoicing.domain.numbering import (
     NumberSeries,
     document_number,

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+
 from ledgerline_events.contract.money import Money
 from ledgerline_invoicing.domain.errors import InvalidInvoiceInput
 from ledgerline_invoicing.domain.pricing import LineItem, invoice_totals, price_lines

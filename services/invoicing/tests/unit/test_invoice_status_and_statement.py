@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from ledgerline_events.contract.base import Event
 from ledgerline_events.contract.cash_application import (
     AllocationReversed,

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from ledgerline_events.contract.money import Money
 from ledgerline_events.contract.sales import PaymentTerms, TermsKind
 from ledgerline_invoicing.domain.terms import (

@@ -7,8 +7,8 @@ transaction that fails gives its number back (no gap)."""
 from __future__ import annotations
 
 import asyncpg
-from ledgerline_events.runtime.postgres import ident
 
+from ledgerline_events.runtime.postgres import ident
 from ledgerline_invoicing.domain.numbering import NumberSeries, document_number
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Header, Request
-from ledgerline_events.runtime import Runtime, set_search_path
 
+from ledgerline_events.runtime import Runtime, set_search_path
 from ledgerline_invoicing.application.commands import Invoicing
 
 

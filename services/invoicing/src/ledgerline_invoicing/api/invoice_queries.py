@@ -7,8 +7,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from ledgerline_events.contract.money import Currency
 
+from ledgerline_events.contract.money import Currency
 from ledgerline_invoicing.domain.statement import customer_statement
 from ledgerline_invoicing.domain.status import InvoiceStatus
 from ledgerline_invoicing.projections.customer_account import account_movements

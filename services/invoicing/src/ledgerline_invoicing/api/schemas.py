@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.money import Currency, DecimalAmount, Money
 from ledgerline_events.contract.sales import Customer, PaymentTerms
-from pydantic import BaseModel, ConfigDict, Field
-
 from ledgerline_invoicing.domain.status import InvoiceStatus
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import asyncpg
 import structlog
+
 from ledgerline_events.contract.money import Money
 from ledgerline_events.runtime import EventStore, Runtime
-
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.domain.errors import InvalidInvoiceInput, InvoiceStateConflict
 from ledgerline_invoicing.domain.invoice import (

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import asyncpg
 import structlog
+
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.sales import OrderDelivered
 from ledgerline_events.runtime import IdempotencyKeyReused, RejectedEvent
-
 from ledgerline_invoicing.domain.deliveries import invoice_delivered_order
 from ledgerline_invoicing.domain.errors import InvoicingRuleBroken
 

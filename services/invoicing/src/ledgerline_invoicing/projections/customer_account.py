@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 
 import asyncpg
+
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.money import Money
-
 from ledgerline_invoicing.domain.statement import Movement, MovementKind, movements_from
 
 DDL = """

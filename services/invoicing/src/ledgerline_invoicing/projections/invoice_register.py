@@ -12,12 +12,12 @@ from decimal import Decimal
 
 import asyncpg
 import orjson
+
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.base import Event
 from ledgerline_events.contract.cash_application import AllocationReversed, PaymentAllocated
 from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceCancelled, InvoiceIssued
 from ledgerline_events.runtime.postgres import ident
-
 from ledgerline_invoicing.domain.status import invoice_status, outstanding
 
 DDL = """

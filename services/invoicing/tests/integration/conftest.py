@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from ledgerline_events.contract import Topics
+from ledgerline_invoicing.api.app import create_app
+from ledgerline_invoicing.config import InvoicingSettings
+
+from .invoicing_service import Service
+
+
+@pytest.fixture
+async def service(
+    topics: Topics, schema_prefix: str, kafka_bootstrap: str, pg_dsn: str
+) -> AsyncIterator[Service]:
+    settings = InvoicingSettings(
+        pg_dsn=pg_dsn, kafka_bootstrap=kafka_bootstrap, topic_prefix=topics.prefix,
+        schema_prefix=schema_prefix, log_json=False, pg_pool_min=1, consumer_batch_size=100,
+    )
+    app = create_app(settings)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all",
+                                enable_idempotence=True)
+    await producer.start()
+    try:
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://invoicing"
+        ) as http:
+            yield Service(app, http, settings, producer)
+    finally:
+        await producer.stop()
