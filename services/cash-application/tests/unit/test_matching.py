@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from ledgerline_cash.domain.matching import (
     MatchingSettings,
     OpenInvoice,

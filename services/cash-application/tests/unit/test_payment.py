@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+
 from ledgerline_cash.domain import payment as p
 from ledgerline_cash.domain.errors import InvalidCommand, StateConflict
 from ledgerline_events.contract import Envelope, Event, Money, new_envelope

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from ledgerline_cash.adapters.statements import (
     MalformedStatement,
     StatementFormat,

@@ -23,3 +23,9 @@ class StateConflict(DomainError):
     """The request is fine but the payment or invoice is not in a state that allows it (409)."""
 
     status = 409
+
+
+class NotFound(DomainError):
+    """The payment (or allocation) named in the request does not exist (404)."""
+
+    status = 404

@@ -40,6 +40,7 @@ class Payment:
     customer_id: str | None
     amount: Money
     received_on: date
+    payer_account: str = ""
     allocations: dict[str, LiveAllocation] = field(default_factory=dict)
     refunded: Money | None = None
     reversed: bool = False
@@ -169,13 +170,12 @@ def evolve(state: Payment | None, envelope: Envelope) -> Payment | None:
     """The payment after one of its events."""
     event = envelope.payload
     if isinstance(event, PaymentReceived):
-        return Payment(event.payment_id, envelope.customer_id, event.amount, event.received_on)
+        return Payment(event.payment_id, envelope.customer_id, event.amount, event.received_on,
+                       event.payer_account)
     if state is None:
         return None
     if isinstance(event, PaymentAllocated):
-        live = LiveAllocation(event.invoice_id, event.amount, event.discount)
-        return replace(state, allocations={**state.allocations, event.allocation_id: live},
-                       customer_id=state.customer_id or envelope.customer_id)
+        return with_allocation(state, event, envelope.customer_id)
     if isinstance(event, AllocationReversed):
         rest = {k: v for k, v in state.allocations.items() if k != event.allocation_id}
         return replace(state, allocations=rest)
@@ -185,6 +185,15 @@ def evolve(state: Payment | None, envelope: Envelope) -> Payment | None:
         before = state.refunded or Money.zero(event.amount.currency)
         return replace(state, refunded=before + event.amount)
     return state
+
+
+def with_allocation(
+    state: Payment, event: PaymentAllocated, customer_id: str | None
+) -> Payment:
+    """The payment after an allocation; an unidentified payer is now the invoice's customer."""
+    live = LiveAllocation(event.invoice_id, event.amount, event.discount)
+    return replace(state, allocations={**state.allocations, event.allocation_id: live},
+                   customer_id=state.customer_id or customer_id)
 
 
 def replay(history: Sequence[Envelope]) -> Payment | None:

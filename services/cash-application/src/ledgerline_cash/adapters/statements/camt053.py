@@ -13,6 +13,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+
 from ledgerline_events.contract import Money
 
 from ...domain.statement import MalformedStatement, StatementLine

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import mt940
+
 from ledgerline_events.contract import Money
 
 from ...domain.statement import MalformedStatement, StatementLine

@@ -1,0 +1,27 @@
+"""Request-scoped access to the command handlers and queries."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ..application.cash_desk import CashDesk
+from ..application.queries import CashQueries
+from ..config import Settings
+
+
+def _cash_desk(request: Request) -> CashDesk:
+    runtime = request.app.state.runtime
+    settings: Settings = request.app.state.settings
+    return CashDesk(runtime.store, read_schema=settings.read_schema,
+                    matching=settings.matching, clock=request.app.state.clock)
+
+
+def _queries(request: Request) -> CashQueries:
+    runtime = request.app.state.runtime
+    return CashQueries(runtime.pool, request.app.state.settings.read_schema)
+
+
+Desk = Annotated[CashDesk, Depends(_cash_desk)]
+Queries = Annotated[CashQueries, Depends(_queries)]

@@ -1,0 +1,107 @@
+"""HTTP API: thin routers that parse, call the cash desk or the queries, and map errors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from ..adapters.statements import MalformedStatement, StatementFormat
+from ..application.commands import (
+    AllocatePayment,
+    RecordPayment,
+    RefundCredit,
+    ReverseAllocation,
+    ReversePayment,
+)
+from ..domain.errors import DomainError
+from .deps import Desk, Queries
+from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
+from .upload import uploaded_file
+
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
+
+commands = APIRouter(tags=["payments"])
+reads = APIRouter(tags=["read"])
+
+
+@commands.post("/payments", status_code=201, summary="Record a payment and apply it")
+async def record_payment(body: PaymentIn, desk: Desk, key: IdempotencyKey) -> dict[str, Any]:
+    return await desk.record_payment(RecordPayment(**dict(body)), key)
+
+
+@commands.post("/statements", status_code=201, summary="Import a bank statement file")
+async def import_statement(
+    request: Request, desk: Desk, fmt: Annotated[StatementFormat, Query(alias="format")],
+) -> dict[str, Any]:
+    return await desk.import_statement(fmt, await uploaded_file(request))
+
+
+@commands.post("/payments/{payment_id}/allocations", status_code=201,
+               summary="Allocate unapplied cash to an invoice by hand")
+async def allocate(
+    payment_id: str, body: AllocationIn, desk: Desk, key: IdempotencyKey
+) -> dict[str, Any]:
+    return await desk.allocate(AllocatePayment(payment_id, **dict(body)), key)
+
+
+@commands.delete("/payments/{payment_id}/allocations/{allocation_id}",
+                 summary="Undo an allocation")
+async def unallocate(
+    payment_id: str, allocation_id: str, desk: Desk, key: IdempotencyKey,
+    reason: Annotated[str, Query(min_length=1, max_length=500)] = "unallocated by hand",
+) -> dict[str, Any]:
+    return await desk.unallocate(ReverseAllocation(payment_id, allocation_id, reason), key)
+
+
+@commands.post("/payments/{payment_id}/reverse", summary="Reverse a bounced/recalled payment")
+async def reverse(
+    payment_id: str, body: ReversalIn, desk: Desk, key: IdempotencyKey
+) -> dict[str, Any]:
+    return await desk.reverse(ReversePayment(payment_id, body.reason), key)
+
+
+@commands.post("/payments/{payment_id}/refunds", status_code=201,
+               summary="Refund credit on account")
+async def refund(payment_id: str, body: RefundIn, desk: Desk, key: IdempotencyKey) -> dict[str, Any]:
+    return await desk.refund(RefundCredit(payment_id, body.amount, body.reason), key)
+
+
+@reads.get("/customers/{customer_id}/open-items")
+async def open_items(customer_id: str, queries: Queries) -> dict[str, Any]:
+    return {"customer_id": customer_id, "open_items": await queries.open_items(customer_id)}
+
+
+@reads.get("/customers/{customer_id}/balance")
+async def balance(customer_id: str, queries: Queries) -> dict[str, Any]:
+    return {"customer_id": customer_id, "currencies": await queries.balance(customer_id)}
+
+
+@reads.get("/unapplied")
+async def unapplied(queries: Queries) -> dict[str, Any]:
+    return {"payments": await queries.unapplied()}
+
+
+@reads.get("/payments/{payment_id}")
+async def payment(payment_id: str, queries: Queries) -> dict[str, Any]:
+    found = await queries.payment(payment_id)
+    if found is None:
+        raise HTTPException(404, f"no payment {payment_id}")
+    return found
+
+
+def add_error_mapping(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "rule": exc.rule, "field": exc.field},
+                            status_code=exc.status)
+
+    @app.exception_handler(MalformedStatement)
+    async def malformed(_: Request, exc: MalformedStatement) -> JSONResponse:
+        return JSONResponse({"detail": exc.problem, "rule": "malformed_statement",
+                             "location": exc.location, "field": "file"}, status_code=422)
+
+
+def routers() -> list[APIRouter]:
+    return [commands, reads]

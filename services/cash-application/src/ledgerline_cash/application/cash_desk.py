@@ -1,0 +1,233 @@
+"""Command handlers: open a unit of work, load, decide with the domain, append, and fold our
+own new events into the read model in the same transaction (see README: invoice-side lock)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time
+from typing import Any
+
+import asyncpg
+
+from ledgerline_events.contract import Envelope, Event
+from ledgerline_events.contract.cash_application import PaymentAllocated, PaymentMethod
+from ledgerline_events.runtime import (
+    ConcurrencyConflict,
+    EventStore,
+    UnitOfWork,
+    set_search_path,
+)
+
+from ..adapters.open_items import OpenItems, PayerAccounts
+from ..adapters.statements import StatementFormat, StatementLine, read_statement
+from ..domain import payment as pay
+from ..domain.auto_match import receive_and_apply
+from ..domain.errors import InvalidCommand, NotFound, StateConflict
+from ..domain.matching import MatchingSettings
+from ..projections.cash_ledger import apply_one
+from .commands import (
+    AllocatePayment,
+    RecordPayment,
+    RefundCredit,
+    ReverseAllocation,
+    ReversePayment,
+)
+from .results import applied_result
+
+Clock = Callable[[], datetime]
+RETRIES = 8
+
+
+class CashDesk:
+    def __init__(
+        self, store: EventStore, *, read_schema: str, matching: MatchingSettings,
+        clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.read_schema = read_schema
+        self.matching = matching
+        self.clock = clock
+
+    async def record_payment(self, cmd: RecordPayment, key: str) -> dict[str, Any]:
+        """A payment from the API, matched at once."""
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
+            payment_id = f"PAY-{uuid.uuid4().hex[:20]}"
+            line = StatementLine("", "", cmd.received_on, cmd.received_on, cmd.amount,
+                                 cmd.payer_name, cmd.payer_account, cmd.remittance)
+            return await self._receive(uow, payment_id, line, cmd, cmd.customer_id,
+                                       cmd.occurred_at or self.clock())
+        return await self._run(key, cmd.fingerprint(), body)
+
+    async def import_statement(self, fmt: StatementFormat, raw: bytes) -> dict[str, Any]:
+        """Every credit entry of the file, each recorded once, in one transaction."""
+        lines = read_statement(fmt, raw)  # MalformedStatement: nothing written
+        for attempt in range(RETRIES):
+            try:
+                return await self._import(lines)
+            except (ConcurrencyConflict, asyncpg.DeadlockDetectedError):
+                await asyncio.sleep(0.01 * (attempt + 1))
+        raise StateConflict("concurrent_change", "statement import kept conflicting; retry")
+
+    async def allocate(self, cmd: AllocatePayment, key: str) -> dict[str, Any]:
+        """A person allocates (part of) a payment to an invoice."""
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
+            history, state = await self._load(uow, cmd.payment_id)
+            locked = await OpenItems(uow.conn, self.read_schema).lock_invoice(cmd.invoice_id)
+            if locked is None:
+                raise InvalidCommand("unknown_invoice", f"no invoice {cmd.invoice_id}",
+                                     "invoice_id")
+            customer_id, invoice = locked
+            allocation_id = f"AL-{uuid.uuid4().hex[:20]}"
+            events = pay.allocate(state, pay.Allocate(
+                allocation_id, invoice.invoice_id, customer_id, invoice.open_amount.currency,
+                invoice.open_amount, cmd.amount, discount=cmd.discount,
+                explanation=cmd.explanation or "allocated by hand",
+            ), self.clock().date())
+            await self._commit(uow, history, events, state.customer_id or customer_id)
+            await PayerAccounts(uow.conn, self.store.schema).learn(state.payer_account,
+                                                                   customer_id)
+            return uow.set_result({"payment_id": cmd.payment_id, "allocation_id": allocation_id})
+        return await self._run(key, cmd.fingerprint(), body)
+
+    async def unallocate(self, cmd: ReverseAllocation, key: str) -> dict[str, Any]:
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
+            history, state = await self._load(uow, cmd.payment_id)
+            if not any(isinstance(e.payload, PaymentAllocated)
+                       and e.payload.allocation_id == cmd.allocation_id for e in history):
+                raise NotFound("unknown_allocation", f"no allocation {cmd.allocation_id}")
+            events = pay.unallocate(state, cmd.allocation_id, cmd.reason, self.clock().date())
+            await self._commit(uow, history, events, state.customer_id)
+            return uow.set_result({"payment_id": cmd.payment_id,
+                                   "reversed_allocation_id": cmd.allocation_id})
+        return await self._run(key, cmd.fingerprint(), body)
+
+    async def reverse(self, cmd: ReversePayment, key: str) -> dict[str, Any]:
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
+            history, state = await self._load(uow, cmd.payment_id)
+            events = pay.reverse_payment(state, cmd.reason, self.clock().date())
+            await self._commit(uow, history, events, state.customer_id)
+            return uow.set_result({"payment_id": cmd.payment_id, "reversed": True,
+                                   "allocations_reversed": len(events) - 1})
+        return await self._run(key, cmd.fingerprint(), body)
+
+    async def refund(self, cmd: RefundCredit, key: str) -> dict[str, Any]:
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
+            history, state = await self._load(uow, cmd.payment_id)
+            refund_id = f"RF-{uuid.uuid4().hex[:20]}"
+            events = pay.refund(state, refund_id, cmd.amount, cmd.reason, self.clock().date())
+            await self._commit(uow, history, events, state.customer_id)
+            return uow.set_result({"payment_id": cmd.payment_id, "refund_id": refund_id})
+        return await self._run(key, cmd.fingerprint(), body)
+
+    async def _import(self, lines: list[StatementLine]) -> dict[str, Any]:
+        entries: list[dict[str, Any]] = []
+        async with self.store.pool.acquire() as conn, conn.transaction():
+            for line in lines:
+                async with self.store.unit_of_work(
+                    line.identity, fingerprint=_line_fingerprint(line), conn=conn
+                ) as uow:
+                    if uow.previous_result is not None:
+                        entries.append({**uow.previous_result, "duplicate": True})
+                        continue
+                    payment_id = "PAY-" + hashlib.sha256(line.identity.encode()).hexdigest()[:24]
+                    result = await self._receive(uow, payment_id, line, None, None,
+                                                 _booked_at(line, self.clock()))
+                    entries.append({**result, "duplicate": False})
+        return {"entries": entries,
+                "recorded": sum(1 for e in entries if not e["duplicate"]),
+                "duplicates": sum(1 for e in entries if e["duplicate"])}
+
+    async def _receive(
+        self, uow: UnitOfWork, payment_id: str, line: StatementLine,
+        cmd: RecordPayment | None, customer_id: str | None, occurred_at: datetime,
+    ) -> dict[str, Any]:
+        items = OpenItems(uow.conn, self.read_schema)
+        accounts = PayerAccounts(uow.conn, self.store.schema)
+        customer_id, identified_by = await _identify(items, accounts, line, customer_id)
+        invoices = (await items.lock_customer(customer_id, line.amount.currency)
+                    if customer_id else [])
+        receive = pay.ReceivePayment(
+            payment_id, line.amount, line.value_date,
+            cmd.method if cmd else PaymentMethod.BANK_TRANSFER, line.payer_name,
+            line.payer_account, line.remittance, line.statement_ref or None,
+            line.entry_ref or None,
+        )
+        applied = receive_and_apply(receive, customer_id, invoices, self.matching,
+                                    self.clock().date(), lambda: f"AL-{uuid.uuid4().hex[:20]}")
+        await self._commit(uow, [], applied.events, customer_id, occurred_at)
+        if customer_id and identified_by != "payer_account":
+            await accounts.learn(line.payer_account, customer_id)
+        return uow.set_result(applied_result(payment_id, line, customer_id, identified_by,
+                                             applied))
+
+    async def _load(
+        self, uow: UnitOfWork, payment_id: str
+    ) -> tuple[list[Envelope], pay.Payment]:
+        history = await uow.load(payment_id)
+        state = pay.replay(history)
+        if state is None:
+            raise NotFound("unknown_payment", f"no payment {payment_id}")
+        return history, state
+
+    async def _commit(
+        self, uow: UnitOfWork, history: list[Envelope], events: list[Event],
+        customer_id: str | None, occurred_at: datetime | None = None,
+    ) -> None:
+        aggregate_id = history[0].aggregate_id if history else _payment_id(events)
+        appended = await uow.append(aggregate_id, len(history), events, customer_id=customer_id,
+                                    occurred_at=occurred_at or self.clock())
+        await set_search_path(uow.conn, self.read_schema)
+        for envelope in appended:
+            await apply_one(uow.conn, envelope)
+        await uow.conn.execute(
+            "INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[])",
+            [e.event_id for e in appended],
+        )
+
+    async def _run(
+        self, key: str, fingerprint: str, body: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]
+    ) -> dict[str, Any]:
+        # A concurrent writer to the same payment: reload and decide again on fresh state.
+        for attempt in range(RETRIES):
+            try:
+                async with self.store.unit_of_work(key, fingerprint=fingerprint) as uow:
+                    if uow.previous_result is not None:
+                        return uow.previous_result
+                    return await body(uow)
+            except (ConcurrencyConflict, asyncpg.DeadlockDetectedError):
+                await asyncio.sleep(0.005 * (attempt + 1))
+        raise StateConflict("concurrent_change", "the payment kept changing; retry")
+
+
+async def _identify(
+    items: OpenItems, accounts: PayerAccounts, line: StatementLine, given: str | None
+) -> tuple[str | None, str]:
+    """Who paid: as told, else the one customer whose invoice numbers the remittance names,
+    else the customer known for the payer's bank account."""
+    if given:
+        return given, "given"
+    named = await items.customers_named_in(line.remittance)
+    if len(named) == 1:
+        return next(iter(named)), "remittance_reference"
+    by_account = await accounts.customer_of(line.payer_account)
+    if by_account:
+        return by_account, "payer_account"
+    return None, "unidentified"
+
+
+def _payment_id(events: list[Event]) -> str:
+    payment_id = getattr(events[0], "payment_id", None)
+    assert isinstance(payment_id, str)
+    return payment_id
+
+
+def _line_fingerprint(line: StatementLine) -> str:
+    return f"{line.amount.amount}:{line.amount.currency}:{line.value_date}"
+
+
+def _booked_at(line: StatementLine, now: datetime) -> datetime:
+    booked = datetime.combine(line.booking_date, time(), tzinfo=UTC)
+    return min(booked, now)
