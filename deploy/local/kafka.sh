@@ -57,6 +57,7 @@ ready() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 start() {
   install
   if running; then echo "kafka: already running on 127.0.0.1:$port"; return; fi
+  if ready; then echo "kafka: port $port is taken by another process (LEDGERLINE_KAFKA_PORT)" >&2; exit 1; fi
   write_properties
   if [ ! -f "$home/data/meta.properties" ]; then
     local cluster_id; cluster_id=$(java "${java_args[@]}" kafka.tools.StorageTool random-uuid)
@@ -78,6 +79,7 @@ stop() {
   local pid; pid=$(cat "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then echo "kafka: still running after 30 s, killing"; kill -KILL "$pid" || true; fi
   rm -f "$pidfile"; echo "kafka: stopped"
 }
 
