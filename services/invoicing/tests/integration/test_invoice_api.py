@@ -1,0 +1,171 @@
+"""The HTTP API against the real broker and database: manual invoices, credit notes,
+cancellations, refusals, and the register, detail and statement they show up in."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from ledgerline_events.contract.base import new_envelope
+from ledgerline_events.contract.cash_application import MatchReason, PaymentAllocated
+from ledgerline_events.contract.money import Money
+
+from .invoicing_service import Service, delivered, eventually
+
+pytestmark = pytest.mark.integration
+
+
+def manual_invoice(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "customer": {"customer_id": "C-9", "name": "Rossi SpA", "country": "IT"},
+        "currency": "EUR",
+        "lines": [{"description": "consulting", "quantity": "1", "unit_price": "100.00",
+                   "tax_rate": "20"}],
+        "payment_terms": {"kind": "end_of_month", "net_days": 30},
+        "issue_date": "2026-03-01",
+    }
+    body.update(changes)
+    return body
+
+
+def allocation(invoice_id: str, amount: str, on: date, customer_id: str = "C-9") -> Any:
+    payload = PaymentAllocated(
+        allocation_id=f"al-{invoice_id}-{amount}", payment_id="pay-1", invoice_id=invoice_id,
+        amount=Money.of(amount, "EUR"), match_reason=MatchReason.REMITTANCE_REFERENCE,
+        allocated_on=on,
+    )
+    return new_envelope(payload, aggregate_id="pay-1", aggregate_version=2,
+                        customer_id=customer_id, producer="cash-application",
+                        occurred_at=datetime(on.year, on.month, on.day, 12, tzinfo=UTC))
+
+
+async def post(service: Service, path: str, body: dict[str, Any], key: str | None) -> Any:
+    headers = {"Idempotency-Key": key} if key else {}
+    return await service.http.post(path, json=body, headers=headers)
+
+
+async def registered(service: Service, invoice_id: str, **expected: str) -> Any:
+    async def check() -> Any:
+        response = await service.http.get(f"/invoices/{invoice_id}")
+        if response.status_code != 200:
+            return None
+        body = response.json()
+        return body if all(body[k] == v for k, v in expected.items()) else None
+
+    return await eventually(check)
+
+
+async def test_invoice_credit_note_cancellation_and_statement(service: Service) -> None:
+    created = await post(service, "/invoices", manual_invoice(), "k-1")
+    assert created.status_code == 201, created.text
+    invoice_id = created.json()["invoice_id"]
+    assert created.json()["invoice_number"] == "INV-2026-000001"
+
+    again = await post(service, "/invoices", manual_invoice(), "k-1")
+    assert (again.status_code, again.json()) == (201, created.json())  # first answer, no new one
+    reused = await post(service, "/invoices", manual_invoice(issue_date="2026-03-02"), "k-1")
+    assert reused.status_code == 422
+
+    detail = await registered(service, invoice_id, status="open")
+    assert (detail["gross_total"], detail["due_date"]) == ("120.00", "2026-04-30")
+
+    await service.publish(service.topics.cash_application,
+                          allocation(invoice_id, "50.00", date(2026, 3, 10)))
+    await registered(service, invoice_id, status="partially_paid", settled="50.00")
+
+    too_much = await post(service, f"/invoices/{invoice_id}/credit-notes",
+                          {"amount": {"amount": "70.01", "currency": "EUR"},
+                           "reason": "price correction", "issue_date": "2026-03-15"}, "k-2")
+    assert too_much.status_code == 409
+    assert too_much.json()["field"] == "amount.amount"
+    assert "remaining amount 70.00 EUR" in too_much.json()["rule"]
+
+    credited = await post(service, f"/invoices/{invoice_id}/credit-notes",
+                          {"amount": {"amount": "20.00", "currency": "EUR"},
+                           "reason": "price correction", "issue_date": "2026-03-15"}, "k-3")
+    assert credited.status_code == 201, credited.text
+    assert credited.json()["credit_note_number"] == "CN-2026-000001"
+
+    paid = await post(service, f"/invoices/{invoice_id}/cancel", {"reason": "mistake"}, "k-4")
+    assert paid.status_code == 409
+    assert "allocated" in paid.json()["rule"] or "credit note" in paid.json()["rule"]
+
+    detail = await registered(service, invoice_id, credited="20.00", outstanding="50.00")
+    assert [h["kind"] for h in detail["history"]] == ["issued", "allocated", "credited"]
+
+    response = await service.http.get(
+        "/customers/C-9/statement", params={"from": "2026-03-05", "to": "2026-03-31"}
+    )
+    assert response.status_code == 200, response.text
+    [march] = response.json()
+    assert (march["currency"], march["opening_balance"], march["closing_balance"]) == (
+        "EUR", "120.00", "50.00",
+    )
+    assert [(line["kind"], line["amount"], line["balance"]) for line in march["lines"]] == [
+        ("payment", "-50.00", "70.00"), ("credit_note", "-20.00", "50.00"),
+    ]
+
+
+async def test_untouched_invoice_is_cancelled_and_listed_as_cancelled(service: Service) -> None:
+    created = await post(service, "/invoices", manual_invoice(), "k-1")
+    invoice_id = created.json()["invoice_id"]
+    cancelled = await post(service, f"/invoices/{invoice_id}/cancel",
+                           {"reason": "duplicate of another invoice",
+                            "cancelled_on": "2026-03-02"}, "k-2")
+    assert cancelled.status_code == 200, cancelled.text
+    await registered(service, invoice_id, status="cancelled", outstanding="0")
+    listed = await service.invoices(customer_id="C-9", status="cancelled")
+    assert [i["invoice_id"] for i in listed] == [invoice_id]
+    again = await post(service, f"/invoices/{invoice_id}/credit-notes",
+                       {"reason": "x", "issue_date": "2026-03-03"}, "k-3")
+    assert again.status_code == 409
+
+
+async def test_an_allocation_before_its_invoice_is_kept_and_settles_it(service: Service) -> None:
+    await service.publish(service.topics.cash_application,
+                          allocation("inv-so-SO-7", "30.00", date(2026, 3, 5), "C-1"))
+    await service.publish(service.topics.sales_inbound, delivered("SO-7"))  # 120.00 EUR
+    detail = await registered(service, "inv-so-SO-7", status="partially_paid")
+    assert (detail["settled"], detail["outstanding"]) == ("30.00", "90.00")
+
+
+@pytest.mark.parametrize(
+    ("body", "location"),
+    [
+        (manual_invoice(customer={"customer_id": "C-9", "name": "R", "vat": "IT1"}),
+         ["body", "customer", "vat"]),
+        (manual_invoice(lines=[{"description": "x", "quantity": "-1", "unit_price": "1",
+                                "tax_rate": "20"}]), ["body", "lines", 0, "quantity"]),
+        (manual_invoice(lines=[{"description": "x", "quantity": "1", "unit_price": "1",
+                                "tax_rate": "20", "currency": "EUR"},
+                               {"description": "y", "quantity": "1", "unit_price": "1",
+                                "tax_rate": "20", "currency": "USD"}]),
+         ["body", "lines", 1, "currency"]),
+        (manual_invoice(lines=[{"description": "x", "quantity": 1.5, "unit_price": "1",
+                                "tax_rate": "20"}]), ["body", "lines", 0, "quantity"]),
+        (manual_invoice(currency="XXX"), ["body", "currency"]),
+        (manual_invoice(unexpected=True), ["body", "unexpected"]),
+    ],
+)
+async def test_bad_input_is_refused_naming_the_field(
+    service: Service, body: dict[str, Any], location: list[Any]
+) -> None:
+    response = await post(service, "/invoices", body, "k-bad")
+    assert response.status_code == 422, response.text
+    assert location in [error["loc"] for error in response.json()["detail"]]
+
+
+async def test_refusals_take_no_invoice_number(service: Service) -> None:
+    missing_key = await post(service, "/invoices", manual_invoice(), None)
+    assert missing_key.status_code == 422
+    free = manual_invoice(lines=[{"description": "x", "quantity": "1", "unit_price": "0",
+                                  "tax_rate": "20"}])
+    refused = await post(service, "/invoices", free, "k-free")
+    assert refused.status_code == 422 and refused.json()["field"] == "lines"
+    created = await post(service, "/invoices", manual_invoice(), "k-good")
+    assert created.json()["invoice_number"] == "INV-2026-000001"
+    unknown = await post(service, "/invoices/inv-nope/credit-notes",
+                         {"reason": "x", "issue_date": "2026-03-03"}, "k-x")
+    assert unknown.status_code == 404
