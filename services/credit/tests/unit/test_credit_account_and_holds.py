@@ -7,6 +7,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 import pytest
+
 from ledgerline_credit.domain.account import (
     CreditAccount,
     place_manual_hold,

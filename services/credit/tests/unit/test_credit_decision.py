@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from ledgerline_credit.domain.decision import (
     CreditCheck,
     CreditPolicy,

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from ledgerline_credit.domain.exposure import (
     credit_situation,
     disputed_amount,

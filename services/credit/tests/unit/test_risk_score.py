@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from ledgerline_credit.domain.exposure import PaymentBehaviour, payment_behaviour
 from ledgerline_credit.domain.receivables import fold
 from ledgerline_credit.domain.risk import risk_score

@@ -27,6 +27,11 @@ def account_id(customer_id: str) -> str:
     return f"credit-account:{customer_id}"
 
 
+def customer_of_account(stream_id: str) -> str:
+    """The customer whose credit account a stream is (inverse of `account_id`)."""
+    return stream_id.removeprefix("credit-account:")
+
+
 @dataclass(frozen=True)
 class LimitChange:
     """One entry of the limit history: the new limit, who set it, why and when."""

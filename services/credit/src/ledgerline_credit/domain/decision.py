@@ -24,8 +24,10 @@ from decimal import Decimal
 
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.credit import CreditCheckDecided, CreditDecision, HoldReason
+from ledgerline_events.contract.money import quantize
 
 from .amounts import spoken
+from .errors import InvalidCommand
 
 SEVERITY = {CreditDecision.APPROVE: 0, CreditDecision.REFER: 1, CreditDecision.REJECT: 2}
 
@@ -58,9 +60,14 @@ class CreditCheck:
     @property
     def available(self) -> Decimal | None:
         """Credit still free before this order (never below zero)."""
-        if self.limit is None:
-            return None
-        return max(self.limit.amount - self.exposure, Decimal(0))
+        return available_credit(self.limit.amount if self.limit else None, self.exposure)
+
+
+def available_credit(limit: Decimal | None, exposure: Decimal) -> Decimal | None:
+    """Credit still free under the limit, never below zero; None without a limit."""
+    if limit is None:
+        return None
+    return max(limit - exposure, Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -143,3 +150,12 @@ def record_decision(check_id: str, order_ref: str, check: CreditCheck,
         exposure=Money(amount=check.exposure, currency=check.currency),
         limit=check.limit, risk_score=check.risk_score,
     )
+
+
+def check_order_amount(amount: Money) -> None:
+    """An order to check is a positive amount in its currency's minor unit."""
+    if amount.amount <= 0:
+        raise InvalidCommand("amount.amount", "positive", "the order amount must be positive")
+    if quantize(amount.amount, amount.currency) != amount.amount:
+        raise InvalidCommand("amount.amount", "minor_unit",
+                             f"{amount.currency} amounts have at most its minor unit of decimals")

@@ -149,3 +149,10 @@ def credit_situation(state: Receivables, customer_id: str, as_of: date) -> Credi
         oldest_overdue_days=oldest_overdue_days(state, customer_id, as_of),
         net_written_off=net_written_off(state, customer_id),
     )
+
+
+def days_overdue(oldest_open_due_date: date | None, as_of: date) -> int:
+    """Days past due on `as_of` of the invoice due first among those still open."""
+    if oldest_open_due_date is None or oldest_open_due_date >= as_of:
+        return 0
+    return (as_of - oldest_open_due_date).days

@@ -1,0 +1,111 @@
+"""Queries on the credit read model (search_path set to the read schema by the caller)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import asyncpg
+
+from ledgerline_credit.domain.exposure import days_overdue
+from ledgerline_credit.domain.holds import CreditSituation
+
+
+@dataclass(frozen=True)
+class StandingInCurrency:
+    """What a credit check needs from the read model, in the order's currency."""
+
+    open_ar: Decimal = Decimal(0)
+    open_orders: Decimal = Decimal(0)
+    disputed: Decimal = Decimal(0)
+    oldest_open_due_date: date | None = None
+    risk_score: int = 0
+
+    @property
+    def exposure(self) -> Decimal:
+        return self.open_ar + self.open_orders
+
+
+# One indexed round trip: the customer's exposure row in the currency, minus the order being
+# checked if it is already counted, the oldest open due date in any currency, and the score.
+STANDING = """
+SELECT e.open_ar, e.open_orders - coalesce(o.amount, 0) AS open_orders, e.disputed,
+       (SELECT min(x.oldest_due_date) FROM customer_exposure x
+         WHERE x.customer_id = $1) AS oldest_due_date,
+       s.risk_score
+  FROM (SELECT $1::text AS customer_id) k
+  LEFT JOIN customer_exposure e ON e.customer_id = k.customer_id AND e.currency = $2
+  LEFT JOIN customer_standing s ON s.customer_id = k.customer_id
+  LEFT JOIN sales_order o ON o.order_id = $3 AND o.customer_id = k.customer_id
+        AND o.currency = $2 AND o.amount IS NOT NULL AND NOT o.closed
+"""
+
+
+async def standing_in(conn: asyncpg.Connection, customer_id: str, currency: str,
+                      order_ref: str) -> StandingInCurrency:
+    row = await conn.fetchrow(STANDING, customer_id, currency, order_ref)
+    assert row is not None
+    return StandingInCurrency(
+        open_ar=row["open_ar"] or Decimal(0), open_orders=row["open_orders"] or Decimal(0),
+        disputed=row["disputed"] or Decimal(0), oldest_open_due_date=row["oldest_due_date"],
+        risk_score=row["risk_score"] or 0,
+    )
+
+
+async def situations(conn: asyncpg.Connection, customers: Iterable[str],
+                     as_of: date) -> dict[str, CreditSituation]:
+    """What the automatic hold rules look at, for each customer."""
+    wanted = sorted(set(customers))
+    exposures = await conn.fetch(
+        "SELECT customer_id, currency, open_ar + open_orders AS total, oldest_due_date "
+        "FROM customer_exposure WHERE customer_id = ANY($1::text[])", wanted)
+    written_off = await conn.fetch(
+        "SELECT customer_id, net_written_off FROM customer_standing "
+        "WHERE customer_id = ANY($1::text[])", wanted)
+    net = {r["customer_id"]: r["net_written_off"] for r in written_off}
+    found: dict[str, CreditSituation] = {}
+    for customer in wanted:
+        rows = [r for r in exposures if r["customer_id"] == customer]
+        oldest = min((r["oldest_due_date"] for r in rows if r["oldest_due_date"]), default=None)
+        found[customer] = CreditSituation(
+            exposures=MappingProxyType({r["currency"]: r["total"] for r in rows}),
+            oldest_overdue_days=days_overdue(oldest, as_of),
+            net_written_off=net.get(customer, Decimal(0)),
+        )
+    return found
+
+
+async def customers_to_sweep(conn: asyncpg.Connection, overdue_since: date) -> list[str]:
+    """Customers whose overdue status may have changed with time alone."""
+    rows = await conn.fetch(
+        "SELECT customer_id FROM customer_exposure WHERE oldest_due_date < $1 "
+        "UNION SELECT customer_id FROM credit_hold WHERE NOT released AND reason = 'overdue'",
+        overdue_since)
+    return sorted(r["customer_id"] for r in rows)
+
+
+async def credit_view(conn: asyncpg.Connection, customer_id: str) -> dict[str, Any]:
+    """Everything the credit view shows, as plain rows."""
+    q = {
+        "limits": "SELECT currency, amount FROM credit_limit WHERE customer_id = $1 "
+                  "ORDER BY currency",
+        "exposure": "SELECT currency, open_ar, open_orders, disputed, oldest_due_date "
+                    "FROM customer_exposure WHERE customer_id = $1 ORDER BY currency",
+        "holds": "SELECT hold_id, reason, detail, placed_by, placed_at, released, released_by, "
+                 "release_reason, released_at FROM credit_hold WHERE customer_id = $1 "
+                 "ORDER BY placed_at NULLS LAST, hold_id",
+        "standing": "SELECT risk_score, paid_invoices, paid_late, total_days_late, "
+                    "broken_promises, disputes_opened, net_written_off "
+                    "FROM customer_standing WHERE customer_id = $1",
+        "limit_history": "SELECT currency, amount, set_by, reason, set_at "
+                         "FROM credit_limit_history WHERE customer_id = $1 ORDER BY version",
+        "decisions": "SELECT check_id, order_ref, currency, order_amount, decision, reasons, "
+                     "exposure, credit_limit, risk_score, decided_at FROM credit_decision "
+                     "WHERE customer_id = $1 ORDER BY decided_at DESC LIMIT 50",
+    }
+    return {name: [dict(r) for r in await conn.fetch(sql, customer_id)]
+            for name, sql in q.items()}

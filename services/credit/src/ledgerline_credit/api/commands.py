@@ -1,0 +1,97 @@
+"""Write endpoints: credit limits, credit checks, manual holds and their release."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledgerline_credit.application import account_handlers, credit_check
+from ledgerline_credit.application.commands import (
+    CheckCredit,
+    PlaceManualHold,
+    ReleaseHold,
+    SetCreditLimit,
+)
+from ledgerline_credit.domain.errors import InvalidCommand
+from ledgerline_events.contract import Money
+from ledgerline_events.contract.money import DecimalAmount, check_currency
+
+from .deps import IdempotencyKey, OptionalIdempotencyKey, Role, Service
+
+router = APIRouter(tags=["credit"])
+CustomerId = Path(min_length=1, max_length=64)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LimitBody(_Body):
+    limit: DecimalAmount = Field(description="decimal string, e.g. \"10000.00\"")
+    set_by: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CreditCheckBody(_Body):
+    customer_id: str = Field(min_length=1, max_length=64)
+    order_ref: str = Field(min_length=1, max_length=64)
+    amount: Money
+
+
+class HoldBody(_Body):
+    placed_by: str = Field(min_length=1, max_length=100)
+    detail: str = Field(default="", max_length=500)
+
+
+class ReleaseBody(_Body):
+    released_by: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _currency(code: str) -> str:
+    try:
+        return check_currency(code.upper())
+    except ValueError as exc:
+        raise InvalidCommand("currency", "iso_4217", str(exc)) from exc
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    if not amount.is_finite():
+        raise InvalidCommand("limit", "finite", "the limit must be a finite number")
+    return Money(amount=amount, currency=currency)
+
+
+@router.put("/customers/{customer_id}/credit-limits/{currency}",
+            summary="Set the customer's credit limit in a currency (who and why are kept)")
+async def set_credit_limit(service: Service, body: LimitBody, key: OptionalIdempotencyKey,
+                           customer_id: str = CustomerId, currency: str = Path()) -> Any:
+    limit = _money(body.limit, _currency(currency))
+    cmd = SetCreditLimit(customer_id, limit, body.set_by, body.reason, key)
+    return await account_handlers.set_credit_limit(service.store, cmd, service.clock)
+
+
+@router.post("/credit-checks", summary="May this order go on credit? approve / refer / reject")
+async def check_credit(service: Service, body: CreditCheckBody, key: IdempotencyKey) -> Any:
+    cmd = CheckCredit(body.customer_id, body.order_ref, body.amount, key)
+    return await credit_check.check_credit(
+        service.store, service.settings.read_schema, cmd, service.settings.credit_policy(),
+        service.clock)
+
+
+@router.post("/customers/{customer_id}/holds", status_code=201,
+             summary="Place a manual credit hold (role credit-manager or admin)")
+async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey, role: Role,
+                     customer_id: str = CustomerId) -> Any:
+    cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, role, key)
+    return await account_handlers.place_manual_hold(service.store, cmd, service.clock)
+
+
+@router.post("/customers/{customer_id}/holds/{hold_id}/release",
+             summary="Release a hold (role credit-manager or admin)")
+async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey, role: Role,
+                       hold_id: str, customer_id: str = CustomerId) -> Any:
+    cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, role, key)
+    return await account_handlers.release_hold(service.store, cmd, service.clock)

@@ -1,0 +1,77 @@
+"""Handlers for commands on a customer's credit account: open a unit of work, load the
+account, let the domain decide, append. A concurrent writer means: reload and decide again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ledgerline_credit.domain import account as domain
+from ledgerline_credit.domain.account import CreditAccount
+from ledgerline_events.contract import Event
+from ledgerline_events.contract.credit import CreditHoldPlaced
+from ledgerline_events.runtime import ConcurrencyConflict, EventStore
+
+from .commands import PlaceManualHold, ReleaseHold, SetCreditLimit
+
+Clock = Callable[[], datetime]
+Decide = Callable[[CreditAccount], list[Event]]
+Answer = Callable[[CreditAccount, list[Event]], dict[str, Any]]
+ATTEMPTS = 3
+
+
+async def run_on_account(store: EventStore, customer_id: str, key: str | None, fingerprint: str,
+                         decide: Decide, answer: Answer, clock: Clock) -> dict[str, Any]:
+    """One command on one credit account, retried when another writer got there first."""
+    stream = domain.account_id(customer_id)
+    for attempt in range(ATTEMPTS):
+        try:
+            async with store.unit_of_work(key, fingerprint=fingerprint) as uow:
+                if uow.previous_result is not None:
+                    return uow.previous_result
+                history = await uow.load(stream)
+                account = domain.replay(customer_id, history)
+                events = decide(account)
+                await uow.append(stream, len(history), events, customer_id=customer_id,
+                                 occurred_at=clock())
+                return uow.set_result(answer(account, events))
+        except ConcurrencyConflict:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock) -> dict[str, Any]:
+    def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
+        return {"customer_id": cmd.customer_id, "currency": cmd.limit.currency,
+                "limit": cmd.limit.model_dump(mode="json"), "changed": bool(events),
+                "set_by": cmd.set_by, "reason": cmd.reason}
+
+    return await run_on_account(
+        store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
+        lambda a: domain.set_credit_limit(a, cmd.limit, cmd.set_by, cmd.reason), answer, clock)
+
+
+async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
+                            clock: Clock) -> dict[str, Any]:
+    def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
+        [placed] = events
+        assert isinstance(placed, CreditHoldPlaced)
+        return {"customer_id": cmd.customer_id, **placed.model_dump(mode="json")}
+
+    return await run_on_account(
+        store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
+        lambda a: domain.place_manual_hold(a, cmd.detail, cmd.placed_by, cmd.role), answer,
+        clock)
+
+
+async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dict[str, Any]:
+    def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
+        return {"customer_id": cmd.customer_id, "hold_id": cmd.hold_id, "released": True,
+                "released_by": cmd.released_by, "reason": cmd.reason}
+
+    return await run_on_account(
+        store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
+        lambda a: domain.release_hold(a, cmd.hold_id, cmd.released_by, cmd.reason, cmd.role),
+        answer, clock)

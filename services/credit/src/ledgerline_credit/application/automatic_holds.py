@@ -1,0 +1,102 @@
+"""Running the automatic hold rules: after each consumed batch, for the customers it touched,
+in the batch's own transaction; and on a schedule, because an invoice becomes overdue with
+time alone. Holds are appended through the event store under an idempotency key derived from
+what triggered them, so a redelivered batch changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+import asyncpg
+import structlog
+
+from ledgerline_credit.adapters import read_model
+from ledgerline_credit.domain import account as accounts
+from ledgerline_credit.domain.holds import CreditSituation, HoldPolicy, automatic_hold_changes
+from ledgerline_events.contract import Envelope
+from ledgerline_events.runtime import ConcurrencyConflict, EventStore, set_search_path
+
+log = structlog.get_logger("ledgerline.credit.holds")
+ATTEMPTS = 5
+
+
+class AutomaticHolds:
+    def __init__(self, store: EventStore, policy: HoldPolicy,
+                 clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+
+    async def after_batch(self, conn: asyncpg.Connection, customers: set[str],
+                          events: Sequence[Envelope]) -> None:
+        """Hook for the exposure projection (search_path is the read schema)."""
+        digest = hashlib.sha256(
+            ",".join(sorted(str(e.event_id) for e in events)).encode()).hexdigest()[:32]
+        await self.evaluate(conn, customers, trigger=f"batch:{digest}",
+                            causation=str(events[-1].event_id))
+
+    async def evaluate(self, conn: asyncpg.Connection, customers: set[str], *, trigger: str,
+                       causation: str | None = None) -> None:
+        now = self.clock()
+        found = await read_model.situations(conn, customers, now.date())
+        for customer in sorted(customers):
+            key = f"auto-holds:{customer}:{trigger}"
+            for attempt in range(ATTEMPTS):
+                try:
+                    await self._evaluate_one(conn, customer, found[customer], key, causation,
+                                             now)
+                    break
+                except ConcurrencyConflict:
+                    # A person changed the account meanwhile: reload and judge again.
+                    if attempt == ATTEMPTS - 1:
+                        raise
+
+    async def _evaluate_one(self, conn: asyncpg.Connection, customer: str,
+                            situation: CreditSituation, key: str, causation: str | None,
+                            now: datetime) -> None:
+        stream = accounts.account_id(customer)
+        history = await accounts_history(self.store, conn, stream)
+        account = accounts.replay(customer, history)
+        changes = automatic_hold_changes(account, situation, self.policy)
+        if not changes:
+            return  # nothing to record, so no key to keep either
+        key = f"{key}:v{len(history)}"  # the same trigger on a changed account judges anew
+        async with self.store.unit_of_work(key, fingerprint=key, conn=conn,
+                                           causation_id=causation) as uow:
+            if uow.previous_result is not None:
+                return
+            await uow.append(stream, len(history), changes, customer_id=customer,
+                             occurred_at=now)
+            uow.set_result({"events": [e.event_type for e in changes]})
+        log.info("credit.automatic_holds", customer_id=customer,
+                 changes=[e.model_dump(mode="json") for e in changes])
+
+    async def sweep(self, read_schema: str) -> None:
+        """Evaluate every customer whose overdue status may have changed with the date."""
+        today = self.clock().date()
+        async with self.store.pool.acquire() as conn, conn.transaction():
+            await set_search_path(conn, read_schema)
+            since = today - timedelta(days=self.policy.overdue_hold_days)
+            customers = await read_model.customers_to_sweep(conn, since)
+            if customers:
+                await self.evaluate(conn, set(customers), trigger=f"sweep:{today.isoformat()}")
+
+    async def sweep_forever(self, read_schema: str, interval_s: float) -> None:
+        while True:
+            try:
+                await self.sweep(read_schema)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a failed sweep is retried at the next interval
+                log.warning("credit.hold_sweep_failed", error=repr(exc))
+            await asyncio.sleep(interval_s)
+
+
+async def accounts_history(store: EventStore, conn: asyncpg.Connection,
+                           stream: str) -> list[Envelope]:
+    """The account's events, read on the caller's connection (inside its transaction)."""
+    async with store.unit_of_work(conn=conn) as uow:
+        return await uow.load(stream)

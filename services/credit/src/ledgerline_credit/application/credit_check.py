@@ -1,0 +1,66 @@
+"""The synchronous credit check: answered from the read model and the credit account in one
+transaction (no Kafka round trip), and recorded as CreditCheckDecided in its own stream so
+concurrent checks for one customer never wait on each other."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ledgerline_credit.adapters import read_model
+from ledgerline_credit.domain import account as accounts
+from ledgerline_credit.domain.decision import (
+    CreditCheck,
+    CreditPolicy,
+    check_order_amount,
+    decide_credit,
+    record_decision,
+)
+from ledgerline_credit.domain.exposure import days_overdue
+from ledgerline_events.runtime import EventStore, set_search_path
+
+from .commands import CheckCredit
+
+Clock = Callable[[], datetime]
+
+
+def check_stream(check_id: str) -> str:
+    return f"credit-check:{check_id}"
+
+
+async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
+                       policy: CreditPolicy, clock: Clock) -> dict[str, Any]:
+    """Decide on an order and record the decision; the same key answers the first decision."""
+    check_order_amount(cmd.amount)
+    async with store.unit_of_work(cmd.idempotency_key, fingerprint=cmd.fingerprint()) as uow:
+        if uow.previous_result is not None:
+            return uow.previous_result
+        now = clock()
+        await set_search_path(uow.conn, read_schema)
+        standing = await read_model.standing_in(uow.conn, cmd.customer_id, cmd.amount.currency,
+                                                cmd.order_ref)
+        account = accounts.replay(cmd.customer_id,
+                                  await uow.load(accounts.account_id(cmd.customer_id)))
+        check = CreditCheck(
+            order_amount=cmd.amount, limit=account.limit_in(cmd.amount.currency),
+            exposure=standing.exposure,
+            active_holds=[h.reason for h in account.active_holds],
+            oldest_overdue_days=days_overdue(standing.oldest_open_due_date, now.date()),
+            disputed_amount=standing.disputed, risk_score=standing.risk_score,
+        )
+        verdict = decide_credit(check, policy)
+        check_id = uuid.uuid4().hex
+        decided = record_decision(check_id, cmd.order_ref, check, verdict)
+        await uow.append(check_stream(check_id), 0, [decided], customer_id=cmd.customer_id,
+                         occurred_at=now)
+        return uow.set_result({
+            "check_id": check_id, "customer_id": cmd.customer_id, "order_ref": cmd.order_ref,
+            "decision": verdict.decision.value, "reasons": list(verdict.reasons),
+            "exposure": decided.exposure.model_dump(mode="json"),
+            "limit": check.limit.model_dump(mode="json") if check.limit else None,
+            "available": ({"amount": format(check.available, "f"), "currency": check.currency}
+                          if check.available is not None else None),
+            "risk_score": check.risk_score,
+        })

@@ -1,0 +1,57 @@
+"""Wires the credit service: runtime (pool, event store, relay, consumer), the exposure
+projection with the automatic hold rules behind it, the hold sweep, and the clock. Nothing
+happens at import time; tests pass their own settings and clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from ledgerline_credit.application.automatic_holds import AutomaticHolds
+from ledgerline_credit.application.commands import utc_now
+from ledgerline_credit.config import CreditSettings
+from ledgerline_credit.projections.exposure import ExposureProjection
+from ledgerline_events.contract import Envelope
+from ledgerline_events.runtime import EventStore, Projection, Runtime
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class CreditService:
+    settings: CreditSettings
+    runtime: Runtime
+    clock: Clock
+
+    @property
+    def store(self) -> EventStore:
+        assert self.runtime.store is not None, "the runtime is not started"
+        return self.runtime.store
+
+    def automatic_holds(self) -> AutomaticHolds:
+        return AutomaticHolds(self.store, self.settings.hold_policy(), self.clock)
+
+
+def rebuild_projections() -> list[Projection]:
+    """Projections for a rebuild: they read the log and never act on it (no hold rules)."""
+    return [ExposureProjection()]
+
+
+def build(settings: CreditSettings | None = None, clock: Clock = utc_now) -> CreditService:
+    settings = settings or CreditSettings()
+    service: CreditService
+
+    async def after_batch(conn: asyncpg.Connection, customers: set[str],
+                          events: Sequence[Envelope]) -> None:
+        await service.automatic_holds().after_batch(conn, customers, events)
+
+    async def sweep(_: Runtime) -> None:
+        await service.automatic_holds().sweep_forever(
+            settings.read_schema, settings.credit_hold_sweep_interval_s)
+
+    runtime = Runtime(settings, [ExposureProjection(after_batch)], background=[sweep])
+    service = CreditService(settings, runtime, clock)
+    return service
