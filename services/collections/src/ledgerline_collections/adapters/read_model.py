@@ -1,0 +1,144 @@
+"""Queries on our read schema that commands need (invoice open amounts, dunning candidates,
+promises). Commands never read other services' tables, only our projections of their events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import asyncpg
+
+from ledgerline_events.contract.sales import Language
+from ledgerline_events.runtime import set_search_path
+
+from ..domain.ageing import OpenItem
+from ..domain.promises import PaymentTowardsPromise
+
+OPEN_AMOUNT_COLLECTIONS_KINDS = ("written_off", "recovered")
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    invoice_id: str
+    invoice_number: str
+    customer_id: str
+    currency: str
+    due_date: date
+    open_amount: Decimal
+    open_before_write_offs: Decimal  # gross - credit notes - cancellations - net allocations
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    customer_id: str
+    name: str
+    language: Language
+
+
+@dataclass(frozen=True)
+class DunningFacts:
+    """What the read side knows about an open invoice for a dunning run."""
+
+    item: OpenItem
+    disputed: bool
+    promised_until: date | None
+
+
+class ReadModel:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self.pool = pool
+        self.schema = schema
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A read-only snapshot of the read schema (one transaction, unqualified names)."""
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read",
+                                                                 readonly=True):
+            await set_search_path(conn, self.schema)
+            yield conn
+
+    async def invoice(self, invoice_id: str) -> InvoiceView | None:
+        async with self.connection() as conn:
+            row = await conn.fetchrow(
+                "SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date,"
+                " coalesce(sum(m.delta), 0) AS open_amount,"
+                " coalesce(sum(m.delta) FILTER (WHERE m.kind <> ALL($2::text[])), 0) AS before"
+                " FROM invoice i LEFT JOIN invoice_movement m USING (invoice_id)"
+                " WHERE i.invoice_id = $1 GROUP BY i.invoice_id",
+                invoice_id, list(OPEN_AMOUNT_COLLECTIONS_KINDS),
+            )
+        if row is None:
+            return None
+        return InvoiceView(row["invoice_id"], row["invoice_number"], row["customer_id"],
+                           row["currency"], row["due_date"], row["open_amount"], row["before"])
+
+    async def invoices_of(self, customer_id: str, invoice_ids: list[str]) -> list[InvoiceView]:
+        found = [await self.invoice(i) for i in invoice_ids]
+        return [v for v in found if v is not None and v.customer_id == customer_id]
+
+    async def customers(self, ids: list[str]) -> dict[str, CustomerProfile]:
+        async with self.connection() as conn:
+            rows = await conn.fetch(
+                "SELECT customer_id, name, language FROM customer WHERE customer_id = ANY($1)", ids
+            )
+        return {r["customer_id"]: CustomerProfile(r["customer_id"], r["name"],
+                                                  Language(r["language"])) for r in rows}
+
+    async def dunning_facts(self, as_of: datetime) -> list[DunningFacts]:
+        """Open invoices as of `as_of`, with their open disputes and open promises."""
+        async with self.connection() as conn:
+            rows = await conn.fetch(OPEN_ITEMS_SQL + """
+                SELECT o.*,
+                  EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = o.invoice_id
+                          AND d.status = 'open') AS disputed,
+                  (SELECT max(p.promised_date) FROM promise p WHERE p.status = 'open'
+                   AND o.invoice_id = ANY(p.invoice_ids)) AS promised_until
+                FROM open_items o WHERE o.open_amount > 0""", as_of, None, None)
+        return [DunningFacts(open_item(r), r["disputed"], r["promised_until"]) for r in rows]
+
+    async def open_items(
+        self, as_of: datetime, currency: str | None = None, customer_id: str | None = None
+    ) -> list[OpenItem]:
+        async with self.connection() as conn:
+            rows = await conn.fetch(OPEN_ITEMS_SQL + " SELECT * FROM open_items",
+                                    as_of, currency, customer_id)
+        return [open_item(r) for r in rows]
+
+    async def open_promise_ids(self) -> list[str]:
+        async with self.connection() as conn:
+            rows = await conn.fetch(
+                "SELECT promise_id FROM promise WHERE status = 'open' ORDER BY promise_id"
+            )
+        return [r["promise_id"] for r in rows]
+
+    async def payments_on(self, invoice_ids: list[str]) -> list[PaymentTowardsPromise]:
+        """Allocations (positive) and their reversals (negative) on these invoices, by date."""
+        async with self.connection() as conn:
+            rows = await conn.fetch(
+                "SELECT invoice_id, (occurred_at AT TIME ZONE 'UTC')::date AS paid_on,"
+                " -delta AS amount FROM invoice_movement WHERE invoice_id = ANY($1)"
+                " AND kind IN ('allocated', 'allocation_reversed')", invoice_ids,
+            )
+        return [PaymentTowardsPromise(r["invoice_id"], r["paid_on"], r["amount"]) for r in rows]
+
+
+# Open amount of every invoice as of $1 (movements at or before the instant); optional
+# currency ($2) and customer ($3) filters. Settled invoices (zero) are left out.
+OPEN_ITEMS_SQL = """
+WITH open_items AS (
+    SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date,
+           sum(m.delta) AS open_amount
+    FROM invoice i JOIN invoice_movement m USING (invoice_id)
+    WHERE i.issued_at <= $1 AND m.occurred_at <= $1
+      AND ($2::text IS NULL OR i.currency = $2) AND ($3::text IS NULL OR i.customer_id = $3)
+    GROUP BY i.invoice_id
+    HAVING sum(m.delta) <> 0)
+"""
+
+
+def open_item(row: asyncpg.Record) -> OpenItem:
+    return OpenItem(row["invoice_id"], row["invoice_number"], row["customer_id"],
+                    row["currency"], row["due_date"], row["open_amount"])

@@ -1,0 +1,142 @@
+"""Read-side reports for dashboards: ageing (now or as of an instant), the customer account
+view, the worklist and the dispute register. Amounts are decimal strings; never mixed
+across currencies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ledgerline_events.contract.collections import DunningLevel
+
+from ..domain.ageing import AgeingBuckets, AgeingReport, BucketTotals, age_open_items, days_overdue
+from ..domain.worklist import AccountToCollect, prioritize
+from .read_model import ReadModel
+
+
+def money(amount: Decimal) -> str:
+    return format(amount, "f")
+
+
+def _totals(t: BucketTotals) -> dict[str, Any]:
+    return {"buckets": {k: money(v) for k, v in t.buckets.items()}, "total": money(t.total)}
+
+
+def ageing_json(report: AgeingReport, as_of: datetime) -> dict[str, Any]:
+    customers: dict[str, dict[str, Any]] = {}
+    for (customer, currency), totals in report.customers.items():
+        customers.setdefault(customer, {})[currency] = _totals(totals)
+    return {
+        "as_of": as_of.isoformat(), "as_of_date": report.as_of.isoformat(),
+        "buckets": report.labels,
+        "currencies": {c: _totals(t) for c, t in sorted(report.totals.items())},
+        "customers": customers,
+    }
+
+
+async def ageing(
+    read: ReadModel, buckets: AgeingBuckets, as_of: datetime, currency: str | None,
+    customer_id: str | None,
+) -> dict[str, Any]:
+    """Ageing as of an instant: open amounts from movements up to it, bucketed by its date."""
+    items = await read.open_items(as_of, currency, customer_id)
+    return ageing_json(age_open_items(items, as_of.date(), buckets), as_of)
+
+
+async def account(
+    read: ReadModel, buckets: AgeingBuckets, customer_id: str, now: datetime
+) -> dict[str, Any] | None:
+    """Everything a collector needs about one customer."""
+    items = await read.open_items(now, None, customer_id)
+    report = age_open_items(items, now.date(), buckets)
+    async with read.connection() as conn:
+        profile = await conn.fetchrow("SELECT * FROM customer WHERE customer_id = $1", customer_id)
+        if profile is None and not items:
+            return None
+        sections = {
+            name: [_row(r) for r in await conn.fetch(sql, customer_id)]
+            for name, sql in ACCOUNT_SECTIONS.items()
+        }
+        reminded = await conn.fetch(
+            "SELECT ri.* FROM reminded_invoice ri JOIN reminder r USING (reminder_id)"
+            " WHERE r.customer_id = $1 ORDER BY ri.invoice_id", customer_id,
+        )
+    for letter in sections["dunning_history"]:
+        letter["invoices"] = [_row(r) for r in reminded if r["reminder_id"] == letter["reminder_id"]]
+    return {
+        "customer_id": customer_id,
+        "name": profile["name"] if profile else None,
+        "language": profile["language"] if profile else None,
+        "open_items": [
+            {"invoice_id": i.invoice_id, "invoice_number": i.invoice_number,
+             "currency": i.currency, "due_date": i.due_date.isoformat(),
+             "open_amount": money(i.open_amount), "days_overdue": days, "bucket": label}
+            for i, days, label in report.items
+        ],
+        "ageing": {c: _totals(t) for (_, c), t in report.customers.items()},
+        **sections,
+    }
+
+
+ACCOUNT_SECTIONS = {
+    "dunning_history": "SELECT * FROM reminder WHERE customer_id = $1 ORDER BY run_date, reminder_id",
+    "disputes": "SELECT * FROM dispute WHERE customer_id = $1 ORDER BY opened_on, dispute_id",
+    "promises": "SELECT * FROM promise WHERE customer_id = $1 ORDER BY recorded_on, promise_id",
+    "calls": "SELECT * FROM call_log WHERE customer_id = $1 ORDER BY called_at, call_id",
+    "write_offs": "SELECT * FROM write_off WHERE customer_id = $1 ORDER BY written_off_on, write_off_id",
+}
+
+
+def _row(record: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in dict(record).items():
+        if isinstance(value, Decimal):
+            out[key] = money(value)
+        elif isinstance(value, date | datetime):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
+
+
+async def disputes(read: ReadModel, status: str | None) -> list[dict[str, Any]]:
+    async with read.connection() as conn:
+        rows = await conn.fetch(
+            "SELECT * FROM dispute WHERE ($1::text IS NULL OR status = $1)"
+            " ORDER BY opened_on, dispute_id", status,
+        )
+    return [_row(r) for r in rows]
+
+
+async def worklist(read: ReadModel, now: datetime) -> list[dict[str, Any]]:
+    """Accounts with undisputed overdue amounts, most urgent first (see domain.worklist)."""
+    today = now.date()
+    items = await read.open_items(now)
+    async with read.connection() as conn:
+        disputed = {r["invoice_id"] for r in await conn.fetch(
+            "SELECT invoice_id FROM dispute WHERE status = 'open'")}
+        broken = {(r["customer_id"], r["currency"]): r["n"] for r in await conn.fetch(
+            "SELECT customer_id, currency, count(*) AS n FROM promise WHERE status = 'broken'"
+            " GROUP BY 1, 2")}
+        levels = {(r["customer_id"], r["currency"]): DunningLevel(r["level"]) for r in await conn.fetch(
+            "SELECT DISTINCT ON (customer_id, currency) customer_id, currency, level"
+            " FROM reminder ORDER BY customer_id, currency, run_date DESC, reminder_id DESC")}
+    accounts: dict[tuple[str, str], tuple[Decimal, int]] = {}
+    for i in items:
+        days = days_overdue(i.due_date, today)
+        if days <= 0 or i.open_amount <= 0 or i.invoice_id in disputed:
+            continue
+        amount, oldest = accounts.get((i.customer_id, i.currency), (Decimal(0), 0))
+        accounts[(i.customer_id, i.currency)] = (amount + i.open_amount, max(oldest, days))
+    ranked = prioritize(
+        AccountToCollect(c, cur, amount, oldest, broken.get((c, cur), 0), levels.get((c, cur)))
+        for (c, cur), (amount, oldest) in accounts.items()
+    )
+    return [
+        {"customer_id": a.customer_id, "currency": a.currency, "score": money(score),
+         "overdue_amount": money(a.overdue_amount), "oldest_days_overdue": a.oldest_days_overdue,
+         "broken_promises": a.broken_promises,
+         "dunning_level": a.dunning_level.value if a.dunning_level else None}
+        for a, score in ranked
+    ]

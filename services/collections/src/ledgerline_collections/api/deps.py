@@ -1,0 +1,37 @@
+"""Dependencies of the routers: the application context, the clock, the write envelope."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from pydantic import BaseModel
+
+from ..application.context import Collections, Write
+
+Clock = Callable[[], datetime]
+
+
+def get_collections(request: Request) -> Collections:
+    collections: Collections = request.app.state.collections
+    return collections
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+App = Annotated[Collections, Depends(get_collections)]
+Now = Annotated[Clock, Depends(get_clock)]
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
+
+
+def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Write:
+    """The write envelope: key, fingerprint of this exact request, business instant."""
+    occurred_at = getattr(body, "occurred_at", None) or now
+    raw = f"{request.method} {request.url.path} {body.model_dump_json()}".encode()
+    return Write(key, hashlib.sha256(raw).hexdigest(), occurred_at)

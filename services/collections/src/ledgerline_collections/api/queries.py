@@ -1,0 +1,66 @@
+"""Read API for dashboards: queries on our projections only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+
+from ..adapters import kpi_report, reports
+from ..domain.errors import InvalidCommand
+from .deps import App, Now
+
+router = APIRouter(tags=["collections reports"])
+
+
+def parse_as_of(value: str | None, now: datetime) -> datetime:
+    """An instant (tz-aware) as is; a date means the end of that day (UTC); none means now."""
+    if value is None:
+        return now
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time.max, tzinfo=UTC)
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidCommand("as_of", "date_or_instant", "as_of must be ISO 8601") from None
+    if instant.tzinfo is None:
+        raise InvalidCommand("as_of", "timezone_required", "give the instant's UTC offset")
+    return instant.astimezone(UTC)
+
+
+@router.get("/ageing", summary="Ageing by bucket, per currency and customer, now or as of T")
+async def ageing(app: App, clock: Now, as_of: str | None = None, currency: str | None = None,
+                 customer_id: str | None = None) -> dict[str, Any]:
+    instant = parse_as_of(as_of, clock())
+    return await reports.ageing(app.read_model, app.buckets, instant,
+                                currency.upper() if currency else None, customer_id)
+
+
+@router.get("/customers/{customer_id}", summary="Customer account view")
+async def customer_account(customer_id: str, app: App, clock: Now) -> dict[str, Any]:
+    view = await reports.account(app.read_model, app.buckets, customer_id, clock())
+    if view is None:
+        raise HTTPException(404, detail=f"no customer {customer_id}")
+    return view
+
+
+@router.get("/worklist", summary="Collector worklist, most urgent first")
+async def worklist(app: App, clock: Now) -> list[dict[str, Any]]:
+    return await reports.worklist(app.read_model, clock())
+
+
+@router.get("/disputes", summary="Dispute register")
+async def disputes(
+    app: App, status: Literal["open", "resolved"] | None = None
+) -> list[dict[str, Any]]:
+    return await reports.disputes(app.read_model, status)
+
+
+@router.get("/kpis", summary="DSO (countback and standard), CEI, disputed and written-off")
+async def kpis(
+    app: App, start: Annotated[date, Query(alias="from")], to: date
+) -> dict[str, Any]:
+    if start > to:
+        raise InvalidCommand("from", "not_after_to", "from must not be after to")
+    return await kpi_report.kpis(app.read_model, start, to)

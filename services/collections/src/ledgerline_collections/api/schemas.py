@@ -1,0 +1,62 @@
+"""Request bodies of the write API. Every write may carry `occurred_at`, the business
+instant it happened (default: now); dates in the events are taken from it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledgerline_events.contract import Money
+from ledgerline_events.contract.base import UtcDateTime
+from ledgerline_events.contract.collections import CallOutcome, DisputeOutcome, DisputeReason
+
+
+class WriteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_at: UtcDateTime | None = None
+
+
+class DunningRunBody(WriteBody):
+    run_date: date | None = None  # default: the date of occurred_at (today)
+
+
+class CallBody(WriteBody):
+    contact_person: str = Field(min_length=1, max_length=200)
+    outcome: CallOutcome
+    note: str = Field(default="", max_length=2000)
+    called_at: UtcDateTime | None = None
+    collector: str = Field(min_length=1, max_length=100)
+
+
+class PromiseBody(WriteBody):
+    invoice_ids: list[str] = Field(min_length=1, max_length=200)
+    amount: Money
+    promised_date: date
+    recorded_by: str = Field(min_length=1, max_length=100)
+
+
+class DisputeBody(WriteBody):
+    amount: Money | None = None  # default: the whole open amount
+    reason: DisputeReason
+    description: str = Field(default="", max_length=2000)
+
+
+class ResolveBody(WriteBody):
+    outcome: DisputeOutcome
+    note: str = Field(default="", max_length=2000)
+
+
+class WriteOffBody(WriteBody):
+    amount: Money | None = None  # default: full write-off of what is open
+    reason: str = Field(min_length=1, max_length=500)
+    approver: str = Field(min_length=1, max_length=100)
+
+
+class RecoveryBody(WriteBody):
+    amount: Money
+
+
+class EvaluatePromisesBody(WriteBody):
+    as_of: date | None = None  # default: the date of occurred_at (today)

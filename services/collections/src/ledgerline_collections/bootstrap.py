@@ -1,0 +1,95 @@
+"""Wires the collections service: runtime (pool, event store, relay, consumer feeding our
+projections), the write-side index table, the optional daily dunning schedule and the HTTP
+routers. Nothing happens at import; tests pass their own settings and clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import structlog
+from fastapi import FastAPI
+
+from ledgerline_events.runtime import Runtime, create_service_app, ident
+from ledgerline_events.runtime.postgres import install_once
+from ledgerline_events.runtime.topics_admin import ensure_topics
+
+from .adapters.read_model import ReadModel
+from .api import commands, queries
+from .api.errors import add_collections_error_answers
+from .application.commands import WRITE_OFF_INDEX
+from .application.context import Collections
+from .application.dunning_run import run_dunning
+from .config import CollectionsSettings
+from .projections.activity import CollectionsActivity
+from .projections.receivables import Receivables
+
+DESCRIPTION = """Ageing (now and as of any instant), the dunning ladder and its letters,
+collection calls, promises to pay, disputes, write-offs and recoveries, the collector
+worklist and KPIs (DSO, CEI)."""
+
+Clock = Callable[[], datetime]
+log = structlog.get_logger("ledgerline.collections")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def next_run_after(now: datetime, settings: CollectionsSettings) -> datetime:
+    """The next instant the daily dunning run is due (settings time, UTC)."""
+    today_at = datetime.combine(now.date(), settings.dunning_schedule_at, tzinfo=UTC)
+    return today_at if today_at > now else today_at + timedelta(days=1)
+
+
+def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_now) -> FastAPI:
+    settings = settings or CollectionsSettings()
+    app: FastAPI | None = None
+
+    async def install_write_tables(runtime: Runtime) -> None:
+        assert runtime.pool is not None
+        schema = ident(settings.write_schema)
+
+        async def ddl(conn: asyncpg.Connection) -> None:
+            await conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {schema}.{WRITE_OFF_INDEX}"
+                " (write_off_id text PRIMARY KEY, invoice_id text NOT NULL)"
+            )
+
+        await install_once(runtime.pool, ddl)
+        t = settings.topics
+        await ensure_topics(settings.kafka_bootstrap, [t.invoicing, t.cash_application,
+                                                       t.collections])
+
+    async def wire_application(runtime: Runtime) -> None:
+        assert runtime.pool is not None and runtime.store is not None and app is not None
+        app.state.collections = Collections(
+            store=runtime.store, read_model=ReadModel(runtime.pool, settings.read_schema),
+            policy=settings.dunning_policy, payment=settings.payment_instructions,
+            buckets=settings.buckets,
+        )
+
+    async def daily_dunning(runtime: Runtime) -> None:
+        assert app is not None
+        while True:
+            wait = (next_run_after(clock(), settings) - clock()).total_seconds()
+            await asyncio.sleep(max(wait, 0))
+            now = clock()
+            try:
+                sent = await run_dunning(app.state.collections, now.date(), now)
+                log.info("dunning.scheduled_run", run_date=now.date().isoformat(), sent=len(sent))
+            except Exception as exc:  # a failed run is retried at the next schedule, not lost
+                log.error("dunning.scheduled_run_failed", error=repr(exc))
+
+    runtime = Runtime(
+        settings, [Receivables(), CollectionsActivity()],
+        on_install=[install_write_tables, wire_application],
+        background=[daily_dunning] if settings.dunning_schedule_enabled else [],
+    )
+    app = create_service_app(runtime, [commands.router, queries.router],
+                             title="ledgerline collections", description=DESCRIPTION)
+    app.state.clock = clock
+    add_collections_error_answers(app)
+    return app

@@ -1,0 +1,64 @@
+"""Collections settings: the runtime's shared settings (``LEDGERLINE_*`` environment
+variables) plus the company's ageing buckets, dunning policy and payment details."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import Field
+
+from ledgerline_events.runtime import ServiceSettings
+
+from .domain.ageing import DEFAULT_BUCKET_BOUNDS, AgeingBuckets
+from .domain.dunning import LADDER, DunningPolicy, LevelRule
+from .domain.letters import PaymentInstructions
+
+
+class CollectionsSettings(ServiceSettings):
+    service_name: ClassVar[str] = "collections"
+
+    port: int = 8104
+
+    # Ageing bucket upper bounds in days past due (LEDGERLINE_AGEING_BUCKETS='[30,60,90]').
+    ageing_buckets: list[int] = Field(default_factory=lambda: list(DEFAULT_BUCKET_BOUNDS))
+
+    # Dunning ladder: waiting days after due per level (friendly, reminder, final, agency),
+    # minimum days after the previous level's letter, grace, minimum letter amount per currency.
+    dunning_days_after_due: list[int] = Field(default_factory=lambda: [7, 21, 35, 50])
+    dunning_min_days_after_previous: int = 7
+    dunning_grace_days: int = 0
+    dunning_minimum_amounts: dict[str, Decimal] = Field(default_factory=dict)
+
+    # The daily dunning run inside the worker (off by default, and in tests).
+    dunning_schedule_enabled: bool = False
+    dunning_schedule_at: time = time(6, 0)  # UTC
+
+    # Printed on every letter: who the customer pays, and how.
+    creditor_name: str = "Ledgerline Ltd"
+    bank_name: str = "Example Bank"
+    bank_account_holder: str = "Ledgerline Ltd"
+    bank_iban: str = "GB00EXAM00000000000000"
+    bank_bic: str = "EXAMGB00"
+    final_notice_days: int = 10
+
+    @property
+    def buckets(self) -> AgeingBuckets:
+        return AgeingBuckets(tuple(self.ageing_buckets))
+
+    @property
+    def dunning_policy(self) -> DunningPolicy:
+        rules = tuple(
+            LevelRule(level, days, 0 if i == 0 else self.dunning_min_days_after_previous)
+            for i, (level, days) in enumerate(zip(LADDER, self.dunning_days_after_due, strict=True))
+        )
+        return DunningPolicy(rules, dict(self.dunning_minimum_amounts), self.dunning_grace_days)
+
+    @property
+    def payment_instructions(self) -> PaymentInstructions:
+        return PaymentInstructions(
+            creditor_name=self.creditor_name, bank_name=self.bank_name,
+            account_holder=self.bank_account_holder, iban=self.bank_iban, bic=self.bank_bic,
+            final_notice_days=self.final_notice_days,
+        )

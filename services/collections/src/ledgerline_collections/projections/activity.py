@@ -1,0 +1,126 @@
+"""Collections activity projection: disputes, promises, calls, letters and write-offs, from
+our own topic (one topic, kept in order per customer), for the account view, worklist,
+dispute register and KPIs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from ledgerline_events.contract import Envelope, Topics
+from ledgerline_events.contract.collections import (
+    CollectionCallLogged,
+    DebtWrittenOff,
+    DisputeOpened,
+    DisputeResolved,
+    PromiseToPayBroken,
+    PromiseToPayKept,
+    PromiseToPayRecorded,
+    ReminderSent,
+    WrittenOffDebtRecovered,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS dispute (
+    dispute_id text PRIMARY KEY, invoice_id text NOT NULL, customer_id text NOT NULL,
+    amount numeric NOT NULL, currency text NOT NULL, reason text NOT NULL,
+    description text NOT NULL, opened_on date NOT NULL, status text NOT NULL,
+    outcome text, note text, resolved_on date);
+CREATE TABLE IF NOT EXISTS promise (
+    promise_id text PRIMARY KEY, customer_id text NOT NULL, invoice_ids text[] NOT NULL,
+    amount numeric NOT NULL, currency text NOT NULL, promised_date date NOT NULL,
+    recorded_on date NOT NULL, recorded_by text NOT NULL, status text NOT NULL,
+    kept_on date, broken_on date, amount_short numeric);
+CREATE TABLE IF NOT EXISTS call_log (
+    call_id text PRIMARY KEY, customer_id text NOT NULL, contact_person text NOT NULL,
+    outcome text NOT NULL, note text NOT NULL, called_at timestamptz NOT NULL,
+    collector text NOT NULL);
+CREATE TABLE IF NOT EXISTS reminder (
+    reminder_id text PRIMARY KEY, customer_id text NOT NULL, currency text NOT NULL,
+    level text NOT NULL, run_date date NOT NULL, language text NOT NULL,
+    total numeric NOT NULL, letter text NOT NULL);
+CREATE TABLE IF NOT EXISTS reminded_invoice (
+    reminder_id text NOT NULL, invoice_id text NOT NULL, level text NOT NULL,
+    days_overdue int NOT NULL, open_amount numeric NOT NULL, run_date date NOT NULL,
+    PRIMARY KEY (reminder_id, invoice_id));
+CREATE TABLE IF NOT EXISTS write_off (
+    write_off_id text PRIMARY KEY, invoice_id text NOT NULL, customer_id text NOT NULL,
+    amount numeric NOT NULL, currency text NOT NULL, reason text NOT NULL,
+    approver text NOT NULL, written_off_on date NOT NULL, recovered numeric NOT NULL DEFAULT 0);
+"""
+
+
+class CollectionsActivity:
+    name = "collections_activity"
+
+    def topics(self, topics: Topics) -> list[str]:
+        return [topics.collections]
+
+    async def install(self, conn: asyncpg.Connection) -> None:
+        await conn.execute(SCHEMA)
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
+        for envelope in events:
+            await _apply_one(conn, envelope)
+
+
+async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    customer = envelope.customer_id or ""
+    match envelope.payload:
+        case DisputeOpened() as e:
+            await conn.execute(
+                "INSERT INTO dispute VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',NULL,NULL,NULL)"
+                " ON CONFLICT DO NOTHING", e.dispute_id, e.invoice_id, customer, e.amount.amount,
+                e.amount.currency, e.reason.value, e.description, e.opened_on,
+            )
+        case DisputeResolved() as e:
+            await conn.execute(
+                "UPDATE dispute SET status = 'resolved', outcome = $2, note = $3, resolved_on = $4"
+                " WHERE dispute_id = $1", e.dispute_id, e.outcome.value, e.note, e.resolved_on,
+            )
+        case PromiseToPayRecorded() as e:
+            await conn.execute(
+                "INSERT INTO promise VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',NULL,NULL,NULL)"
+                " ON CONFLICT DO NOTHING", e.promise_id, customer, e.invoice_ids,
+                e.amount.amount, e.amount.currency, e.promised_date,
+                envelope.occurred_at.date(), e.recorded_by,
+            )
+        case PromiseToPayKept() as e:
+            await conn.execute("UPDATE promise SET status = 'kept', kept_on = $2"
+                               " WHERE promise_id = $1", e.promise_id, e.kept_on)
+        case PromiseToPayBroken() as e:
+            await conn.execute(
+                "UPDATE promise SET status = 'broken', broken_on = $2, amount_short = $3"
+                " WHERE promise_id = $1", e.promise_id, e.broken_on, e.amount_short.amount,
+            )
+        case CollectionCallLogged() as e:
+            await conn.execute(
+                "INSERT INTO call_log VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
+                e.call_id, customer, e.contact_person, e.outcome.value, e.note, e.called_at,
+                e.collector,
+            )
+        case ReminderSent() as e:
+            await _record_reminder(conn, customer, e)
+        case DebtWrittenOff() as e:
+            await conn.execute(
+                "INSERT INTO write_off VALUES ($1,$2,$3,$4,$5,$6,$7,$8,0) ON CONFLICT DO NOTHING",
+                e.write_off_id, e.invoice_id, customer, e.amount.amount, e.amount.currency,
+                e.reason, e.approver, e.written_off_on,
+            )
+        case WrittenOffDebtRecovered() as e:
+            await conn.execute("UPDATE write_off SET recovered = recovered + $2"
+                               " WHERE write_off_id = $1", e.write_off_id, e.amount.amount)
+
+
+async def _record_reminder(conn: asyncpg.Connection, customer: str, e: ReminderSent) -> None:
+    await conn.execute(
+        "INSERT INTO reminder VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING",
+        e.reminder_id, customer, e.currency, e.level.value, e.run_date, e.language.value,
+        e.total_overdue.amount, e.letter,
+    )
+    await conn.executemany(
+        "INSERT INTO reminded_invoice VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
+        [(e.reminder_id, line.invoice_id, line.level.value, line.days_overdue,
+          line.open_amount.amount, e.run_date) for line in e.invoices],
+    )
