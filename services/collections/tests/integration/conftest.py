@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from ledgerline_collections.bootstrap import build_app
+from ledgerline_collections.config import CollectionsSettings
+from ledgerline_events.contract import Envelope, Topics, encode
+
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    p = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all")
+    await p.start()
+    yield p
+    await p.stop()
+
+
+async def publish(producer: AIOKafkaProducer, topic: str, events: Sequence[Envelope]) -> None:
+    for e in events:
+        await producer.send_and_wait(topic, value=encode(e), key=e.partition_key)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
+    """Wait until `check` holds (the consumer works asynchronously)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.2)
+
+
+@pytest.fixture
+def settings(
+    topics: Topics, schema_prefix: str, pg_dsn: str, kafka_bootstrap: str
+) -> CollectionsSettings:
+    return CollectionsSettings(
+        pg_dsn=pg_dsn, kafka_bootstrap=kafka_bootstrap, topic_prefix=topics.prefix,
+        schema_prefix=schema_prefix, pg_pool_min=1, log_json=False,
+        dunning_schedule_enabled=False,
+    )
+
+
+@pytest.fixture
+async def client(settings: CollectionsSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """The service in-process (API, relay and consumer), with its clock at NOW."""
+    app = build_app(settings, clock=lambda: NOW)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://collections") as c:
+            yield c
