@@ -66,8 +66,8 @@ def _money(amount: Decimal, currency: str) -> Money:
 
 @router.put("/customers/{customer_id}/credit-limits/{currency}",
             summary="Set the customer's credit limit in a currency (who and why are kept)")
-async def set_credit_limit(service: Service, body: LimitBody, key: OptionalIdempotencyKey,
-                           customer_id: str = CustomerId, currency: str = Path()) -> Any:
+async def set_credit_limit(service: Service, body: LimitBody, customer_id: str = CustomerId,
+                           currency: str = Path(), key: OptionalIdempotencyKey = None) -> Any:
     limit = _money(body.limit, _currency(currency))
     cmd = SetCreditLimit(customer_id, limit, body.set_by, body.reason, key)
     return await account_handlers.set_credit_limit(service.store, cmd, service.clock)
@@ -83,15 +83,15 @@ async def check_credit(service: Service, body: CreditCheckBody, key: Idempotency
 
 @router.post("/customers/{customer_id}/holds", status_code=201,
              summary="Place a manual credit hold (role credit-manager or admin)")
-async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey, role: Role,
-                     customer_id: str = CustomerId) -> Any:
+async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey,
+                     customer_id: str = CustomerId, role: Role = None) -> Any:
     cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, role, key)
     return await account_handlers.place_manual_hold(service.store, cmd, service.clock)
 
 
 @router.post("/customers/{customer_id}/holds/{hold_id}/release",
              summary="Release a hold (role credit-manager or admin)")
-async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey, role: Role,
-                       hold_id: str, customer_id: str = CustomerId) -> Any:
+async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey, hold_id: str,
+                       customer_id: str = CustomerId, role: Role = None) -> Any:
     cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, role, key)
     return await account_handlers.release_hold(service.store, cmd, service.clock)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Path
 from ledgerline_credit.adapters import read_model
 from ledgerline_credit.domain.decision import available_credit
 from ledgerline_credit.domain.exposure import days_overdue
+from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import set_search_path
 
 from .deps import Service
@@ -71,8 +72,10 @@ def _per_currency(currency: str, limit: Decimal | None,
     open_ar = row["open_ar"] if row else Decimal(0)
     open_orders = row["open_orders"] if row else Decimal(0)
     total = open_ar + open_orders
-    return {
-        "currency": currency, "limit": limit, "open_ar": open_ar, "open_orders": open_orders,
-        "exposure": total, "available": available_credit(limit, total),
-        "disputed": row["disputed"] if row else Decimal(0),
+    available = available_credit(limit, total)
+    amounts = {
+        "limit": limit, "open_ar": open_ar, "open_orders": open_orders, "exposure": total,
+        "available": available, "disputed": row["disputed"] if row else Decimal(0),
     }
+    shown = {k: quantize(v, currency) if v is not None else None for k, v in amounts.items()}
+    return {"currency": currency, **shown}

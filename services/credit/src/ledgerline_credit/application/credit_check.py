@@ -19,6 +19,8 @@ from ledgerline_credit.domain.decision import (
     record_decision,
 )
 from ledgerline_credit.domain.exposure import days_overdue
+from ledgerline_events.contract import Money
+from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import EventStore, set_search_path
 
 from .commands import CheckCredit
@@ -60,7 +62,8 @@ async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
             "decision": verdict.decision.value, "reasons": list(verdict.reasons),
             "exposure": decided.exposure.model_dump(mode="json"),
             "limit": check.limit.model_dump(mode="json") if check.limit else None,
-            "available": ({"amount": format(check.available, "f"), "currency": check.currency}
+            "available": (Money(amount=quantize(check.available, check.currency),
+                                currency=check.currency).model_dump(mode="json")
                           if check.available is not None else None),
             "risk_score": check.risk_score,
         })

@@ -147,7 +147,7 @@ def record_decision(check_id: str, order_ref: str, check: CreditCheck,
     return CreditCheckDecided(
         check_id=check_id, order_ref=order_ref, order_amount=check.order_amount,
         decision=verdict.decision, reasons=list(verdict.reasons),
-        exposure=Money(amount=check.exposure, currency=check.currency),
+        exposure=Money(amount=quantize(check.exposure, check.currency), currency=check.currency),
         limit=check.limit, risk_score=check.risk_score,
     )
 
