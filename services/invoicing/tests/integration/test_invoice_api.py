@@ -3,6 +3,7 @@ cancellations, refusals, and the register, detail and statement they show up in.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -109,8 +110,10 @@ async def test_invoice_credit_note_cancellation_and_statement(service: Service) 
 
 
 async def test_untouched_invoice_is_cancelled_and_listed_as_cancelled(service: Service) -> None:
-    created = await post(service, "/invoices", manual_invoice(), "k-1")
+    created = await service.http.post("/invoices", json=manual_invoice(), headers={
+        "Idempotency-Key": "k-1", "X-Correlation-Id": "corr-123"})
     invoice_id = created.json()["invoice_id"]
+    await registered(service, invoice_id, correlation_id="corr-123")
     cancelled = await post(service, f"/invoices/{invoice_id}/cancel",
                            {"reason": "duplicate of another invoice",
                             "cancelled_on": "2026-03-02"}, "k-2")
@@ -169,3 +172,13 @@ async def test_refusals_take_no_invoice_number(service: Service) -> None:
     unknown = await post(service, "/invoices/inv-nope/credit-notes",
                          {"reason": "x", "issue_date": "2026-03-03"}, "k-x")
     assert unknown.status_code == 404
+
+
+async def test_concurrent_invoices_get_consecutive_numbers_without_gaps(service: Service) -> None:
+    bad = manual_invoice(lines=[{"description": "x", "quantity": "1", "unit_price": "0",
+                                 "tax_rate": "0"}])
+    requests = [post(service, "/invoices", manual_invoice(), f"k-{n}") for n in range(12)]
+    requests += [post(service, "/invoices", bad, f"bad-{n}") for n in range(4)]
+    answers = await asyncio.gather(*requests)
+    numbers = sorted(a.json()["invoice_number"] for a in answers if a.status_code == 201)
+    assert numbers == [f"INV-2026-{n:06d}" for n in range(1, 13)]

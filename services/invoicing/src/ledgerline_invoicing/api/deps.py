@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import asyncpg
+import structlog
 from fastapi import Depends, Header, Request
 
 from ledgerline_events.runtime import Runtime, set_search_path
@@ -34,7 +35,10 @@ def now() -> datetime:
 def correlation_id(
     x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
 ) -> str | None:
-    return x_correlation_id
+    """The request's correlation id (the host's middleware makes one up if none was sent),
+    carried by the events the request records."""
+    bound = structlog.contextvars.get_contextvars().get("correlation_id")
+    return x_correlation_id or (str(bound) if bound else None)
 
 
 InvoicingDep = Annotated[Invoicing, Depends(invoicing)]
