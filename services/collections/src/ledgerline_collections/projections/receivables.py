@@ -33,7 +33,7 @@ class Receivables:
             CREATE INDEX IF NOT EXISTS invoice_customer ON invoice (customer_id, currency);
             CREATE TABLE IF NOT EXISTS customer (
                 customer_id text PRIMARY KEY, name text NOT NULL, language text NOT NULL,
-                email text, known_at timestamptz NOT NULL);
+                email text, known_at timestamptz NOT NULL, known_from text NOT NULL);
             CREATE TABLE IF NOT EXISTS invoice_movement (
                 event_id uuid PRIMARY KEY, invoice_id text NOT NULL, currency text NOT NULL,
                 occurred_at timestamptz NOT NULL, delta numeric NOT NULL, kind text NOT NULL);
@@ -63,13 +63,15 @@ async def _record_invoice(conn: asyncpg.Connection, envelope: Envelope, event: I
         event.invoice_id, event.invoice_number, event.customer.customer_id, event.currency,
         event.issue_date, event.due_date, envelope.occurred_at, event.gross_total.amount,
     )
-    # The customer's name and language as of their latest invoice (business time), whatever
-    # order invoices arrive in.
+    # The customer's name and language as of their latest invoice (business time, then
+    # invoice id to break ties), whatever order invoices arrive in.
     await conn.execute(
-        "INSERT INTO customer (customer_id, name, language, email, known_at)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (customer_id) DO UPDATE SET"
+        "INSERT INTO customer (customer_id, name, language, email, known_at, known_from)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (customer_id) DO UPDATE SET"
         " name = EXCLUDED.name, language = EXCLUDED.language, email = EXCLUDED.email,"
-        " known_at = EXCLUDED.known_at WHERE customer.known_at <= EXCLUDED.known_at",
+        " known_at = EXCLUDED.known_at, known_from = EXCLUDED.known_from"
+        " WHERE (customer.known_at, customer.known_from)"
+        " <= (EXCLUDED.known_at, EXCLUDED.known_from)",
         event.customer.customer_id, event.customer.name, event.customer.language.value,
-        event.customer.email, envelope.occurred_at,
+        event.customer.email, envelope.occurred_at, event.invoice_id,
     )
