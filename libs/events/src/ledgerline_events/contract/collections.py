@@ -154,7 +154,24 @@ class WrittenOffDebtRecovered(Event):
     recovered_on: date
 
 
+class ReportSnapshotTaken(Event):
+    """A report was closed (e.g. the month-end ageing and balances) and stored as a file: this
+    records which figures were reported, so a later audit can prove they came from the log by
+    rebuilding as of the same instant and comparing checksums."""
+
+    event_type = "collections.ReportSnapshotTaken"
+    snapshot_id: str = Field(min_length=1, max_length=64)
+    report: str = Field(min_length=1, max_length=100)
+    period: str = Field(default="", max_length=20, description="e.g. 2026-10 for a month-end close")
+    as_of: UtcDateTime
+    checksum: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the canonical report")
+    row_count: int = Field(ge=0)
+    totals: list[Money] = Field(default_factory=list, description="open receivables per currency")
+    file_name: str = Field(min_length=1, max_length=500)
+
+
 COLLECTIONS_EVENTS: tuple[type[Event], ...] = (
     ReminderSent, CollectionCallLogged, PromiseToPayRecorded, PromiseToPayKept,
     PromiseToPayBroken, DisputeOpened, DisputeResolved, DebtWrittenOff, WrittenOffDebtRecovered,
+    ReportSnapshotTaken,
 )

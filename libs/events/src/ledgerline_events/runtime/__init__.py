@@ -1,5 +1,6 @@
 """The generic event-sourcing runtime shared by every service (no business rules here)."""
 
+from .admin import admin_router, rebuild_schema
 from .consumer import ConsumerRunner
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused, UnitOfWork
 from .host import Runtime, create_service_app
@@ -13,6 +14,6 @@ from .settings import ServiceSettings
 __all__ = [
     "BatchApplier", "BatchStats", "ConcurrencyConflict", "ConsumerRunner", "EventStore",
     "IdempotencyKeyReused", "OutboxRelay", "Progress", "Projection", "Record", "RejectedEvent",
-    "Runtime", "ServiceSettings", "UnitOfWork", "configure_logging", "create_pool",
-    "create_service_app", "ident", "rebuild", "set_search_path", "swap",
+    "Runtime", "ServiceSettings", "UnitOfWork", "admin_router", "configure_logging", "create_pool",
+    "create_service_app", "ident", "rebuild", "rebuild_schema", "set_search_path", "swap",
 ]

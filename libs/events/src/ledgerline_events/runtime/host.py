@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from .admin import admin_router
 from .consumer import ConsumerRunner
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused
 from .observability import RuntimeCollector, configure_logging
@@ -35,9 +36,14 @@ class Runtime:
     def __init__(
         self, settings: ServiceSettings, projections: Sequence[Projection] = (), *,
         on_install: Sequence[Hook] = (), background: Sequence[Hook] = (),
+        replay_projections: Sequence[Projection] | None = None,
     ) -> None:
         self.settings = settings
         self.projections = list(projections)
+        # What a replay may rebuild: projections that only read the log (default: all of
+        # them). A projection that acts on what it sees (credit's hold rules) passes a pure one.
+        self.replay_projections = list(
+            self.projections if replay_projections is None else replay_projections)
         self.on_install = list(on_install)
         self.background = list(background)
         self.pool: asyncpg.Pool | None = None
@@ -112,6 +118,7 @@ def create_service_app(
     app.state.runtime = runtime
     _add_operations(app, runtime)
     _add_error_mapping(app)
+    app.include_router(admin_router())
     for router in routers:
         app.include_router(router)
     return app
