@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from ledgerline_events.runtime import ConsumerRunner, Runtime, create_service_app
+from ledgerline_events.runtime import ConsumerRunner, Projection, Runtime, create_service_app
 from ledgerline_events.runtime.postgres import install_once
 from ledgerline_events.runtime.topics_admin import ensure_topics
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
@@ -45,6 +45,11 @@ class SalesIntakeWorker:
     async def run(self, runtime: Runtime) -> None:
         assert self.runner is not None
         await self.runner.run()
+
+
+def replay_projections() -> list[Projection]:
+    """What a replay rebuilds (ops `ledgerline replay invoicing`); never the sales intake."""
+    return [InvoiceRegister(), CustomerAccount()]
 
 
 def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, SalesIntakeWorker]:

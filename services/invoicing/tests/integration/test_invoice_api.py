@@ -118,7 +118,7 @@ async def test_untouched_invoice_is_cancelled_and_listed_as_cancelled(service: S
                            {"reason": "duplicate of another invoice",
                             "cancelled_on": "2026-03-02"}, "k-2")
     assert cancelled.status_code == 200, cancelled.text
-    await registered(service, invoice_id, status="cancelled", outstanding="0")
+    await registered(service, invoice_id, status="cancelled", outstanding="0.00")
     listed = await service.invoices(customer_id="C-9", status="cancelled")
     assert [i["invoice_id"] for i in listed] == [invoice_id]
     again = await post(service, f"/invoices/{invoice_id}/credit-notes",

@@ -17,6 +17,7 @@ from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.base import Event
 from ledgerline_events.contract.cash_application import AllocationReversed, PaymentAllocated
 from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceCancelled, InvoiceIssued
+from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime.postgres import ident
 from ledgerline_invoicing.domain.status import invoice_status, outstanding
 
@@ -132,27 +133,30 @@ async def _settle(conn: asyncpg.Connection, invoice_ids: list[str]) -> None:
     """Recompute credited, settled, outstanding and status of these invoices from all their
     entries (a no-op for invoices whose InvoiceIssued has not arrived yet)."""
     rows = await conn.fetch(
-        "SELECT i.invoice_id, i.gross_total, "
+        "SELECT i.invoice_id, i.gross_total, i.currency, "
         f" coalesce(sum(e.amount) FILTER (WHERE e.kind = '{CREDITED}'), 0) AS credited, "
         f" coalesce(sum(e.amount + e.discount) FILTER (WHERE e.kind = '{ALLOCATED}'), 0) "
         f" - coalesce(sum(e.amount + e.discount) FILTER (WHERE e.kind = '{ALLOCATION_REVERSED}'),"
         "  0) AS settled, "
         f" bool_or(e.kind = '{CANCELLED}') AS cancelled "
         "FROM invoice i JOIN invoice_entry e USING (invoice_id) "
-        "WHERE i.invoice_id = ANY($1::text[]) GROUP BY i.invoice_id, i.gross_total",
+        "WHERE i.invoice_id = ANY($1::text[]) GROUP BY i.invoice_id, i.gross_total, i.currency",
         invoice_ids,
     )
     await conn.executemany(
         "UPDATE invoice SET credited = $2, settled = $3, outstanding = $4, status = $5 "
         "WHERE invoice_id = $1",
-        [
-            (r["invoice_id"], r["credited"], r["settled"],
-             Decimal(0) if r["cancelled"] else outstanding(
-                 r["gross_total"], r["credited"], r["settled"]),
-             invoice_status(r["gross_total"], r["credited"], r["settled"], r["cancelled"]).value)
-            for r in rows
-        ],
+        [_figures(r) for r in rows],
     )
+
+
+def _figures(r: asyncpg.Record) -> tuple[str, Decimal, Decimal, Decimal, str]:
+    """An invoice's figures, printed to its currency's minor unit."""
+    gross, credited, settled = r["gross_total"], r["credited"], r["settled"]
+    owed = Decimal(0) if r["cancelled"] else outstanding(gross, credited, settled)
+    status = invoice_status(gross, credited, settled, r["cancelled"])
+    return (r["invoice_id"], *(quantize(x, r["currency"]) for x in (credited, settled, owed)),
+            status.value)
 
 
 async def settled_on_invoice(conn: asyncpg.Connection, read_schema: str, invoice_id: str) -> Decimal:

@@ -1,0 +1,31 @@
+"""The auditors' report of invoicing, from any read schema (the live one or a rebuild), as of
+an instant: per customer and currency the number of invoices issued and the account balance
+(invoices - credit notes - cancellations - allocations - write-offs + reversals/recoveries,
+the customer account's movements). Flat rows for the ops tooling to diff and checksum."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from ledgerline_events.runtime import ident
+
+
+async def counts_and_balances(pool: asyncpg.Pool, read_schema: str, as_of: datetime) -> list[dict[str, Any]]:
+    r = ident(read_schema)
+    issued = await pool.fetch(
+        f"SELECT customer_id, currency, count(*) AS n FROM {r}.invoice_entry e "
+        f"JOIN {r}.invoice i USING (invoice_id) WHERE e.kind = 'issued' AND e.occurred_at <= $1 "
+        "GROUP BY 1, 2", as_of)
+    balances = await pool.fetch(
+        f"SELECT customer_id, currency, sum(amount) AS amount FROM {r}.account_movement "
+        "WHERE occurred_at <= $1 GROUP BY 1, 2", as_of)
+    return [
+        *({"section": "invoices_issued", "customer_id": x["customer_id"],
+           "currency": x["currency"], "item": "", "measure": "count", "amount": x["n"]}
+          for x in issued),
+        *({"section": "balance", "customer_id": x["customer_id"], "currency": x["currency"],
+           "item": "", "measure": "account_balance", "amount": x["amount"]} for x in balances),
+    ]
