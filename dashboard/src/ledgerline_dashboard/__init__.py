@@ -1,0 +1,1 @@
+"""ledgerline dashboard: read-only finance pages built from the services' read APIs."""

@@ -1,0 +1,127 @@
+"""A customer's collections account: open items with ageing, dunning letters, disputes,
+promises, calls and write-offs, from collections' `GET /customers/{id}`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..money import format_money, to_decimal
+from .labels import bucket_label, humanize
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    invoice_number: str
+    invoice_id: str
+    currency: str
+    due_date: str
+    days_overdue: str
+    bucket: str
+    open_amount: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Letter:
+    run_date: str
+    level: str
+    currency: str
+    total: str
+    invoices: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a small history table: a date, a headline, an amount and details."""
+
+    on: str
+    what: str
+    amount: str
+    detail: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CustomerAccount:
+    customer_id: str
+    name: str
+    language: str
+    open_items: list[OpenItem]
+    open_totals: dict[str, str]
+    letters: list[Letter]
+    disputes: list[Line]
+    promises: list[Line]
+    calls: list[Line]
+    write_offs: list[Line]
+
+
+def _days(days: int) -> str:
+    if days > 0:
+        return f"{days} days overdue"
+    return "due today" if days == 0 else f"due in {-days} days"
+
+
+def open_items(items: list[dict[str, Any]]) -> tuple[list[OpenItem], dict[str, str]]:
+    """Open items by due date, and their total per currency."""
+    totals: dict[str, Decimal] = {}
+    rows = []
+    for i in sorted(items, key=lambda i: (i["due_date"], i["invoice_number"] or "")):
+        totals[i["currency"]] = totals.get(i["currency"], Decimal(0)) + to_decimal(i["open_amount"])
+        rows.append(OpenItem(
+            invoice_number=i.get("invoice_number") or i["invoice_id"], invoice_id=i["invoice_id"],
+            currency=i["currency"], due_date=i["due_date"], days_overdue=_days(int(i["days_overdue"])),
+            bucket=bucket_label(i["bucket"]), open_amount=format_money(i["open_amount"], i["currency"]),
+            overdue=int(i["days_overdue"]) > 0))
+    return rows, {c: format_money(v, c) for c, v in sorted(totals.items())}
+
+
+def letters(history: list[dict[str, Any]]) -> list[Letter]:
+    """Dunning letters, newest first."""
+    ordered = sorted(history, key=lambda r: r["run_date"], reverse=True)
+    return [Letter(r["run_date"], humanize(r["level"]), r["currency"],
+                   format_money(r["total"], r["currency"]), len(r.get("invoices", [])),
+                   r.get("letter") or "") for r in ordered]
+
+
+def _disputes(rows: list[dict[str, Any]]) -> list[Line]:
+    return [Line(d["opened_on"], humanize(d["reason"]), format_money(d["amount"], d["currency"]),
+                 " ".join(x for x in (d.get("description"), d.get("note")) if x),
+                 d["status"] if not d.get("outcome") else f"{d['status']}: {humanize(d['outcome'])}")
+            for d in rows]
+
+
+def _promises(rows: list[dict[str, Any]]) -> list[Line]:
+    out = []
+    for p in rows:
+        detail = f"promised for {p['promised_date']} (recorded by {p['recorded_by']})"
+        if p.get("amount_short"):
+            detail += f", short {format_money(p['amount_short'], p['currency'])}"
+        out.append(Line(p["recorded_on"], f"{len(p['invoice_ids'])} invoice(s)",
+                        format_money(p["amount"], p["currency"]), detail, p["status"]))
+    return out
+
+
+def _calls(rows: list[dict[str, Any]]) -> list[Line]:
+    return [Line(str(c.get("called_at") or c.get("called_on") or "")[:10], humanize(c.get("outcome")),
+                 "", f"{c.get('contact_person', '')}: {c.get('note', '')}".strip(": "),
+                 c.get("collector", "")) for c in rows]
+
+
+def _write_offs(rows: list[dict[str, Any]]) -> list[Line]:
+    return [Line(w["written_off_on"], w["reason"], format_money(w["amount"], w["currency"]),
+                 f"approved by {w['approver']}",
+                 f"recovered {format_money(w['recovered'], w['currency'])}"
+                 if to_decimal(w.get("recovered")) > 0 else "") for w in rows]
+
+
+def customer_account(view: dict[str, Any]) -> CustomerAccount:
+    items, totals = open_items(view.get("open_items", []))
+    return CustomerAccount(
+        customer_id=view["customer_id"], name=view.get("name") or view["customer_id"],
+        language=view.get("language") or "", open_items=items, open_totals=totals,
+        letters=letters(view.get("dunning_history", [])), disputes=_disputes(view.get("disputes", [])),
+        promises=_promises(view.get("promises", [])), calls=_calls(view.get("calls", [])),
+        write_offs=_write_offs(view.get("write_offs", [])))

@@ -1,0 +1,90 @@
+"""The pages against fake services (an httpx transport): figures shown, and a notice on the
+panels of a service that is down while the rest still shows."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+
+from ledgerline_dashboard.app import create_app
+from ledgerline_dashboard.config import DashboardSettings
+
+from .samples import ACCOUNT, AGEING, AGEING_OCT, BALANCE, CREDIT, DISPUTES, UNAPPLIED, WORKLIST, kpi_report
+
+SETTINGS = DashboardSettings(credit_url="http://credit", invoicing_url="http://invoicing",
+                             cash_application_url="http://cash", collections_url="http://collections")
+
+
+def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
+    answers: dict[tuple[str, str], Any] = {
+        ("collections", "/ageing"): AGEING, ("collections", "/worklist"): WORKLIST,
+        ("collections", "/disputes"): [d for d in DISPUTES if d["status"] == "open"],
+        ("collections", "/kpis"): kpi_report("127.33", "30.19"),
+        ("collections", "/customers/C-ACME"): ACCOUNT, ("cash", "/unapplied"): UNAPPLIED,
+        ("cash", "/customers/C-ACME/balance"): BALANCE, ("credit", "/customers/C-ACME/credit"): CREDIT,
+        ("invoicing", "/invoices"): [{"customer_name": "Acme Tools GmbH"}],
+        ("invoicing", "/invoices/inv-5"): {"invoice_number": "INV-2026-000005"},
+    }
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        host, path = request.url.host, request.url.path
+        if host in down:
+            raise httpx.ConnectError("connection refused", request=request)
+        if path == "/ageing" and request.url.params.get("as_of"):
+            return httpx.Response(200, json=AGEING_OCT)
+        if (host, path) in answers:
+            return httpx.Response(200, json=answers[(host, path)])
+        if path == "/health":
+            return httpx.Response(200, json={"status": "ok"})
+        return httpx.Response(404, json={"detail": "unknown"})
+    return handle
+
+
+def client(down: frozenset[str] = frozenset()) -> TestClient:
+    app = create_app(SETTINGS, transport=httpx.MockTransport(fake_services(set(down))),
+                     today=lambda: date(2026, 11, 25))
+    return TestClient(app)
+
+
+def test_overview_shows_every_panel() -> None:
+    html = client().get("/?as_of=2026-10-01").text
+    for shown in ("€2,929.90", "€2,049.90", "£3,000.00", "Acme Tools GmbH", "INV-2026-000005",
+                  "Quality complaint", "€275.50", "127.3 d", "30.2 %", "Friendly reminder"):
+        assert shown in html, shown
+    assert "data-notice" not in html
+
+
+def test_a_service_down_leaves_a_notice_and_the_rest_shows() -> None:
+    html = client(down=frozenset({"collections"})).get("/").text
+    assert html.count("data-notice") >= 4
+    assert "The collections service is not reachable" in html
+    assert "€275.50" in html  # unapplied cash from cash-application still shows
+
+
+def test_customer_page() -> None:
+    html = client().get("/customers/C-ACME").text
+    for shown in ("Acme Tools GmbH", "INV-2026-000001", "€1,480.00", "on credit hold",
+                  "−€329.90", "Dear Acme, again", "€300.00"):
+        assert shown in html, shown
+
+
+def test_customer_page_with_credit_down() -> None:
+    html = client(down=frozenset({"credit"})).get("/customers/C-ACME").text
+    assert "The credit service is not reachable" in html and "INV-2026-000001" in html
+
+
+def test_unknown_customer_and_bad_date() -> None:
+    c = client()
+    assert "knows nothing about this" in c.get("/customers/NOBODY").text
+    assert "not valid" in c.get("/?as_of=yesterday").text
+    assert c.get("/customers", params={"customer_id": " C-ACME "}, follow_redirects=False
+                 ).headers["location"] == "/customers/C-ACME"
+
+
+def test_health_reports_each_service() -> None:
+    answer = client(down=frozenset({"credit"})).get("/health").json()
+    assert answer["status"] == "ok"
+    assert answer["services"] == {"credit": False, "invoicing": True, "cash-application": True,
+                                  "collections": True}
