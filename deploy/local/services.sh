@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The four ledgerline services as local uvicorn processes, one port each, loopback only.
-# Each service exposes the ASGI factory ledgerline_<pkg>.api.app:create_app with GET /health
-# and GET /ready. Pid files and logs in .local/services/ (git-ignored).
-# Usage: services.sh start|stop|status|restart [service ...]   (default: all four)
-# Ports: LEDGERLINE_{CREDIT,INVOICING,CASH_APPLICATION,COLLECTIONS}_PORT (8101..8104).
+# The four ledgerline services and the dashboard as local uvicorn processes, one port each,
+# loopback only. Each service exposes the ASGI factory ledgerline_<pkg>.api.app:create_app
+# with GET /health and GET /ready; the dashboard ledgerline_dashboard.app:create_app.
+# Pid files and logs in .local/services/ (git-ignored).
+# Usage: services.sh start|stop|status|restart [service ...]   (default: all five)
+# Ports: LEDGERLINE_{CREDIT,INVOICING,CASH_APPLICATION,COLLECTIONS}_PORT (8101..8104),
+# LEDGERLINE_DASHBOARD_PORT (8100); the dashboard reads the services on those ports unless
+# LEDGERLINE_DASHBOARD_<SERVICE>_URL says otherwise.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 home="$root/.local/services"
@@ -11,12 +14,13 @@ uvicorn="$root/.venv/bin/uvicorn"
 python="$root/.venv/bin/python"
 start_timeout=${LEDGERLINE_SERVICE_START_TIMEOUT:-60}
 stop_timeout=${LEDGERLINE_SERVICE_STOP_TIMEOUT:-15}
-all=(credit invoicing cash-application collections)
+all=(credit invoicing cash-application collections dashboard)
 
 package() {
   case "$1" in
     credit) echo ledgerline_credit ;; invoicing) echo ledgerline_invoicing ;;
     cash-application) echo ledgerline_cash ;; collections) echo ledgerline_collections ;;
+    dashboard) echo ledgerline_dashboard ;;
     *) echo "services: unknown service '$1' (one of: ${all[*]})" >&2; exit 2 ;;
   esac
 }
@@ -28,6 +32,7 @@ port() {
     invoicing) var=LEDGERLINE_INVOICING_PORT default=8102 ;;
     cash-application) var=LEDGERLINE_CASH_APPLICATION_PORT default=8103 ;;
     collections) var=LEDGERLINE_COLLECTIONS_PORT default=8104 ;;
+    dashboard) var=LEDGERLINE_DASHBOARD_PORT default=8100 ;;
   esac
   echo "${!var:-$default}"
 }
@@ -58,19 +63,32 @@ healthy() {
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$(port "$1")") 2>/dev/null; }
 
+# The ASGI factory: module:function.
+factory() {
+  if [ "$1" = dashboard ]; then echo ledgerline_dashboard.app:create_app
+  else echo "$(package "$1").api.app:create_app"; fi
+}
+
 factory_present() {
-  "$python" - "$(package "$1")" <<'PY' 2>/dev/null
+  local module; module=$(factory "$1"); module=${module%%:*}
+  "$python" - "$(package "$1")" "$module" <<'PY' 2>/dev/null
 import importlib.util, sys
-pkg = sys.argv[1]
-sys.exit(0 if importlib.util.find_spec(pkg) and importlib.util.find_spec(f"{pkg}.api.app") else 1)
+pkg, module = sys.argv[1], sys.argv[2]
+sys.exit(0 if importlib.util.find_spec(pkg) and importlib.util.find_spec(module) else 1)
 PY
 }
+
+# The dashboard reads the services where this script starts them.
+export LEDGERLINE_DASHBOARD_CREDIT_URL=${LEDGERLINE_DASHBOARD_CREDIT_URL:-http://127.0.0.1:$(port credit)}
+export LEDGERLINE_DASHBOARD_INVOICING_URL=${LEDGERLINE_DASHBOARD_INVOICING_URL:-http://127.0.0.1:$(port invoicing)}
+export LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL=${LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL:-http://127.0.0.1:$(port cash-application)}
+export LEDGERLINE_DASHBOARD_COLLECTIONS_URL=${LEDGERLINE_DASHBOARD_COLLECTIONS_URL:-http://127.0.0.1:$(port collections)}
 
 launch() {
   local svc=$1 pkg; pkg=$(package "$svc")
   rm -f "$(pidfile "$svc")"
   if ! factory_present "$svc"; then
-    echo "$svc: ERROR: $pkg.api.app:create_app does not exist yet (nothing to start)" >&2
+    echo "$svc: ERROR: $(factory "$svc") does not exist yet (nothing to start)" >&2
     return 1
   fi
   if port_busy "$svc"; then
@@ -78,7 +96,7 @@ launch() {
     return 1
   fi
   # setsid: own session, so a Ctrl-C in the calling terminal does not stop the service.
-  setsid "$uvicorn" --factory "$pkg.api.app:create_app" --host 127.0.0.1 --port "$(port "$svc")" \
+  setsid "$uvicorn" --factory "$(factory "$svc")" --host 127.0.0.1 --port "$(port "$svc")" \
     </dev/null >>"$(logfile "$svc")" 2>&1 &
   echo $! >"$(pidfile "$svc")"
   echo "$svc: starting (log $(logfile "$svc"))"
@@ -94,7 +112,7 @@ await_health() {
       return 1
     fi
     if healthy "$svc"; then
-      echo "$svc: healthy on http://127.0.0.1:$(port "$svc") (OpenAPI /docs)"
+      echo "$svc: healthy on http://127.0.0.1:$(port "$svc")$([ "$svc" = dashboard ] || echo " (OpenAPI /docs)")"
       return 0
     fi
     sleep 0.3
