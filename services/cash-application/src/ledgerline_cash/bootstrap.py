@@ -10,13 +10,18 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from ledgerline_events.runtime import Runtime, create_service_app
+from ledgerline_events.runtime import Projection, Runtime, create_service_app
 
 from .adapters.open_items import PayerAccounts
 from .config import Settings
 from .projections.cash_ledger import CashLedger
 
 PROJECTIONS = (CashLedger(),)
+
+
+def replay_projections() -> list[Projection]:
+    """What a replay rebuilds (ops `ledgerline replay cash-application`)."""
+    return [CashLedger()]
 
 
 async def install_write_tables(runtime: Runtime) -> None:

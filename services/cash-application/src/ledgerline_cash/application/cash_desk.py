@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import random
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
@@ -38,7 +39,7 @@ from .commands import (
 from .results import applied_result
 
 Clock = Callable[[], datetime]
-RETRIES = 8
+RETRIES = 20
 
 
 class CashDesk:
@@ -198,7 +199,7 @@ class CashDesk:
                         return uow.previous_result
                     return await body(uow)
             except (ConcurrencyConflict, asyncpg.DeadlockDetectedError):
-                await asyncio.sleep(0.005 * (attempt + 1))
+                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise StateConflict("concurrent_change", "the payment kept changing; retry")
 
 
