@@ -12,7 +12,7 @@ import asyncpg
 import structlog
 from fastapi import FastAPI
 
-from ledgerline_events.runtime import Runtime, create_service_app, ident
+from ledgerline_events.runtime import Projection, Runtime, create_service_app, ident
 from ledgerline_events.runtime.postgres import install_once
 from ledgerline_events.runtime.topics_admin import ensure_topics
 
@@ -42,6 +42,11 @@ def next_run_after(now: datetime, settings: CollectionsSettings) -> datetime:
     """The next instant the daily dunning run is due (settings time, UTC)."""
     today_at = datetime.combine(now.date(), settings.dunning_schedule_at, tzinfo=UTC)
     return today_at if today_at > now else today_at + timedelta(days=1)
+
+
+def replay_projections() -> list[Projection]:
+    """What a replay rebuilds (ops `ledgerline replay collections`): both read the log only."""
+    return [Receivables(), CollectionsActivity()]
 
 
 def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_now) -> FastAPI:
@@ -84,7 +89,7 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
                 log.error("dunning.scheduled_run_failed", error=repr(exc))
 
     runtime = Runtime(
-        settings, [Receivables(), CollectionsActivity()],
+        settings, replay_projections(),
         on_install=[install_write_tables, wire_application],
         background=[daily_dunning] if settings.dunning_schedule_enabled else [],
     )

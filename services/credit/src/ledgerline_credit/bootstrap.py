@@ -52,6 +52,7 @@ def build(settings: CreditSettings | None = None, clock: Clock = utc_now) -> Cre
         await service.automatic_holds().sweep_forever(
             settings.read_schema, settings.credit_hold_sweep_interval_s)
 
-    runtime = Runtime(settings, [ExposureProjection(after_batch)], background=[sweep])
+    runtime = Runtime(settings, [ExposureProjection(after_batch)], background=[sweep],
+                      replay_projections=rebuild_projections())
     service = CreditService(settings, runtime, clock)
     return service

@@ -1,0 +1,1 @@
+"""Operator tooling for ledgerline: replay, audit, export, month-end close, simulator."""

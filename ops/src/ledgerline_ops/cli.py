@@ -1,0 +1,84 @@
+"""The `ledgerline` operator command: replay, audit, export, close-month, simulate.
+
+It works as the service it names: same `LEDGERLINE_*` settings (database, Kafka, topic and
+schema prefixes), reading the log from Kafka and writing only rebuild/audit schemas (and,
+for close-month, one event in the collections event store). See ops/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ledgerline_collections.config import CollectionsSettings
+from ledgerline_events.runtime import ServiceSettings, configure_logging
+
+from . import commands
+from .instants import parse_instant
+from .services import SERVICES
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ledgerline", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("replay", help="rebuild a service's projections into <read>_rebuild")
+    r.add_argument("service", choices=sorted(SERVICES))
+    r.add_argument("--as-of", type=parse_instant, help="only events with business time <= T")
+    r.add_argument("--swap", action="store_true", help="swap the rebuilt schema in when done")
+    r.add_argument("--resume", action="store_true", help="continue from the stored offsets")
+
+    a = sub.add_parser("audit", help="rebuild as of T and compare with live or a stored report")
+    a.add_argument("service", choices=sorted(SERVICES))
+    a.add_argument("--as-of", type=parse_instant, help="default: the stored report's, else now")
+    a.add_argument("--against", default="live", help="live (default) or a report file (JSON/CSV)")
+    a.add_argument("--against-snapshot", metavar="MONTH", help="collections: a month-end close")
+    a.add_argument("--reports-dir", type=Path, default=Path("reports"))
+
+    e = sub.add_parser("export", help="ageing or balances as of T, for auditors")
+    e.add_argument("report", choices=["ageing", "balances"])
+    e.add_argument("--as-of", type=parse_instant, required=True)
+    e.add_argument("--format", choices=["csv", "json"], default="json")
+    e.add_argument("--output", type=Path, help="default: stdout")
+
+    c = sub.add_parser("close-month", help="store the month-end report, record the snapshot")
+    c.add_argument("--month", required=True, help="YYYY-MM")
+    c.add_argument("--reports-dir", type=Path, default=Path("reports"))
+
+    s = sub.add_parser("simulate", help="drive the four services with a simulated company")
+    s.add_argument("--customers", type=int, default=20)
+    s.add_argument("--months", type=int, default=3)
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--start", default="2026-01-01", help="first simulated day (YYYY-MM-DD)")
+    s.add_argument("--credit", default="http://127.0.0.1:8101")
+    s.add_argument("--invoicing", default="http://127.0.0.1:8102")
+    s.add_argument("--cash-application", default="http://127.0.0.1:8103")
+    s.add_argument("--collections", default="http://127.0.0.1:8104")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    configure_logging("WARNING", json=False)
+    settings = SERVICES[args.service].settings() if hasattr(args, "service") else CollectionsSettings()
+    code = asyncio.run(_run(args, settings))
+    sys.exit(code)
+
+
+async def _run(args: argparse.Namespace, settings: ServiceSettings) -> int:
+    match args.command:
+        case "replay":
+            return await commands.replay(args.service, settings, args.as_of, args.swap, args.resume)
+        case "audit":
+            return await commands.audit(args.service, settings, args.as_of, args.against,
+                                        args.against_snapshot, args.reports_dir)
+        case "export":
+            return await commands.export(settings, args.report, args.as_of, args.format, args.output)
+        case "close-month":
+            return await commands.close_month(settings, args.month, args.reports_dir)
+        case "simulate":
+            return await commands.simulate(args)
+    return 2

@@ -1,0 +1,23 @@
+"""The auditors' report of credit, from any read schema (the live one or a rebuild): per
+customer and currency the open receivables, open orders and disputed amount that make up
+exposure. The projection keeps current figures only: as of an instant means "the schema
+rebuilt as of that instant" (the ops `replay --as-of`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from ledgerline_events.runtime import ident
+
+MEASURES = ("open_ar", "open_orders", "disputed")
+
+
+async def exposure(pool: asyncpg.Pool, read_schema: str) -> list[dict[str, Any]]:
+    rows = await pool.fetch(f"SELECT * FROM {ident(read_schema)}.customer_exposure")
+    return [
+        {"section": "exposure", "customer_id": x["customer_id"], "currency": x["currency"],
+         "item": "", "measure": m, "amount": x[m]}
+        for x in rows for m in MEASURES if x[m] != 0
+    ]
