@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +38,7 @@ async def pay(service: Any, amount: str, customer: str | None = None, remittance
 
 async def test_reversing_a_payment_reopens_its_invoices(service: Any, unique_id: str) -> None:
     c = f"C-{unique_id}"
-    await service.issue_invoice(c, "A-1", "100.00", due=__import__("datetime").date(2026, 2, 1))
+    await service.issue_invoice(c, "A-1", "100.00", due=date(2026, 2, 1))
     await service.issue_invoice(c, "A-2", "300.00")
     await service.wait_invoices(c, 2)
     payment = await pay(service, "250.00", c)  # no exact/combination: oldest first
