@@ -1,0 +1,1 @@
+"""The ledgerline benchmark: `make bench` or `python bench/run.py --help`."""

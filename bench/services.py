@@ -1,0 +1,78 @@
+"""The services under test, as uvicorn child processes isolated by topic and schema prefix."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from .config import ROOT, BenchConfig
+from .progress import say
+
+APPS = {
+    "credit": ("ledgerline_credit.api.app:create_app", 1),
+    "cash-application": ("ledgerline_cash.api.app:create_app", 3),
+    "collections": ("ledgerline_collections.api.app:create_app", 4),
+}
+
+
+@dataclass
+class Services:
+    cfg: BenchConfig
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ledgerline-bench-")))
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.cfg.base_port + APPS[service][1]}"
+
+    def start(self) -> None:
+        env = {**os.environ, "LEDGERLINE_TOPIC_PREFIX": self.cfg.topic_prefix,
+               "LEDGERLINE_SCHEMA_PREFIX": self.cfg.schema_prefix,
+               "LEDGERLINE_PG_DSN": self.cfg.pg_dsn,
+               "LEDGERLINE_KAFKA_BOOTSTRAP": self.cfg.bootstrap,
+               "LEDGERLINE_LOG_LEVEL": "WARNING"}
+        for name, (factory, offset) in APPS.items():
+            log = (self.log_dir / f"{name}.log").open("wb")
+            self.procs[name] = subprocess.Popen(
+                [str(ROOT / ".venv/bin/uvicorn"), "--factory", factory, "--host", "127.0.0.1",
+                 "--port", str(self.cfg.base_port + offset), "--no-access-log",
+                 "--log-level", "warning"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        say(f"  services starting (logs in {self.log_dir})")
+
+    async def wait_ready(self, timeout_s: float = 120.0) -> None:
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            for name in APPS:
+                deadline = asyncio.get_running_loop().time() + timeout_s
+                while True:
+                    if self.procs[name].poll() is not None:
+                        raise RuntimeError(f"{name} exited; see {self.log_dir}/{name}.log")
+                    try:
+                        if (await client.get(self.url(name) + "/ready")).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise RuntimeError(f"{name} not ready; see {self.log_dir}/{name}.log")
+                    await asyncio.sleep(0.5)
+        say("  services ready: " + ", ".join(f"{n} {self.url(n)}" for n in APPS))
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for name, proc in self.procs.items():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                say(f"  {name} did not stop; killing pid {proc.pid}")
+                proc.kill()
+                proc.wait()
+        self.procs.clear()
