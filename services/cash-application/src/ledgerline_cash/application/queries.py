@@ -7,11 +7,12 @@ from typing import Any
 
 import asyncpg
 
+from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import ident
 
 
 def _money(amount: Decimal, currency: str) -> dict[str, str]:
-    return {"amount": format(amount, "f"), "currency": currency}
+    return {"amount": format(quantize(amount, currency), "f"), "currency": currency}
 
 
 class CashQueries:
