@@ -99,11 +99,13 @@ async def end_to_end(cfg: BenchConfig, svc: Services) -> dict[str, Any]:
         results[str(rate)] = {
             "sent": raw["sent"], "achieved_rate": raw["achieved_rate"], "status": raw["status"],
             "errors": raw["errors"], "not_visible": raw["not_visible"],
+            "incomplete": raw["incomplete"],
             "max_send_lag_ms": raw["max_send_lag_ms"],
             "post": summary(raw["post_ms"]), "e2e": summary(raw["e2e_ms"]),
         }
         r = results[str(rate)]
         say(f"    achieved {r['achieved_rate']:,.0f} req/s, status {r['status']}, "
+            f"errors {r['errors']}, incomplete {r['incomplete']}, "
             f"POST p50 {_f(r['post']['p50_ms'])} p99 {_f(r['post']['p99_ms'])}, "
             f"e2e p50 {_f(r['e2e']['p50_ms'])} p99 {_f(r['e2e']['p99_ms'])} ms")
         await asyncio.sleep(3)  # let the services drain before the next rate

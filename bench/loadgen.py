@@ -18,13 +18,18 @@ import orjson
 
 POLL_S = 0.02
 VISIBLE_TIMEOUT_S = 15.0
+DRAIN_S = 15.0  # after the last send, what is still running after this is "incomplete"
 
 
 async def _visible(client: httpx.AsyncClient, url: str, p: dict[str, Any]) -> bool:
     threshold = Decimal(p["visible_at_or_below"])
     deadline = time.perf_counter() + VISIBLE_TIMEOUT_S
     while time.perf_counter() < deadline:
-        r = await client.get(url + "/ageing", params={"customer_id": p["customer_id"]})
+        try:
+            r = await client.get(url + "/ageing", params={"customer_id": p["customer_id"]})
+        except httpx.HTTPError:
+            await asyncio.sleep(POLL_S)
+            continue
         if r.status_code == 200:
             totals = r.json()["customers"].get(p["customer_id"], {}).get(p["currency"])
             if totals is None or Decimal(totals["total"]) <= threshold:
@@ -58,7 +63,7 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"post_ms": [], "e2e_ms": [], "status": {}, "errors": [],
                            "not_visible": 0, "max_send_lag_ms": 0.0}
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=10.0) as client:
         began = time.perf_counter()
         tasks = []
         for i, p in enumerate(payments):
@@ -69,8 +74,16 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
             out["max_send_lag_ms"] = max(out["max_send_lag_ms"],
                                          (time.perf_counter() - scheduled) * 1000)
             tasks.append(asyncio.create_task(_one(client, plan, p, scheduled, out)))
+            if i % rate == 0:
+                running = sum(not t.done() for t in tasks)
+                print(f"    t={i // rate:>3} s  sent {i:,}  in flight {running:,}",
+                      file=sys.stderr, flush=True)
         sent_s = time.perf_counter() - began
-        await asyncio.gather(*tasks)
+        _, pending = await asyncio.wait(tasks, timeout=DRAIN_S)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    out["incomplete"] = len(pending)
     out["sent"] = len(payments)
     out["send_seconds"] = sent_s
     out["achieved_rate"] = len(payments) / sent_s if sent_s else 0.0

@@ -62,10 +62,11 @@ def rows(r: dict[str, Any]) -> list[Row]:
         e2e = _get(r, "e2e", str(rate)) or {}
         p50, p99 = _get(e2e, "e2e", "p50_ms"), _get(e2e, "e2e", "p99_ms")
         target = "p99 < 250 ms" if rate == 500 else "-"
-        ok = None if rate != 500 or p99 is None else p99 < 250
+        lost = (e2e.get("incomplete", 0) + e2e.get("not_visible", 0)) if e2e else 0
+        ok = None if rate != 500 or p99 is None else p99 < 250 and lost == 0
         extra = (f"achieved {e2e['achieved_rate']:,.0f} req/s, n={e2e['e2e']['n']}, "
-                 f"POST p99 {_ms(_get(e2e, 'post', 'p99_ms'))}") if e2e else r.get(
-                     "e2e_skipped", "")
+                 f"POST p99 {_ms(_get(e2e, 'post', 'p99_ms'))}, unfinished {lost}"
+                 ) if e2e else r.get("e2e_skipped", "")
         out.append((f"end-to-end payment -> ageing @ {rate} req/s",
                     f"p50 {_ms(p50)}, p99 {_ms(p99)}", target, _ok(ok), extra))
     for key, label, q, target in (
