@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -25,7 +25,7 @@ from .projection import Projection
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 
-Hook = Callable[["Runtime"], Awaitable[None]]
+Hook = Callable[["Runtime"], Coroutine[Any, Any, None]]
 log = structlog.get_logger("ledgerline.host")
 
 
@@ -72,19 +72,29 @@ class Runtime:
 
     def start_worker(self) -> None:
         assert self.relay is not None and self.runner is not None
-        jobs: list[Awaitable[None]] = [self.relay.run(), self.runner.run()]
-        jobs += [hook(self) for hook in self.background]
-        self._tasks = [asyncio.create_task(job) for job in jobs]  # type: ignore[arg-type]
+        name = self.settings.service_name
+        jobs: list[tuple[str, Coroutine[Any, Any, None]]] = [
+            (f"{name}.relay", self.relay.run()), (f"{name}.consumer", self.runner.run()),
+        ]
+        jobs += [(f"{name}.{getattr(h, '__name__', 'background')}", h(self)) for h in self.background]
+        self._tasks = [asyncio.create_task(job, name=label) for label, job in jobs]
 
-    async def stop(self) -> None:
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Cancel the worker tasks and close the pool, never waiting more than `grace_s` on
+        either: a task stuck in a client library must not hang a shutdown."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            _, stuck = await asyncio.wait(self._tasks, timeout=grace_s)
+            if stuck:
+                log.warning("runtime.stop.tasks_stuck", tasks=[t.get_name() for t in stuck])
         self._tasks = []
         if self.pool is not None:
-            await self.pool.close()
+            try:
+                await asyncio.wait_for(self.pool.close(), grace_s)
+            except TimeoutError:
+                log.warning("runtime.stop.pool_terminated")
+                self.pool.terminate()
 
     async def readiness(self) -> dict[str, Any]:
         checks: dict[str, Any] = {"database": False}
