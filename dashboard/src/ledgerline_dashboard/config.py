@@ -15,6 +15,7 @@ class DashboardSettings(BaseSettings):
     timeout_s: float = 10.0
     trend_months: int = 6
     top_rows: int = 15
+    top_overdue_per_currency: int = 5
 
     def service_urls(self) -> dict[str, str]:
         return {

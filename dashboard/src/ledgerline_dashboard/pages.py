@@ -85,7 +85,7 @@ async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
         ageing_panel = Panel(notice=then.notice)
     else:
         ageing_panel = panel(now, ageing.currency_ageing, then.data if then else None)
-    top = panel(now, ageing.top_overdue, settings.top_rows)
+    top = panel(now, ageing.top_overdue, settings.top_overdue_per_currency)
     work = got["worklist"]
     latest = got[f"kpi{len(months) - 1}"]
     monthly = [got[f"kpi{i}"] for i in range(len(months))]
