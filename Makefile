@@ -8,7 +8,10 @@ SHELL := /bin/bash
 VENV        := .venv/bin
 LOCAL       := deploy/local
 PYTEST_ARGS ?=
-DEMO_SEED   ?= demo/seed.py
+DEMO_CUSTOMERS ?= 300
+DEMO_MONTHS    ?= 4
+DEMO_SEED      ?= 42
+DEMO_MARKER    := .local/demo-seeded
 MYPY_PATHS  := libs/events/src $(wildcard services/*/src)
 
 .PHONY: help setup infra services up demo down status test test-unit lint bench schemas
@@ -28,9 +31,10 @@ infra: ## start Kafka (127.0.0.1:19092) and PostgreSQL (127.0.0.1:15432)
 services: ## start the four services (uvicorn, ports 8101-8104)
 	@$(LOCAL)/services.sh start
 
-up: setup infra services demo ## everything: set-up, infrastructure, services, demo data
+up: setup infra services demo ## everything: set-up, infrastructure, services, dashboard, demo data
 	@echo
 	@echo "ledgerline is up:"
+	@echo "  dashboard         http://127.0.0.1:$${LEDGERLINE_DASHBOARD_PORT:-8100}/"
 	@echo "  credit            http://127.0.0.1:$${LEDGERLINE_CREDIT_PORT:-8101}/docs"
 	@echo "  invoicing         http://127.0.0.1:$${LEDGERLINE_INVOICING_PORT:-8102}/docs"
 	@echo "  cash-application  http://127.0.0.1:$${LEDGERLINE_CASH_APPLICATION_PORT:-8103}/docs"
@@ -38,9 +42,26 @@ up: setup infra services demo ## everything: set-up, infrastructure, services, d
 	@echo "  kafka $${LEDGERLINE_KAFKA_BOOTSTRAP:-127.0.0.1:19092}, postgresql $${LEDGERLINE_PG_DSN:-postgresql://postgres@127.0.0.1:15432/ledgerline}"
 	@echo "Stop with: make down"
 
-demo: ## seed the demo company through the real Kafka path (when available)
-	@if [ -f $(DEMO_SEED) ]; then $(VENV)/python $(DEMO_SEED); \
-	else echo "demo: no demo seeder yet ($(DEMO_SEED)); see the issues"; fi
+# Once per data directory: the marker lives in .local/ beside the data, so deleting .local/
+# (a reset) seeds again. The simulated months are the last DEMO_MONTHS whole calendar months.
+demo: ## seed the demo company through the real Kafka path (simulator; once, marker .local/demo-seeded)
+	@if [ -f $(DEMO_MARKER) ]; then \
+	  echo "demo: already seeded ($$(cat $(DEMO_MARKER))); delete $(DEMO_MARKER) to seed again"; \
+	elif [ ! -x $(VENV)/ledgerline ]; then \
+	  echo "demo: the simulator ($(VENV)/ledgerline simulate) is not installed: run make setup"; exit 1; \
+	else \
+	  start=$$(date -u -d "$$(date -u +%Y-%m-01) -$(DEMO_MONTHS) months" +%Y-%m-%d); \
+	  echo "demo: simulating $(DEMO_CUSTOMERS) customers over $(DEMO_MONTHS) months from $$start (seed $(DEMO_SEED))"; \
+	  $(VENV)/ledgerline simulate --customers $(DEMO_CUSTOMERS) --months $(DEMO_MONTHS) \
+	    --seed $(DEMO_SEED) --start $$start \
+	    --credit http://127.0.0.1:$${LEDGERLINE_CREDIT_PORT:-8101} \
+	    --invoicing http://127.0.0.1:$${LEDGERLINE_INVOICING_PORT:-8102} \
+	    --cash-application http://127.0.0.1:$${LEDGERLINE_CASH_APPLICATION_PORT:-8103} \
+	    --collections http://127.0.0.1:$${LEDGERLINE_COLLECTIONS_PORT:-8104} && \
+	  mkdir -p .local && \
+	  echo "customers=$(DEMO_CUSTOMERS) months=$(DEMO_MONTHS) seed=$(DEMO_SEED) from $$start, $$(date -u +%FT%TZ)" \
+	    > $(DEMO_MARKER); \
+	fi
 
 down: ## stop the services, Kafka and PostgreSQL
 	@$(LOCAL)/services.sh stop
