@@ -2,7 +2,8 @@
 # Everything a fresh Debian machine needs to run and test ledgerline, safe to run again:
 # Java 17 + Maven (checked; installed from Debian's packages when missing), uv (pinned),
 # the locked Python environment (.venv from uv.lock), the Kafka broker artifacts (Maven
-# Central) and the PostgreSQL server (Debian's packages). Never prompts.
+# Central), the PostgreSQL server and Chromium + chromedriver for the browser test (Debian's
+# packages). Never prompts.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -63,6 +64,15 @@ ensure_uv() {
   say "uv $have ok"
 }
 
+# The dashboard's browser test drives Debian's Chromium through Debian's chromedriver.
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver
+  fi
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || die "chromium/chromedriver missing"
+  say "chromium ok"
+}
+
 sync_python() {
   if [ -f uv.lock ]; then
     uv sync --frozen </dev/null
@@ -76,6 +86,7 @@ sync_python() {
 ensure_java
 ensure_maven
 ensure_uv
+ensure_chromium
 sync_python
 "$root/deploy/local/kafka.sh" install
 "$root/deploy/local/postgres.sh" install </dev/null
