@@ -4,19 +4,20 @@
 # .local/kafka (git-ignored). Usage: kafka.sh install|start|stop|status
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-home="$root/.local/kafka"
+home="${LEDGERLINE_KAFKA_HOME:-$root/.local/kafka}"
 port=${LEDGERLINE_KAFKA_PORT:-19092}
 controller_port=${LEDGERLINE_KAFKA_CONTROLLER_PORT:-19093}
+libs="$root/.local/kafka/libs"  # artifacts shared by every instance; data and logs per home
 props="$home/server.properties"
 pidfile="$home/kafka.pid"
 
 install() {
-  if [ -f "$home/libs/.complete" ]; then return; fi
+  if [ -f "$libs/.complete" ]; then return; fi
   echo "kafka: fetching broker artifacts from Maven Central"
-  mkdir -p "$home/libs"
+  mkdir -p "$libs"
   mvn -q -B -f "$root/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$home/libs" -DincludeScope=runtime
-  touch "$home/libs/.complete"
+    -DoutputDirectory="$libs" -DincludeScope=runtime
+  touch "$libs/.complete"
 }
 
 write_properties() {
@@ -48,7 +49,7 @@ PROPS
 java_args=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
   -Dkafka.logs.dir="$home/logs"
   -Dlog4j2.configurationFile="$root/deploy/local/kafka/log4j2.yaml"
-  -cp "$home/libs/*")
+  -cp "$libs/*")
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 

@@ -3,7 +3,7 @@
 # (git-ignored), own port, loopback only. Usage: postgres.sh install|start|stop|status
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-home="$root/.local/postgres"
+home="${LEDGERLINE_PG_HOME:-$root/.local/postgres}"
 data="$home/data"
 port=${LEDGERLINE_PG_PORT:-15432}
 
