@@ -104,7 +104,7 @@ class Runtime:
                     checks["database"] = await conn.fetchval("SELECT true")
         if self.settings.run_worker:
             checks["consumer"] = bool(self.runner and (self.runner.started or not self.runner.subscribed))
-            checks["relay"] = bool(self.relay and self.relay.active)
+            checks["relay"] = bool(self.relay and (self.relay.active or self.relay.standby))
         return checks
 
 

@@ -32,7 +32,8 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.idle_poll_s = idle_poll_s
         self.published = 0
-        self.active = False
+        self.active = False  # this instance holds the relay lock and publishes
+        self.standby = False  # another instance publishes; this one waits to take over
         self._s = ident(schema)
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
@@ -53,10 +54,12 @@ class OutboxRelay:
         lock_conn = await self.pool.acquire()
         listen_conn: asyncpg.Connection | None = None
         try:
-            while not await lock_conn.fetchval(  # noqa: ASYNC110 (a lock, not an event)
+            while not await lock_conn.fetchval(
                 "SELECT pg_try_advisory_lock(hashtext($1))", f"relay:{self.schema}"
             ):
-                await asyncio.sleep(2.0)  # another instance publishes; stand by
+                self.standby = True
+                await asyncio.sleep(2.0)
+            self.standby = False
             await ensure_topics(self.bootstrap, [self.topic])
             listen_conn = await self.pool.acquire()
             await listen_conn.add_listener(f"{self.schema}_outbox", self._on_notify)
