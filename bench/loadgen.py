@@ -19,6 +19,7 @@ import orjson
 POLL_S = 0.02
 VISIBLE_TIMEOUT_S = 15.0
 DRAIN_S = 15.0  # after the last send, what is still running after this is "incomplete"
+MAX_IN_FLIGHT = 800  # beyond this the service is saturated: further sends are "shed"
 
 
 async def _visible(client: httpx.AsyncClient, url: str, p: dict[str, Any]) -> bool:
@@ -61,7 +62,7 @@ async def _one(client: httpx.AsyncClient, plan: dict[str, Any], p: dict[str, Any
 async def run(plan: dict[str, Any]) -> dict[str, Any]:
     rate, payments = plan["rate"], plan["payments"]
     out: dict[str, Any] = {"post_ms": [], "e2e_ms": [], "status": {}, "errors": [],
-                           "not_visible": 0, "max_send_lag_ms": 0.0}
+                           "not_visible": 0, "max_send_lag_ms": 0.0, "shed": 0}
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     async with httpx.AsyncClient(limits=limits, timeout=10.0) as client:
         began = time.perf_counter()
@@ -73,10 +74,13 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
                 await asyncio.sleep(delay)
             out["max_send_lag_ms"] = max(out["max_send_lag_ms"],
                                          (time.perf_counter() - scheduled) * 1000)
+            tasks = [task for task in tasks if not task.done()]
+            if len(tasks) >= MAX_IN_FLIGHT:
+                out["shed"] += 1
+                continue
             tasks.append(asyncio.create_task(_one(client, plan, p, scheduled, out)))
             if i % rate == 0:
-                running = sum(not t.done() for t in tasks)
-                print(f"    t={i // rate:>3} s  sent {i:,}  in flight {running:,}",
+                print(f"    t={i // rate:>3} s  sent {i:,}  in flight {len(tasks):,}",
                       file=sys.stderr, flush=True)
         sent_s = time.perf_counter() - began
         _, pending = await asyncio.wait(tasks, timeout=DRAIN_S)

@@ -49,7 +49,8 @@ async def services_phase(cfg: BenchConfig, results: dict[str, Any]) -> None:
         await svc.wait_ready()
         say("[6/6] read latency, then end-to-end latency")
         results["reads"] = await latency.reads(cfg, svc)
-        results["e2e"] = await latency.end_to_end(cfg, svc)
+        results["e2e"] = {}
+        await latency.end_to_end(cfg, svc, results["e2e"])
     finally:
         svc.stop()
 
