@@ -24,7 +24,14 @@ from ledgerline_events.contract.sales import (
     PaymentTerms,
     TermsKind,
 )
+from ledgerline_events.runtime.auth import mint_token
 from ledgerline_invoicing.config import InvoicingSettings
+
+SECRET = "invoicing-test-secret-with-enough-bytes-for-hs256"
+
+
+def token(*roles: str) -> str:
+    return mint_token(SECRET, "tester", roles)
 
 
 @dataclass

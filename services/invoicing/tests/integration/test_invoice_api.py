@@ -13,7 +13,7 @@ from ledgerline_events.contract.base import new_envelope
 from ledgerline_events.contract.cash_application import MatchReason, PaymentAllocated
 from ledgerline_events.contract.money import Money
 
-from .invoicing_service import Service, delivered, eventually
+from .invoicing_service import Service, delivered, eventually, token
 
 pytestmark = pytest.mark.integration
 
@@ -182,3 +182,16 @@ async def test_concurrent_invoices_get_consecutive_numbers_without_gaps(service:
     answers = await asyncio.gather(*requests)
     numbers = sorted(a.json()["invoice_number"] for a in answers if a.status_code == 201)
     assert numbers == [f"INV-2026-{n:06d}" for n in range(1, 13)]
+
+
+async def test_writes_need_the_finance_role_and_reads_a_signed_in_caller(
+    service: Service,
+) -> None:
+    anonymous = await service.http.get("/invoices", headers={"Authorization": ""})
+    assert anonymous.status_code == 401
+    collector = {"Authorization": f"Bearer {token('collector')}", "Idempotency-Key": "k-c"}
+    refused = await service.http.post("/invoices", json=manual_invoice(), headers=collector)
+    assert refused.status_code == 403
+    auditor = await service.http.get(
+        "/invoices", headers={"Authorization": f"Bearer {token('auditor')}"})
+    assert auditor.status_code == 200

@@ -1,5 +1,6 @@
 """Write endpoints: manual invoices, credit notes, cancellations. Thin: parse, build the
-command, call the application; rules and their refusals live in the domain."""
+command, call the application; rules and their refusals live in the domain.
+Only finance (and admin) may write here; the host adds authentication."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from uuid import uuid4
 
 from fastapi import APIRouter, status
 
+from ledgerline_events.runtime.auth import requires
 from ledgerline_invoicing.application.commands import Provenance, fingerprint
 from ledgerline_invoicing.domain.invoice import CancelInvoice, IssueCreditNote, IssueInvoice
 from ledgerline_invoicing.domain.pricing import LineItem
@@ -22,7 +24,7 @@ from .schemas import (
     ManualInvoiceIn,
 )
 
-router = APIRouter(tags=["invoices"])
+router = APIRouter(tags=["invoices"], dependencies=[requires("finance")])
 REFUSALS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such invoice"},
     409: {"description": "the invoice's state forbids it (field and rule named)"},
