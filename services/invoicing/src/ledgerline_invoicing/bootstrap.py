@@ -4,6 +4,8 @@ tests pass their own settings (topic prefix, schema prefix)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from ledgerline_events.runtime import ConsumerRunner, Projection, Runtime, create_service_app
@@ -47,6 +49,19 @@ class SalesIntakeWorker:
         await self.runner.run()
 
 
+class InvoicingRuntime(Runtime):
+    """The shared runtime, with the sales intake counted in readiness."""
+
+    sales_intake: SalesIntakeWorker | None = None
+
+    async def readiness(self) -> dict[str, Any]:
+        checks = await super().readiness()
+        if self.settings.run_worker:
+            runner = self.sales_intake.runner if self.sales_intake else None
+            checks["sales_intake"] = bool(runner and runner.started)
+        return checks
+
+
 def replay_projections() -> list[Projection]:
     """What a replay rebuilds (ops `ledgerline replay invoicing`); never the sales intake."""
     return [InvoiceRegister(), CustomerAccount()]
@@ -76,12 +91,13 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, Sale
         assert intake is not None
         await intake.run(runtime)
 
-    runtime = Runtime(
+    runtime = InvoicingRuntime(
         settings, [InvoiceRegister(), CustomerAccount()],
         on_install=[create_topics, install_counters, install_intake], background=[run_intake],
     )
     invoicing = Invoicing(runtime, counters)
     intake = SalesIntakeWorker(settings, invoicing)
+    runtime.sales_intake = intake
     return runtime, invoicing, intake
 
 

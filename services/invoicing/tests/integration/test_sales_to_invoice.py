@@ -81,3 +81,9 @@ async def test_a_bad_delivery_goes_to_the_dead_letter_topic_and_the_next_is_invo
 async def _when(query, condition):  # type: ignore[no-untyped-def]
     found = await query
     return found if condition(found) else None
+
+
+async def test_readiness_counts_the_sales_intake(service: Service) -> None:
+    response = await service.http.get("/ready")
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"]["sales_intake"] is True
