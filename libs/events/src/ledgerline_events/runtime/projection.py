@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import structlog
@@ -144,27 +144,66 @@ class BatchApplier:
             return await self._apply_batch(records, failed=f"projection error: {exc!r}")
 
     async def _apply_batch(self, records: Sequence[Record], failed: str | None = None) -> BatchStats:
-        stats = BatchStats()
-        decoded, dead = self._decode(records)
-        if failed is not None:
-            dead, decoded = dead + [DeadLetter(r, failed) for r, _ in decoded], []
+        rejected: dict[UUID, str] = {}
         attempt = 0
         while True:
+            stats = BatchStats()
             try:
-                await self._send_dead(dead, stats)
-                await self._apply_decoded(records, decoded, stats)
+                await self._apply_once(records, stats, rejected, failed)
                 return stats
-            except RejectedEvent as rejected:
-                dead = [self._dead_for(decoded, rejected)]
-                decoded = [(r, e) for r, e in decoded if e.event_id != rejected.envelope.event_id]
+            except RejectedEvent as refusal:
+                rejected[refusal.envelope.event_id] = refusal.reason  # retried without it
             except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):
-                dead = []
                 await asyncio.sleep(0.05)
             except TRANSIENT_DB_ERRORS as exc:
-                dead = []
                 attempt += 1
                 log.warning("consumer.database_unavailable", error=repr(exc), attempt=attempt)
                 await asyncio.sleep(min(5.0, 0.2 * attempt))
+
+    async def _apply_once(
+        self, records: Sequence[Record], stats: BatchStats, rejected: dict[UUID, str],
+        failed: str | None,
+    ) -> None:
+        """One transaction: skip what an earlier delivery already committed, apply the rest,
+        dead-letter what cannot be applied, store the offsets."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            await set_search_path(conn, self.schema)
+            unseen = await self._unseen(conn, records)
+            decoded, dead = self._decode(unseen)
+            if failed is not None:
+                dead, decoded = dead + [DeadLetter(r, failed) for r, _ in decoded], []
+            dead += [DeadLetter(r, f"rejected: {rejected[e.event_id]}")
+                     for r, e in decoded if e.event_id in rejected]
+            decoded = [(r, e) for r, e in decoded if e.event_id not in rejected]
+            fresh = await self._fresh(conn, decoded, stats)
+            for projection, wanted in self._routes:
+                events = [e for r, e in fresh if r.topic in wanted]
+                if events:
+                    await projection.apply(conn, events)
+            await self._send_dead(dead, stats)  # before the commit: a crash re-sends, never loses
+            await self._store_offsets(conn, records)
+        stats.applied += len(fresh)
+        for r, _ in fresh:
+            stats.by_topic[r.topic] = stats.by_topic.get(r.topic, 0) + 1
+
+    @staticmethod
+    async def _unseen(conn: asyncpg.Connection, records: Sequence[Record]) -> list[Record]:
+        """Records past the stored offsets. Locking the partitions' offset rows serializes two
+        instances handed the same partition by a rebalance: the second sees the first's commit."""
+        partitions = sorted({(r.topic, r.partition) for r in records})
+        topics, numbers = [t for t, _ in partitions], [p for _, p in partitions]
+        await conn.execute(
+            "INSERT INTO consumer_offset (topic, partition, next_offset) "
+            "SELECT t, p, 0 FROM unnest($1::text[], $2::int[]) AS u(t, p) ON CONFLICT DO NOTHING",
+            topics, numbers,
+        )
+        rows = await conn.fetch(
+            "SELECT topic, partition, next_offset FROM consumer_offset "
+            "WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[])) "
+            "ORDER BY topic, partition FOR UPDATE", topics, numbers,
+        )
+        stored = {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+        return [r for r in records if r.offset >= stored[(r.topic, r.partition)]]
 
     def _decode(
         self, records: Sequence[Record]
@@ -180,11 +219,6 @@ class BatchApplier:
                 dead.append(DeadLetter(record, exc.reason))
         return good, dead
 
-    @staticmethod
-    def _dead_for(decoded: list[tuple[Record, Envelope]], rejected: RejectedEvent) -> DeadLetter:
-        record = next(r for r, e in decoded if e.event_id == rejected.envelope.event_id)
-        return DeadLetter(record, f"rejected: {rejected.reason}")
-
     async def _send_dead(self, dead: list[DeadLetter], stats: BatchStats) -> None:
         # Dead letters go out before the offsets commit: a crash re-sends, never loses one.
         if dead and self.dead_letter is not None:
@@ -193,21 +227,6 @@ class BatchApplier:
         for d in dead:
             log.warning("consumer.dead_letter", topic=d.record.topic, offset=d.record.offset,
                         reason=d.reason)
-
-    async def _apply_decoded(
-        self, records: Sequence[Record], decoded: list[tuple[Record, Envelope]], stats: BatchStats
-    ) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            await set_search_path(conn, self.schema)
-            fresh = await self._fresh(conn, decoded, stats)
-            for projection, wanted in self._routes:
-                events = [e for r, e in fresh if r.topic in wanted]
-                if events:
-                    await projection.apply(conn, events)
-            await self._store_offsets(conn, records)
-        stats.applied += len(fresh)
-        for r, _ in fresh:
-            stats.by_topic[r.topic] = stats.by_topic.get(r.topic, 0) + 1
 
     async def _fresh(
         self, conn: asyncpg.Connection, decoded: list[tuple[Record, Envelope]], stats: BatchStats
