@@ -1,20 +1,55 @@
 """Fixtures shared by every test: the real Kafka broker and PostgreSQL server started by
-`make test` (deploy/local/*.sh), with a fresh topic prefix and schema names per test."""
+`make test` (deploy/local/*.sh), with a fresh topic prefix and schema names per test, and
+bearer tokens signed with a secret made for this test session."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import asyncpg
 import pytest
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.runtime.auth import ROLES, mint_token
 
 KAFKA = os.environ.get("LEDGERLINE_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
 PG_DSN = os.environ.get("LEDGERLINE_PG_DSN", "postgresql://postgres@127.0.0.1:15432/ledgerline")
+# Services built by tests (in-process or as processes) read the secret from the environment.
+AUTH_SECRET = os.environ.setdefault("LEDGERLINE_AUTH_JWT_SECRET", secrets.token_urlsafe(32))
+Token = Callable[..., str]
+AuthHeaders = Callable[..., dict[str, str]]
+
+
+@pytest.fixture(scope="session")
+def auth_secret() -> str:
+    """The secret every service of this test session checks bearer tokens with."""
+    return AUTH_SECRET
+
+
+@pytest.fixture(scope="session")
+def token(auth_secret: str) -> Token:
+    """`token("finance", sub="fay", approval_limit="500.00")`: a signed bearer token; no
+    roles given means all of them."""
+
+    def make(*roles: str, sub: str = "test-user", **claims: Any) -> str:
+        return mint_token(auth_secret, sub, roles or sorted(ROLES), **claims)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def auth_headers(token: Token) -> AuthHeaders:
+    """`auth_headers("collector")`: an Authorization header (no roles: all of them)."""
+
+    def make(*roles: str, **claims: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token(*roles, **claims)}"}
+
+    return make
 
 
 def _reachable(hostport: str) -> bool:

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from ledgerline_events.contract import Envelope, Topics, encode
+from ledgerline_events.runtime.auth import ROLES, mint_token
 
 APPS = {
     "invoicing": "ledgerline_invoicing.api.app",
@@ -53,6 +54,12 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 60.0
         await asyncio.sleep(0.2)
 
 
+def every_role() -> dict[str, str]:
+    """The e2e clients act as one user with every role (the root conftest sets the secret)."""
+    token = mint_token(os.environ["LEDGERLINE_AUTH_JWT_SECRET"], "e2e", sorted(ROLES))
+    return {"Authorization": f"Bearer {token}"}
+
+
 @asynccontextmanager
 async def running_stack(bootstrap: str, dsn: str, prefix: str) -> AsyncIterator[Stack]:
     settings_env = {
@@ -78,6 +85,7 @@ async def running_stack(bootstrap: str, dsn: str, prefix: str) -> AsyncIterator[
         for name, app in apps.items():
             await stack.enter_async_context(app.router.lifespan_context(app))
             clients[name] = await stack.enter_async_context(
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}",
+                                  headers=every_role())
             )
         yield Stack(Topics(prefix=f"{prefix}."), apps, clients, producer)

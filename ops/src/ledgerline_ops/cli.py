@@ -1,4 +1,4 @@
-"""The `ledgerline` operator command: replay, audit, export, close-month, simulate.
+"""The `ledgerline` operator command: replay, audit, export, close-month, simulate, token.
 
 It works as the service it names: same `LEDGERLINE_*` settings (database, Kafka, topic and
 schema prefixes), reading the log from Kafka and writing only rebuild/audit schemas (and,
@@ -16,7 +16,7 @@ from pathlib import Path
 from ledgerline_collections.config import CollectionsSettings
 from ledgerline_events.runtime import ServiceSettings, configure_logging
 
-from . import commands
+from . import commands, token
 from .instants import parse_instant
 from .services import SERVICES
 
@@ -57,11 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--invoicing", default="http://127.0.0.1:8102")
     s.add_argument("--cash-application", default="http://127.0.0.1:8103")
     s.add_argument("--collections", default="http://127.0.0.1:8104")
+    token.add_parser(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if args.command == "token":
+        sys.exit(token.print_token(args))
     configure_logging("WARNING", json=False)
     settings = SERVICES[args.service].settings() if hasattr(args, "service") else CollectionsSettings()
     code = asyncio.run(_run(args, settings))

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.runtime.auth import mint_token
 from ledgerline_ops.simulation import Services, kafka_publisher
 
 APPS = {
@@ -55,10 +56,17 @@ async def running_stack(bootstrap: str, dsn: str, prefix: str) -> AsyncIterator[
         for name, app in apps.items():
             await stack.enter_async_context(app.router.lifespan_context(app))
             clients[name] = await stack.enter_async_context(httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url=f"http://{name}", timeout=60))
+                transport=httpx.ASGITransport(app=app), base_url=f"http://{name}", timeout=60,
+                headers=bearer("ops-test", "admin")))
         services = Services(clients["credit"], clients["invoicing"], clients["cash-application"],
                             clients["collections"], kafka_publisher(producer, topics))
         yield Stack(topics, apps, services, env)
+
+
+def bearer(sub: str, *roles: str) -> dict[str, str]:
+    """A token signed with the test session's secret (set by the root conftest)."""
+    token = mint_token(os.environ["LEDGERLINE_AUTH_JWT_SECRET"], sub, roles)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _restore(saved: dict[str, str | None]) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from ledgerline_ops.simulation import Simulation, SimulationConfig
 
-from .stack import running_stack
+from .stack import bearer, running_stack
 
 pytestmark = pytest.mark.integration
 LEDGERLINE = str(Path(sys.executable).parent / "ledgerline")
@@ -35,8 +35,11 @@ async def test_admin_replay_and_the_command_line(
         await Simulation(config, stack.services).run()
         http = stack.services.collections
 
-        assert (await http.post("/admin/replay", json={})).status_code == 403
-        admin = {"X-Role": "admin"}
+        anonymous = {"Authorization": ""}
+        assert (await http.post("/admin/replay", json={}, headers=anonymous)).status_code == 401
+        finance = bearer("fay", "finance")
+        assert (await http.post("/admin/replay", json={}, headers=finance)).status_code == 403
+        admin = bearer("ada", "admin")
         refused = await http.post("/admin/replay", json={"swap": True, "as_of": "2026-09-15T00:00:00Z"},
                                   headers=admin)
         assert refused.status_code == 422

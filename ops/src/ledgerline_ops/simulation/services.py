@@ -13,6 +13,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from ledgerline_events.contract import Envelope, Topics, encode
+from ledgerline_events.runtime import token_from_environment
 
 Publish = Callable[[Sequence[Envelope]], Awaitable[None]]
 
@@ -58,16 +59,21 @@ def kafka_publisher(producer: AIOKafkaProducer, topics: Topics) -> Publish:
 @asynccontextmanager
 async def http_services(
     *, credit: str, invoicing: str, cash_application: str, collections: str,
-    kafka_bootstrap: str, topics: Topics,
+    kafka_bootstrap: str, topics: Topics, token: str | None = None,
 ) -> AsyncIterator[Services]:
-    """Clients of services listening at these base URLs, and an ERP producer on Kafka."""
+    """Clients of services listening at these base URLs, and an ERP producer on Kafka.
+    They send `token`; default LEDGERLINE_AUTH_TOKEN, else an admin token minted from
+    LEDGERLINE_AUTH_JWT_SECRET (the simulator acts for sales, finance and collectors)."""
+    token = token or token_from_environment("ledgerline-simulator", ["admin"])
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with AsyncExitStack() as stack:
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True,
                                     acks="all")
         await producer.start()
         stack.push_async_callback(producer.stop)
         async def client(url: str) -> httpx.AsyncClient:
-            return await stack.enter_async_context(httpx.AsyncClient(base_url=url, timeout=60))
+            return await stack.enter_async_context(
+                httpx.AsyncClient(base_url=url, timeout=60, headers=headers))
         yield Services(await client(credit), await client(invoicing),
                        await client(cash_application), await client(collections),
                        kafka_publisher(producer, topics))

@@ -39,7 +39,7 @@ def build_app(
     settings = settings or Settings()
     runtime = Runtime(settings, PROJECTIONS, on_install=[install_write_tables])
     app = create_service_app(
-        runtime, routers(), title="ledgerline cash application",
+        runtime, routers(settings), title="ledgerline cash application",
         description="Payments, statement import, matching, allocations, refunds, open items.",
     )
     add_error_mapping(app)

@@ -17,6 +17,9 @@ class Settings(ServiceSettings):
     # JSON list, e.g. '["remittance_reference","exact_amount"]').
     matching_rules: tuple[MatchReason, ...] = AUTOMATIC_RULES
     matching_max_combination_size: int = 5
+    # Bank statement files (POST /statements) may be this large; other bodies:
+    # LEDGERLINE_MAX_REQUEST_BYTES (1 MiB).
+    statement_max_request_bytes: int = 10 * 1024 * 1024
 
     @property
     def matching(self) -> MatchingSettings:

@@ -198,7 +198,8 @@ async def assert_replay_gives_the_same(service: Service, customers: list[str]) -
 
 @pytest.fixture
 async def service(
-    kafka_bootstrap: str, pg_dsn: str, topics: Topics, schema_prefix: str
+    kafka_bootstrap: str, pg_dsn: str, topics: Topics, schema_prefix: str,
+    auth_headers: Callable[..., dict[str, str]],
 ) -> AsyncIterator[Service]:
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     await admin.start()
@@ -223,7 +224,8 @@ async def service(
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://cash") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://cash",
+                                         headers=auth_headers("finance")) as client:
                 service = Service(app, client, topics, kafka_bootstrap, producer, [])
                 # Stopping the runtime while its relay is still starting can hang it: begin
                 # (and so end) every test with a ready service.

@@ -49,10 +49,14 @@ def settings(
 
 
 @pytest.fixture
-async def client(settings: CollectionsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """The service in-process (API, relay and consumer), with its clock at NOW."""
+async def client(
+    settings: CollectionsSettings, auth_headers: Callable[..., dict[str, str]]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service in-process (API, relay and consumer), with its clock at NOW, called by a
+    user with every role."""
     app = build_app(settings, clock=lambda: NOW)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://collections") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://collections",
+                                     headers=auth_headers()) as c:
             yield c

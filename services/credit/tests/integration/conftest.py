@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -15,7 +15,8 @@ from .credit_service import CreditUnderTest, MovableClock
 
 @pytest.fixture
 async def credit(
-    topics: Topics, schema_prefix: str, kafka_bootstrap: str, pg_dsn: str
+    topics: Topics, schema_prefix: str, kafka_bootstrap: str, pg_dsn: str,
+    auth_headers: Callable[..., dict[str, str]],
 ) -> AsyncIterator[CreditUnderTest]:
     settings = CreditSettings(
         pg_dsn=pg_dsn, kafka_bootstrap=kafka_bootstrap, topic_prefix=topics.prefix,
@@ -29,7 +30,8 @@ async def credit(
     await producer.start()
     try:
         async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://credit"
+            transport=httpx.ASGITransport(app=app), base_url="http://credit",
+            headers=auth_headers("sales-system", "finance"),
         ) as http:
             yield CreditUnderTest(app, http, settings, producer, clock)
     finally:

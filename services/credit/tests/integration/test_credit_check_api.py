@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,7 +14,6 @@ from ..unit.credit_scenarios import CUSTOMER, invoice, order_placed
 from .credit_service import CreditUnderTest, eventually
 
 pytestmark = pytest.mark.integration
-MANAGER = {"X-Role": "credit-manager"}
 
 
 def order(ref: str, amount: str = "100.00", customer: str = CUSTOMER) -> dict[str, Any]:
@@ -66,13 +66,15 @@ async def test_fifty_concurrent_checks_are_all_answered_and_recorded_once(
     await eventually(all_in_view)
 
 
-async def test_checks_refer_without_limit_and_reject_on_hold(credit: CreditUnderTest) -> None:
+async def test_checks_refer_without_limit_and_reject_on_hold(
+    credit: CreditUnderTest, auth_headers: Callable[..., dict[str, str]]
+) -> None:
     first = await check(credit, "c1", order("SO-1"))
     assert (first["decision"], first["reasons"]) == ("refer", ["no credit limit set in EUR"])
     assert first["limit"] is None and first["available"] is None
 
     placed = await credit.http.post(f"/customers/{CUSTOMER}/holds", headers={
-        **MANAGER, "Idempotency-Key": "h1"}, json={"placed_by": "carl", "detail": "fraud check"})
+        "Idempotency-Key": "h1"}, json={"placed_by": "carl", "detail": "fraud check"})
     assert placed.status_code == 201, placed.text
     hold_id = placed.json()["hold_id"]
     await credit.set_limit(CUSTOMER, "5000")
@@ -81,19 +83,20 @@ async def test_checks_refer_without_limit_and_reject_on_hold(credit: CreditUnder
 
     release = f"/customers/{CUSTOMER}/holds/{hold_id}/release"
     body = {"released_by": "dana", "reason": "checked"}
-    forbidden = await credit.http.post(release, json=body, headers={"Idempotency-Key": "r0"})
+    collector = {**auth_headers("collector"), "Idempotency-Key": "r0"}
+    forbidden = await credit.http.post(release, json=body, headers=collector)
     assert forbidden.status_code == 403
     released = await credit.http.post(release, json=body,
-                                      headers={**MANAGER, "Idempotency-Key": "r1"})
+                                      headers={"Idempotency-Key": "r1"})
     assert released.status_code == 200, released.text
     replayed = await credit.http.post(release, json=body,
-                                      headers={**MANAGER, "Idempotency-Key": "r1"})
+                                      headers={"Idempotency-Key": "r1"})
     assert replayed.json() == released.json()
     twice = await credit.http.post(release, json=body,
-                                   headers={**MANAGER, "Idempotency-Key": "r2"})
+                                   headers={"Idempotency-Key": "r2"})
     assert twice.status_code == 409
     unknown = await credit.http.post(f"/customers/{CUSTOMER}/holds/manual-99/release",
-                                     json=body, headers={**MANAGER, "Idempotency-Key": "r3"})
+                                     json=body, headers={"Idempotency-Key": "r3"})
     assert unknown.status_code == 404
     approved = await check(credit, "c3", order("SO-3"))
     assert approved["decision"] == "approve"

@@ -1,6 +1,15 @@
 """The generic event-sourcing runtime shared by every service (no business rules here)."""
 
 from .admin import admin_router, rebuild_schema
+from .auth import (
+    ApprovalLimit,
+    AuthNotConfigured,
+    Caller,
+    CurrentCaller,
+    mint_token,
+    requires,
+    token_from_environment,
+)
 from .consumer import ConsumerRunner
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused, UnitOfWork
 from .host import Runtime, create_service_app
@@ -12,8 +21,34 @@ from .relay import OutboxRelay
 from .settings import ServiceSettings
 
 __all__ = [
-    "BatchApplier", "BatchStats", "ConcurrencyConflict", "ConsumerRunner", "EventStore",
-    "IdempotencyKeyReused", "OutboxRelay", "Progress", "Projection", "Record", "RejectedEvent",
-    "Runtime", "ServiceSettings", "UnitOfWork", "admin_router", "configure_logging", "create_pool",
-    "create_service_app", "ident", "rebuild", "rebuild_schema", "set_search_path", "swap",
+    "ApprovalLimit",
+    "AuthNotConfigured",
+    "BatchApplier",
+    "BatchStats",
+    "Caller",
+    "ConcurrencyConflict",
+    "ConsumerRunner",
+    "CurrentCaller",
+    "EventStore",
+    "IdempotencyKeyReused",
+    "OutboxRelay",
+    "Progress",
+    "Projection",
+    "Record",
+    "RejectedEvent",
+    "Runtime",
+    "ServiceSettings",
+    "UnitOfWork",
+    "admin_router",
+    "configure_logging",
+    "create_pool",
+    "create_service_app",
+    "ident",
+    "mint_token",
+    "rebuild",
+    "rebuild_schema",
+    "requires",
+    "set_search_path",
+    "swap",
+    "token_from_environment",
 ]

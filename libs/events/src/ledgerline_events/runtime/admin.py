@@ -1,8 +1,8 @@
 """Operator endpoints every service gets from the host: rebuild the replayable projections
 into `<read_schema>_rebuild` while the live schema keeps serving, optionally swap it in.
 
-Admin-only. Until real authentication arrives (issue 11) the caller must send the header
-`X-Role: admin`; anything else is 403. One replay at a time per process (409 otherwise).
+Admin-only (role `admin`, runtime/auth.py; the host adds authentication). One replay at a
+time per process (409 otherwise).
 """
 
 from __future__ import annotations
@@ -10,21 +10,21 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict
 
 from ledgerline_events.contract.base import UtcDateTime
 
+from .auth import requires
 from .rebuild import Progress, rebuild, swap
 
 if TYPE_CHECKING:
     from .host import Runtime
 
 log = structlog.get_logger("ledgerline.admin")
-ADMIN_ROLE = "admin"
 
 
 class ReplayRequest(BaseModel):
@@ -60,20 +60,11 @@ def rebuild_schema(read_schema: str) -> str:
     return f"{read_schema}_rebuild"
 
 
-def require_admin(role: str | None) -> None:
-    if role != ADMIN_ROLE:
-        raise HTTPException(403, detail="admin only: send X-Role: admin")
-
-
-Role = Annotated[str | None, Header(alias="X-Role")]
-
-
 def admin_router() -> APIRouter:
-    router = APIRouter(prefix="/admin", tags=["operations"])
+    router = APIRouter(prefix="/admin", tags=["operations"], dependencies=[requires("admin")])
 
     @router.post("/replay", status_code=202, summary="Rebuild projections from offset zero")
-    async def start_replay(body: ReplayRequest, request: Request, x_role: Role = None) -> dict[str, Any]:
-        require_admin(x_role)
+    async def start_replay(body: ReplayRequest, request: Request) -> dict[str, Any]:
         runtime: Runtime = request.app.state.runtime
         if body.swap and body.as_of is not None:
             raise HTTPException(422, detail="swap and as_of together: an as-of rebuild is not live")
@@ -86,8 +77,7 @@ def admin_router() -> APIRouter:
         return job.view()
 
     @router.get("/replay", summary="State of the last replay")
-    async def replay_state(request: Request, x_role: Role = None) -> dict[str, Any]:
-        require_admin(x_role)
+    async def replay_state(request: Request) -> dict[str, Any]:
         job: ReplayJob | None = getattr(request.app.state, "replay_job", None)
         if job is None:
             raise HTTPException(404, detail="no replay started")

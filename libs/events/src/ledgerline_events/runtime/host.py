@@ -12,11 +12,13 @@ from typing import Any
 
 import asyncpg
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from pydantic import SecretStr
 
 from .admin import admin_router
+from .auth import AccessRefused, Authenticator, authenticate
 from .consumer import ConsumerRunner
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused
 from .observability import RuntimeCollector, configure_logging
@@ -112,8 +114,12 @@ def create_service_app(
     runtime: Runtime, routers: Sequence[APIRouter], *, title: str, description: str = "",
     version: str = "0.1.0",
 ) -> FastAPI:
+    """The service's app. Every route of `routers` (and the admin router) requires an
+    authenticated caller; write routes add `requires(role...)`. Only /health, /ready, /metrics
+    and the OpenAPI pages are public. Raises `AuthNotConfigured` without a secret or API keys."""
     settings = runtime.settings
     configure_logging(settings.log_level, json=settings.log_json)
+    authenticator = Authenticator(_secret(settings.auth_jwt_secret), _secret(settings.auth_api_keys))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -124,14 +130,21 @@ def create_service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
+                  max_body_size=settings.max_request_bytes)
     app.state.runtime = runtime
+    app.state.authenticator = authenticator
     _add_operations(app, runtime)
     _add_error_mapping(app)
-    app.include_router(admin_router())
+    signed_in = [Depends(authenticate)]
+    app.include_router(admin_router(), dependencies=signed_in)
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, dependencies=signed_in)
     return app
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 def _add_operations(app: FastAPI, runtime: Runtime) -> None:
@@ -165,6 +178,12 @@ def _add_operations(app: FastAPI, runtime: Runtime) -> None:
 
 
 def _add_error_mapping(app: FastAPI) -> None:
+    @app.exception_handler(AccessRefused)
+    async def refused(_: Request, exc: AccessRefused) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse({"detail": exc.detail, "rule": exc.rule}, status_code=exc.status,
+                            headers=headers)
+
     @app.exception_handler(ConcurrencyConflict)
     async def conflict(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
         return JSONResponse({"detail": str(exc), "rule": "concurrent_change"}, status_code=409)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledgerline_events.contract import Topics
@@ -26,6 +27,13 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 2000
     log_level: str = "INFO"
     log_json: bool = True
+    # Access control (runtime/auth.py): at least one of the two, or the service refuses to
+    # start. The secret signs bearer JWTs (HS256); the keys are JSON {key: {sub, roles}}.
+    auth_jwt_secret: SecretStr | None = None
+    auth_api_keys: SecretStr | None = None
+    # Largest request body accepted (bytes); larger answers 413. Services may raise it per
+    # route (cash-application's statement import).
+    max_request_bytes: int = 1024 * 1024
 
     @property
     def topics(self) -> Topics:

@@ -1,4 +1,5 @@
-"""HTTP API: thin routers that parse, call the cash desk or the queries, and map errors."""
+"""HTTP API: thin routers that parse, call the cash desk or the queries, and map errors.
+Every command is finance's (and admin's); reads are open to any signed-in caller."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
+
+from ledgerline_events.runtime import requires
 
 from ..adapters.statements import MalformedStatement, StatementFormat
 from ..application.commands import (
@@ -15,6 +18,7 @@ from ..application.commands import (
     ReverseAllocation,
     ReversePayment,
 )
+from ..config import Settings
 from ..domain.errors import DomainError
 from .deps import Desk, Queries
 from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
@@ -22,7 +26,7 @@ from .upload import uploaded_file
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
-commands = APIRouter(tags=["payments"])
+commands = APIRouter(tags=["payments"], dependencies=[requires("finance")])
 reads = APIRouter(tags=["read"])
 
 
@@ -31,7 +35,6 @@ async def record_payment(body: PaymentIn, desk: Desk, key: IdempotencyKey) -> di
     return await desk.record_payment(RecordPayment(**dict(body)), key)
 
 
-@commands.post("/statements", status_code=201, summary="Import a bank statement file")
 async def import_statement(
     request: Request, desk: Desk, fmt: Annotated[StatementFormat, Query(alias="format")],
 ) -> dict[str, Any]:
@@ -103,5 +106,14 @@ def add_error_mapping(app: FastAPI) -> None:
                              "location": exc.location, "field": "file"}, status_code=422)
 
 
-def routers() -> list[APIRouter]:
-    return [commands, reads]
+def statements_router(max_bytes: int) -> APIRouter:
+    """Statement files may be larger than the host's default body limit (settings)."""
+    router = APIRouter(tags=["payments"], dependencies=[requires("finance")],
+                       max_body_size=max_bytes)
+    router.add_api_route("/statements", import_statement, methods=["POST"], status_code=201,
+                         summary="Import a bank statement file")
+    return router
+
+
+def routers(settings: Settings) -> list[APIRouter]:
+    return [commands, statements_router(settings.statement_max_request_bytes), reads]

@@ -1,14 +1,22 @@
-"""Write API: thin routes that build a command and call the application layer."""
+"""Write API: thin routes that build a command and call the application layer.
+
+Who may call what (the host adds authentication; admin may do everything): collectors run
+dunning, evaluate promises, log calls, record promises and open disputes; finance opens and
+resolves disputes, writes off (up to the caller's approval limit) and records recoveries."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request, status
 
+from ledgerline_events.runtime import Caller, CurrentCaller, requires
+
 from ..application import commands
 from ..application.dunning_run import run_dunning
 from ..application.promise_evaluation import evaluate_promises
+from ..domain.write_offs import ApprovalLimit
 from .deps import App, IdempotencyKey, Now, write_of
 from .schemas import (
     CallBody,
@@ -23,9 +31,20 @@ from .schemas import (
 
 router = APIRouter(tags=["collections commands"])
 CREATED = status.HTTP_201_CREATED
+COLLECTOR, FINANCE = [requires("collector")], [requires("finance")]
+COLLECTOR_OR_FINANCE = [requires("collector", "finance")]
 
 
-@router.post("/dunning-runs", summary="Send the dunning letters due on run_date")
+def approval_limit_of(caller: Caller) -> ApprovalLimit | None:
+    """Admin: no limit; anyone else: the token's limit, or nothing at all."""
+    if "admin" in caller.roles:
+        return None
+    limit = caller.approval_limit
+    return ApprovalLimit(limit.amount, limit.currency) if limit else ApprovalLimit(Decimal(0))
+
+
+@router.post("/dunning-runs", summary="Send the dunning letters due on run_date",
+             dependencies=COLLECTOR)
 async def dunning_run(body: DunningRunBody, app: App, clock: Now) -> dict[str, Any]:
     """One letter per customer and currency with something newly due; running twice the
     same day sends nothing new (idempotent per customer, currency and run date)."""
@@ -35,7 +54,8 @@ async def dunning_run(body: DunningRunBody, app: App, clock: Now) -> dict[str, A
     return {"run_date": run_date.isoformat(), "letters_sent": len(sent), "reminders": sent}
 
 
-@router.post("/promises/evaluate", summary="Mark promises to pay kept or broken as of a date")
+@router.post("/promises/evaluate", summary="Mark promises to pay kept or broken as of a date",
+             dependencies=COLLECTOR)
 async def promises_evaluate(body: EvaluatePromisesBody, app: App, clock: Now) -> dict[str, Any]:
     occurred_at = body.occurred_at or clock()
     as_of = body.as_of or occurred_at.date()
@@ -43,7 +63,8 @@ async def promises_evaluate(body: EvaluatePromisesBody, app: App, clock: Now) ->
     return {"as_of": as_of.isoformat(), "settled": settled}
 
 
-@router.post("/customers/{customer_id}/calls", status_code=CREATED, summary="Log a call")
+@router.post("/customers/{customer_id}/calls", status_code=CREATED, summary="Log a call",
+             dependencies=COLLECTOR)
 async def log_call(customer_id: str, body: CallBody, request: Request, app: App, clock: Now,
                    key: IdempotencyKey) -> dict[str, Any]:
     now = clock()
@@ -53,7 +74,7 @@ async def log_call(customer_id: str, body: CallBody, request: Request, app: App,
 
 
 @router.post("/customers/{customer_id}/promises", status_code=CREATED,
-             summary="Record a promise to pay")
+             summary="Record a promise to pay", dependencies=COLLECTOR)
 async def record_promise(customer_id: str, body: PromiseBody, request: Request, app: App,
                          clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
@@ -61,7 +82,8 @@ async def record_promise(customer_id: str, body: PromiseBody, request: Request, 
                                          body.promised_date, body.recorded_by)
 
 
-@router.post("/invoices/{invoice_id}/disputes", status_code=CREATED, summary="Open a dispute")
+@router.post("/invoices/{invoice_id}/disputes", status_code=CREATED, summary="Open a dispute",
+             dependencies=COLLECTOR_OR_FINANCE)
 async def open_dispute(invoice_id: str, body: DisputeBody, request: Request, app: App,
                        clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
@@ -69,7 +91,7 @@ async def open_dispute(invoice_id: str, body: DisputeBody, request: Request, app
                                        body.description)
 
 
-@router.post("/disputes/{dispute_id}/resolve", summary="Resolve a dispute")
+@router.post("/disputes/{dispute_id}/resolve", summary="Resolve a dispute", dependencies=FINANCE)
 async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, app: App,
                           clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
@@ -77,15 +99,17 @@ async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, 
 
 
 @router.post("/invoices/{invoice_id}/write-offs", status_code=CREATED,
-             summary="Write off bad debt (full or partial)")
+             summary="Write off bad debt (full or partial, up to your approval limit)",
+             dependencies=FINANCE)
 async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: App,
-                    clock: Now, key: IdempotencyKey) -> dict[str, Any]:
+                    clock: Now, key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
-    return await commands.write_off(app, w, invoice_id, body.amount, body.reason, body.approver)
+    return await commands.write_off(app, w, invoice_id, body.amount, body.reason, body.approver,
+                                    approval_limit_of(caller))
 
 
 @router.post("/write-offs/{write_off_id}/recoveries", status_code=CREATED,
-             summary="Record a recovery of written-off debt")
+             summary="Record a recovery of written-off debt", dependencies=FINANCE)
 async def recover(write_off_id: str, body: RecoveryBody, request: Request, app: App,
                   clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())

@@ -6,7 +6,13 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from ..domain.errors import CollectionsRefusal, InvalidCommand, StateConflict, UnknownSubject
+from ..domain.errors import (
+    CollectionsRefusal,
+    InvalidCommand,
+    NotAuthorised,
+    StateConflict,
+    UnknownSubject,
+)
 
 
 def status_of(refusal: CollectionsRefusal) -> int:
@@ -14,6 +20,8 @@ def status_of(refusal: CollectionsRefusal) -> int:
         return 409
     if isinstance(refusal, UnknownSubject):
         return 404
+    if isinstance(refusal, NotAuthorised):
+        return 403
     assert isinstance(refusal, InvalidCommand)
     return 422
 

@@ -68,10 +68,12 @@ async def resolve_dispute(
 
 
 async def write_off(
-    app: Collections, w: Write, invoice_id: str, amount: Money | None, reason: str, approver: str
+    app: Collections, w: Write, invoice_id: str, amount: Money | None, reason: str, approver: str,
+    approval_limit: write_offs.ApprovalLimit | None = None,
 ) -> dict[str, Any]:
     invoice = await _invoice(app, invoice_id)
-    cmd = write_offs.WriteOffDebt(new_id("wo"), invoice_id, amount, reason, approver)
+    cmd = write_offs.WriteOffDebt(new_id("wo"), invoice_id, amount, reason, approver,
+                                  approval_limit)
     async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
         if uow.previous_result is not None:
             return uow.previous_result

@@ -21,5 +21,9 @@ class StateConflict(CollectionsRefusal):
     """The request is well formed but the current state forbids it (HTTP 409)."""
 
 
+class NotAuthorised(CollectionsRefusal):
+    """The person asking may not approve this (HTTP 403), e.g. above their approval limit."""
+
+
 class UnknownSubject(CollectionsRefusal):
     """The dispute, promise or write-off named does not exist (HTTP 404)."""

@@ -1,7 +1,8 @@
 """Bad debt: writing off what cannot be collected, and recovering it if it later is.
 
 A write-off is full (the whole open amount) or partial, never more than the invoice's open
-amount, always with a reason and an approver. A recovery never exceeds what is still written
+amount, always with a reason and an approver, and never above the approval limit of the
+person asking. A recovery never exceeds what is still written
 off (written off minus earlier recoveries).
 """
 
@@ -15,7 +16,7 @@ from decimal import Decimal
 from ledgerline_events.contract import Envelope, Event, Money
 from ledgerline_events.contract.collections import DebtWrittenOff, WrittenOffDebtRecovered
 
-from .errors import InvalidCommand, StateConflict, UnknownSubject
+from .errors import InvalidCommand, NotAuthorised, StateConflict, UnknownSubject
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,25 @@ class WriteOffState:
 
 
 @dataclass(frozen=True)
+class ApprovalLimit:
+    """The most one person may write off at once: `amount` in `currency`, or the same amount
+    in any currency when `currency` is None."""
+
+    amount: Decimal
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
 class WriteOffDebt:
-    """Command: write off `amount` of an invoice (None: everything still open)."""
+    """Command: write off `amount` of an invoice (None: everything still open), asked by a
+    person with `approval_limit` (None: no limit)."""
 
     write_off_id: str
     invoice_id: str
     amount: Money | None
     reason: str
     approver: str
+    approval_limit: ApprovalLimit | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,7 @@ def decide_write_off(
         raise StateConflict(
             "amount", "not_above_open_amount", f"the invoice has only {open_amount} open"
         )
+    within_approval_limit(amount, cmd.approval_limit)
     return [
         DebtWrittenOff(
             write_off_id=cmd.write_off_id,
@@ -78,6 +91,18 @@ def decide_write_off(
             written_off_on=today,
         )
     ]
+
+
+def within_approval_limit(amount: Money, limit: ApprovalLimit | None) -> None:
+    """A write-off above the asker's approval limit needs someone with a higher one."""
+    if limit is None:
+        return
+    if limit.currency not in (None, amount.currency):
+        raise NotAuthorised("amount", "approval_limit",
+                            f"your approval limit is in {limit.currency}, not {amount.currency}")
+    if amount.amount > limit.amount:
+        raise NotAuthorised("amount", "approval_limit",
+                            f"{amount} is above your approval limit of {limit.amount}")
 
 
 def decide_recovery(

@@ -1,4 +1,7 @@
-"""Write endpoints: credit limits, credit checks, manual holds and their release."""
+"""Write endpoints: credit limits, credit checks, manual holds and their release.
+
+Who may call them (the host adds authentication; admin may do everything):
+sales systems ask for credit checks; finance sets limits and places and releases holds."""
 
 from __future__ import annotations
 
@@ -18,10 +21,12 @@ from ledgerline_credit.application.commands import (
 from ledgerline_credit.domain.errors import InvalidCommand
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.money import DecimalAmount, check_currency
+from ledgerline_events.runtime import requires
 
-from .deps import IdempotencyKey, OptionalIdempotencyKey, Role, Service
+from .deps import IdempotencyKey, OptionalIdempotencyKey, Service
 
 router = APIRouter(tags=["credit"])
+SALES_SYSTEM, FINANCE = [requires("sales-system")], [requires("finance")]
 CustomerId = Path(min_length=1, max_length=64)
 
 
@@ -65,7 +70,8 @@ def _money(amount: Decimal, currency: str) -> Money:
 
 
 @router.put("/customers/{customer_id}/credit-limits/{currency}",
-            summary="Set the customer's credit limit in a currency (who and why are kept)")
+            summary="Set the customer's credit limit in a currency (who and why are kept)",
+            dependencies=FINANCE)
 async def set_credit_limit(service: Service, body: LimitBody, customer_id: str = CustomerId,
                            currency: str = Path(), key: OptionalIdempotencyKey = None) -> Any:
     limit = _money(body.limit, _currency(currency))
@@ -73,7 +79,8 @@ async def set_credit_limit(service: Service, body: LimitBody, customer_id: str =
     return await account_handlers.set_credit_limit(service.store, cmd, service.clock)
 
 
-@router.post("/credit-checks", summary="May this order go on credit? approve / refer / reject")
+@router.post("/credit-checks", summary="May this order go on credit? approve / refer / reject",
+             dependencies=SALES_SYSTEM)
 async def check_credit(service: Service, body: CreditCheckBody, key: IdempotencyKey) -> Any:
     cmd = CheckCredit(body.customer_id, body.order_ref, body.amount, key)
     return await credit_check.check_credit(
@@ -82,16 +89,16 @@ async def check_credit(service: Service, body: CreditCheckBody, key: Idempotency
 
 
 @router.post("/customers/{customer_id}/holds", status_code=201,
-             summary="Place a manual credit hold (role credit-manager or admin)")
+             summary="Place a manual credit hold", dependencies=FINANCE)
 async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey,
-                     customer_id: str = CustomerId, role: Role = None) -> Any:
-    cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, role, key)
+                     customer_id: str = CustomerId) -> Any:
+    cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, key)
     return await account_handlers.place_manual_hold(service.store, cmd, service.clock)
 
 
 @router.post("/customers/{customer_id}/holds/{hold_id}/release",
-             summary="Release a hold (role credit-manager or admin)")
+             summary="Release a hold", dependencies=FINANCE)
 async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey, hold_id: str,
-                       customer_id: str = CustomerId, role: Role = None) -> Any:
-    cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, role, key)
+                       customer_id: str = CustomerId) -> Any:
+    cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, key)
     return await account_handlers.release_hold(service.store, cmd, service.clock)

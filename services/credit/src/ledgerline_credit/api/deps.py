@@ -19,4 +19,3 @@ IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, ma
 OptionalIdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
 ]
-Role = Annotated[str | None, Header(alias="X-Role", description="credit-manager or admin")]

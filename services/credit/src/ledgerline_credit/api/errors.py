@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from ledgerline_credit.domain.errors import (
     HoldNotFound,
     InvalidCommand,
-    NotPermitted,
     StateConflict,
 )
 
@@ -32,7 +31,3 @@ def add_error_mapping(app: FastAPI) -> None:
     @app.exception_handler(HoldNotFound)
     async def not_found(_: Request, exc: HoldNotFound) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
-
-    @app.exception_handler(NotPermitted)
-    async def forbidden(_: Request, exc: NotPermitted) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "rule": "role_required"}, status_code=403)

@@ -62,7 +62,7 @@ async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
 
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
-        lambda a: domain.place_manual_hold(a, cmd.detail, cmd.placed_by, cmd.role), answer,
+        lambda a: domain.place_manual_hold(a, cmd.detail, cmd.placed_by), answer,
         clock)
 
 
@@ -73,5 +73,5 @@ async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dic
 
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
-        lambda a: domain.release_hold(a, cmd.hold_id, cmd.released_by, cmd.reason, cmd.role),
+        lambda a: domain.release_hold(a, cmd.hold_id, cmd.released_by, cmd.reason),
         answer, clock)

@@ -42,7 +42,6 @@ class PlaceManualHold:
     customer_id: str
     detail: str
     placed_by: str
-    role: str | None
     idempotency_key: str
 
     def fingerprint(self) -> str:
@@ -55,7 +54,6 @@ class ReleaseHold:
     hold_id: str
     released_by: str
     reason: str
-    role: str | None
     idempotency_key: str
 
     def fingerprint(self) -> str:

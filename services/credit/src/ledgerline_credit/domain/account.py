@@ -17,9 +17,7 @@ from ledgerline_events.contract.credit import (
 )
 from ledgerline_events.contract.money import quantize
 
-from .errors import HoldNotFound, InvalidCommand, NotPermitted, StateConflict
-
-ROLES_ALLOWED_TO_HOLD = frozenset({"credit-manager", "admin"})
+from .errors import HoldNotFound, InvalidCommand, StateConflict
 
 
 def account_id(customer_id: str) -> str:
@@ -120,21 +118,18 @@ def set_credit_limit(account: CreditAccount, limit: Money, set_by: str,
     return [CreditLimitSet(limit=limit, set_by=set_by, reason=reason)]
 
 
-def place_manual_hold(account: CreditAccount, detail: str, placed_by: str,
-                      role: str | None) -> list[Event]:
-    """A person blocks the customer for new credit sales."""
-    _require_role(role, "place a manual hold")
+def place_manual_hold(account: CreditAccount, detail: str, placed_by: str) -> list[Event]:
+    """A person blocks the customer for new credit sales (who may: the API's access control)."""
     _require_text("placed_by", placed_by)
     hold_id = account.next_hold_id(HoldReason.MANUAL)
     return [CreditHoldPlaced(hold_id=hold_id, reason=HoldReason.MANUAL, detail=detail,
                              placed_by=placed_by)]
 
 
-def release_hold(account: CreditAccount, hold_id: str, released_by: str, reason: str,
-                 role: str | None) -> list[Event]:
+def release_hold(account: CreditAccount, hold_id: str, released_by: str, reason: str
+                 ) -> list[Event]:
     """A person lifts a hold. Automatic holds may be lifted too, but come back at the next
     evaluation while their cause persists (raise the limit to lift an over-limit hold)."""
-    _require_role(role, "release a hold")
     _require_text("released_by", released_by)
     _require_text("reason", reason)
     hold = account.holds.get(hold_id)
@@ -143,12 +138,6 @@ def release_hold(account: CreditAccount, hold_id: str, released_by: str, reason:
     if hold.released:
         raise StateConflict(f"hold {hold_id} is already released")
     return [CreditHoldReleased(hold_id=hold_id, reason=reason, released_by=released_by)]
-
-
-def _require_role(role: str | None, action: str) -> None:
-    if role not in ROLES_ALLOWED_TO_HOLD:
-        allowed = " or ".join(sorted(ROLES_ALLOWED_TO_HOLD))
-        raise NotPermitted(f"only {allowed} may {action}")
 
 
 def _require_text(name: str, value: str) -> None:

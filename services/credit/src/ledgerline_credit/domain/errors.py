@@ -23,6 +23,3 @@ class StateConflict(CreditError):
 class HoldNotFound(CreditError):
     """No hold with this id on the customer's account (HTTP 404)."""
 
-
-class NotPermitted(CreditError):
-    """The caller's role may not do this (HTTP 403)."""

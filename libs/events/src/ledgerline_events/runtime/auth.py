@@ -1,0 +1,201 @@
+"""Who is calling, and may they: bearer JWTs (HS256) or API keys, and roles per route.
+
+Every route a service registers through the host requires an authenticated `Caller`
+(`authenticate`); write routes name the roles that may call them (`requires(...)`). `admin`
+may do everything. Secrets come only from the environment (`ServiceSettings.auth_*`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.params import Depends as DependsParam
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+ROLES = frozenset({"sales-system", "finance", "collector", "auditor", "admin"})
+ADMIN = "admin"
+ALGORITHM = "HS256"
+
+
+class AuthNotConfigured(RuntimeError):
+    """A service must not start without a way to check callers (fail closed)."""
+
+
+class AccessRefused(Exception):
+    """401 (who are you?) or 403 (not you): answered by the host as {"detail", "rule"}."""
+
+    def __init__(self, status: int, detail: str, rule: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.rule = status, detail, rule
+
+
+class InvalidCredentials(Exception):
+    """The token or key is missing, malformed, badly signed, expired or names no role."""
+
+
+@dataclass(frozen=True)
+class ApprovalLimit:
+    """The most one caller may approve at once (write-offs): `amount` in `currency`, or the
+    same amount in any currency when `currency` is None."""
+
+    amount: Decimal
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    roles: frozenset[str]
+    approval_limit: ApprovalLimit | None = None
+
+    def has_any(self, roles: Iterable[str]) -> bool:
+        return ADMIN in self.roles or bool(self.roles & set(roles))
+
+
+class Authenticator:
+    """Checks bearer tokens against the shared secret and API keys against the configured
+    table. Build it once per app from the settings."""
+
+    def __init__(self, jwt_secret: str | None, api_keys: str | None) -> None:
+        self._secret = jwt_secret or None
+        self._keys = _api_key_table(api_keys) if api_keys else {}
+        if self._secret is None and not self._keys:
+            raise AuthNotConfigured(
+                "no authentication configured: set LEDGERLINE_AUTH_JWT_SECRET (bearer tokens) "
+                "or LEDGERLINE_AUTH_API_KEYS (JSON {key: {sub, roles}}); the service refuses "
+                "to start open")
+
+    def from_token(self, token: str) -> Caller:
+        if self._secret is None:
+            raise InvalidCredentials("bearer tokens are not accepted here")
+        try:
+            claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM],
+                                options={"require": ["sub"]})
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidCredentials("token expired") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidCredentials(f"invalid token: {exc}") from exc
+        return caller_from_claims(claims)
+
+    def from_api_key(self, key: str) -> Caller:
+        for known, caller in self._keys.items():
+            if hmac.compare_digest(known.encode(), key.encode()):
+                return caller
+        raise InvalidCredentials("unknown API key")
+
+
+def caller_from_claims(claims: Mapping[str, Any]) -> Caller:
+    name, roles = claims.get("sub"), claims.get("roles")
+    if not isinstance(name, str) or not name:
+        raise InvalidCredentials("claim 'sub' must name the caller")
+    if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
+        raise InvalidCredentials("claim 'roles' must be a non-empty list of roles")
+    unknown = set(roles) - ROLES
+    if unknown:
+        raise InvalidCredentials(f"unknown roles {sorted(unknown)}; known: {sorted(ROLES)}")
+    return Caller(name, frozenset(roles), _approval_limit(claims.get("approval_limit")))
+
+
+def _approval_limit(value: Any) -> ApprovalLimit | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str):
+            return ApprovalLimit(Decimal(value))
+        if isinstance(value, dict) and isinstance(value.get("currency"), str):
+            return ApprovalLimit(Decimal(str(value["amount"])), value["currency"].upper())
+    except (InvalidOperation, KeyError) as exc:
+        raise InvalidCredentials(f"bad approval_limit {value!r}") from exc
+    raise InvalidCredentials(
+        "approval_limit is a decimal string or {\"amount\": \"...\", \"currency\": \"EUR\"}")
+
+
+def _api_key_table(raw: str) -> dict[str, Caller]:
+    try:
+        table = json.loads(raw)
+        assert isinstance(table, dict)
+        return {str(key): caller_from_claims(entry) for key, entry in table.items()}
+    except (ValueError, AssertionError, InvalidCredentials) as exc:
+        raise AuthNotConfigured(
+            f"LEDGERLINE_AUTH_API_KEYS must be JSON {{key: {{sub, roles}}}}: {exc}") from exc
+
+
+def mint_token(secret: str, sub: str, roles: Iterable[str], *, ttl_s: int | None = 3600,
+               approval_limit: str | Mapping[str, str] | None = None) -> str:
+    """A signed bearer token (for tests, the ops command and local tools)."""
+    claims: dict[str, Any] = {"sub": sub, "roles": sorted(roles), "iat": int(time.time())}
+    if ttl_s is not None:
+        claims["exp"] = int(time.time()) + ttl_s
+    if approval_limit is not None:
+        claims["approval_limit"] = approval_limit
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def token_from_environment(sub: str, roles: Iterable[str], *, token_variable: str =
+                           "LEDGERLINE_AUTH_TOKEN") -> str | None:
+    """For local tools: the token in `token_variable` if set, else one minted from
+    LEDGERLINE_AUTH_JWT_SECRET (valid 24 h); None when neither is set."""
+    if token := os.environ.get(token_variable):
+        return token
+    if secret := os.environ.get("LEDGERLINE_AUTH_JWT_SECRET"):
+        return mint_token(secret, sub, roles, ttl_s=24 * 3600)
+    return None
+
+
+_bearer = HTTPBearer(auto_error=False, description="JWT (HS256) with claims sub, roles")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def _unauthorised(detail: str) -> AccessRefused:
+    return AccessRefused(401, detail, "authentication_required")
+
+
+async def authenticate(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Caller:
+    """The caller of this request, or 401."""
+    authenticator: Authenticator = request.app.state.authenticator
+    try:
+        if bearer is not None:
+            return authenticator.from_token(bearer.credentials)
+        if api_key:
+            return authenticator.from_api_key(api_key)
+    except InvalidCredentials as exc:
+        raise _unauthorised(str(exc)) from exc
+    raise _unauthorised("send Authorization: Bearer <token> or X-API-Key")
+
+
+CurrentCaller = Annotated[Caller, Depends(authenticate)]
+
+
+class RoleCheck:
+    """A route dependency admitting callers with one of `roles` (or admin); 403 otherwise."""
+
+    def __init__(self, roles: Iterable[str]) -> None:
+        self.roles = frozenset(roles)
+        if not self.roles <= ROLES:
+            raise ValueError(f"unknown roles {sorted(self.roles - ROLES)}")
+
+    async def __call__(self, caller: CurrentCaller) -> Caller:
+        if not caller.has_any(self.roles):
+            allowed = " or ".join(sorted(self.roles | {ADMIN}))
+            raise AccessRefused(403, f"{caller.name} may not do this: role {allowed} required",
+                                "role_required")
+        return caller
+
+
+def requires(*roles: str) -> DependsParam:
+    """`dependencies=[requires("finance")]` on a route: only these roles (and admin)."""
+    dependency: DependsParam = Depends(RoleCheck(roles))
+    return dependency
