@@ -12,7 +12,7 @@ DEMO_CUSTOMERS ?= 300
 DEMO_MONTHS    ?= 4
 DEMO_SEED      ?= 42
 DEMO_MARKER    := .local/demo-seeded
-MYPY_PATHS  := libs/events/src $(wildcard services/*/src)
+MYPY_PATHS  := libs/events/src $(wildcard services/*/src) ops/src dashboard/src
 
 .PHONY: help setup infra services up demo down status test test-unit lint bench schemas
 
@@ -28,7 +28,7 @@ infra: ## start Kafka (127.0.0.1:19092) and PostgreSQL (127.0.0.1:15432)
 	@$(LOCAL)/postgres.sh start
 	@$(LOCAL)/kafka.sh start
 
-services: ## start the four services (uvicorn, ports 8101-8104)
+services: ## start the four services (ports 8101-8104) and the dashboard (8100)
 	@$(LOCAL)/services.sh start
 
 up: setup infra services demo ## everything: set-up, infrastructure, services, dashboard, demo data
