@@ -89,6 +89,12 @@ async def send(services: dict[str, httpx.AsyncClient], request: Request,
     return await services[service].request(method, path, json=body, headers={**headers, **key})
 
 
+@pytest.fixture(scope="module")
+def services(in_process: Any) -> dict[str, httpx.AsyncClient]:
+    clients: dict[str, httpx.AsyncClient] = in_process.clients
+    return clients
+
+
 @pytest.mark.parametrize("role", sorted(MAY))
 async def test_what_each_role_may_and_may_not_do(
     role: str, services: dict[str, httpx.AsyncClient],

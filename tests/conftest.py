@@ -1,5 +1,5 @@
-"""The four services in-process on the real Kafka and PostgreSQL, once per module, with
-HTTP clients that send no credentials (each test chooses its caller)."""
+"""Cross-service fixtures: the four services in-process on the real Kafka and PostgreSQL,
+once per module, with HTTP clients that send no credentials (each test chooses its caller)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
+
+from ledgerline_events.contract import Topics
 
 APPS = {
     "credit": "ledgerline_credit.api.app",
@@ -21,9 +25,16 @@ APPS = {
 }
 
 
+@dataclass
+class InProcess:
+    topics: Topics
+    apps: dict[str, FastAPI]
+    clients: dict[str, httpx.AsyncClient]
+
+
 @pytest.fixture(scope="module")
-async def services(kafka_bootstrap: str, pg_dsn: str) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
-    prefix = f"t_access_{uuid.uuid4().hex[:8]}"
+async def in_process(kafka_bootstrap: str, pg_dsn: str) -> AsyncIterator[InProcess]:
+    prefix = f"t_inproc_{uuid.uuid4().hex[:8]}"
     env = {"LEDGERLINE_KAFKA_BOOTSTRAP": kafka_bootstrap, "LEDGERLINE_PG_DSN": pg_dsn,
            "LEDGERLINE_TOPIC_PREFIX": f"{prefix}.", "LEDGERLINE_SCHEMA_PREFIX": f"{prefix}_",
            "LEDGERLINE_LOG_JSON": "false", "LEDGERLINE_LOG_LEVEL": "WARNING"}
@@ -40,7 +51,7 @@ async def services(kafka_bootstrap: str, pg_dsn: str) -> AsyncIterator[dict[str,
             await stack.enter_async_context(app.router.lifespan_context(app))
             clients[name] = await stack.enter_async_context(httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url=f"http://{name}"))
-        yield clients
+        yield InProcess(Topics(prefix=f"{prefix}."), apps, clients)
     conn = await asyncpg.connect(pg_dsn)
     try:
         for row in await conn.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1",
