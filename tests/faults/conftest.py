@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,3 +24,9 @@ async def lab() -> AsyncIterator[Lab]:
     finally:
         fleet.stop()
         infra.stop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quiet_kafka_client() -> None:
+    """Our own producers see the broker go away on purpose: no pages of connection errors."""
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)

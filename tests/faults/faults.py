@@ -22,6 +22,7 @@ class Lab:
     infra: Infra
     fleet: Fleet
     rounds: int = 0
+    over_credited: int = 0  # invoices credited/written off below zero (a documented race)
     dead_letters: list[str] = field(default_factory=list)
 
     @property

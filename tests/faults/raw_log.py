@@ -41,7 +41,7 @@ async def tail(bootstrap: str, per_partition: int, topics: list[str] = ALL_TOPIC
         for tp in tps:
             consumer.seek(tp, max(0, ends[tp] - per_partition))
         messages: list[Message] = []
-        while any(await consumer.position(tp) < ends[tp] for tp in tps):
+        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
             for tp, batch in (await consumer.getmany(timeout_ms=500)).items():
                 messages += [Message(tp.topic, m.key, m.value) for m in batch
                              if m.value is not None and m.offset < ends[tp]]
