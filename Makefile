@@ -83,6 +83,13 @@ lint: setup ## ruff check + mypy (strict)
 	$(VENV)/mypy $(MYPY_PATHS) || rc=1; \
 	exit $$rc
 
+.PHONY: faults
+SEED   ?=
+ROUNDS ?= 30
+faults: setup ## randomized fault soak on its own Kafka/PostgreSQL (SEED=n ROUNDS=n; prints the seed)
+	seed=$(SEED); LEDGERLINE_FAULTS_SEED=$${seed:-$$(date +%s)} LEDGERLINE_FAULTS_ROUNDS=$(ROUNDS) \
+	  $(VENV)/pytest tests/faults -k test_randomized_rounds -s $(PYTEST_ARGS)
+
 bench: ## benchmarks (bench/run.py)
 	@if [ -f bench/run.py ]; then $(VENV)/python bench/run.py; \
 	else echo "bench: not yet available (bench/run.py does not exist; see the issues)"; fi
