@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HOME = ROOT / ".local" / "faults"
+HOME = Path(os.environ.get("LEDGERLINE_FAULTS_HOME", ROOT / ".local" / "faults"))
 SCRIPTS = ROOT / "deploy" / "local"
 
 
@@ -54,7 +54,9 @@ class Infra:
         """Start both from empty data directories (a previous run's data is discarded)."""
         for port in (self.kafka_port, self.controller_port, self.pg_port):
             if port_open(port):
-                raise RuntimeError(f"port {port} is in use: is another fault run still going?")
+                raise RuntimeError(
+                    f"port {port} is in use: another fault run? (LEDGERLINE_FAULTS_HOME and "
+                    f"LEDGERLINE_FAULTS_*_PORT run one beside it; tests/faults/README.md)")
         shutil.rmtree(HOME, ignore_errors=True)
         HOME.mkdir(parents=True)
         self.start_postgres()

@@ -18,10 +18,10 @@ from tests.faults.faults import (
 )
 from tests.faults.rounds import run_round, soak
 
-pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.timeout(1800)]
-
 SEED = int(os.environ.get("LEDGERLINE_FAULTS_SEED", "20260311"))
 ROUNDS = int(os.environ.get("LEDGERLINE_FAULTS_ROUNDS", "3"))
+
+pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.timeout(600 + 180 * ROUNDS)]
 
 
 async def test_baseline_without_faults(lab: Lab) -> None:
