@@ -126,15 +126,25 @@ class ReadModel:
 
 
 # Open amount of every invoice as of $1 (movements at or before the instant); optional
-# currency ($2) and customer ($3) filters. Settled invoices (zero) are left out.
+# currency ($2) and customer ($3) filters. Settled invoices (zero) are left out. An invoice
+# whose latest movement is at or before $1 (all of them, for "now") takes its running
+# balance; only the others sum their dated movements up to $1.
 OPEN_ITEMS_SQL = """
-WITH open_items AS (
+WITH chosen AS (
     SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date,
+           b.open_amount, b.last_moved_at
+    FROM invoice i JOIN invoice_balance b USING (invoice_id)
+    WHERE i.issued_at <= $1
+      AND ($2::text IS NULL OR i.currency = $2) AND ($3::text IS NULL OR i.customer_id = $3)),
+open_items AS (
+    SELECT invoice_id, invoice_number, customer_id, currency, due_date, open_amount
+    FROM chosen WHERE last_moved_at <= $1 AND open_amount <> 0
+    UNION ALL
+    SELECT c.invoice_id, c.invoice_number, c.customer_id, c.currency, c.due_date,
            sum(m.delta) AS open_amount
-    FROM invoice i JOIN invoice_movement m USING (invoice_id)
-    WHERE i.issued_at <= $1 AND m.occurred_at <= $1
-      AND ($2::text IS NULL OR i.currency = $2) AND ($3::text IS NULL OR i.customer_id = $3)
-    GROUP BY i.invoice_id
+    FROM chosen c JOIN invoice_movement m USING (invoice_id)
+    WHERE c.last_moved_at > $1 AND m.occurred_at <= $1
+    GROUP BY c.invoice_id, c.invoice_number, c.customer_id, c.currency, c.due_date
     HAVING sum(m.delta) <> 0)
 """
 

@@ -1,0 +1,142 @@
+"""The running open amount per invoice (batched writes) always equals the sum of its dated
+movements, whatever the interleaving, batching and redelivery; and open items as of any
+instant read from it give what summing the movements gives."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import asyncpg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledgerline_collections.adapters.read_model import ReadModel
+from ledgerline_collections.projections.receivables import Receivables
+from ledgerline_events.contract import Envelope, Money, new_envelope
+from ledgerline_events.contract.collections import DebtWrittenOff
+from ledgerline_events.contract.invoicing import CreditNoteIssued
+from ledgerline_events.runtime import set_search_path
+
+from .events import allocated, invoice_issued
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+DUE = date(2026, 3, 31)
+
+
+def day(n: int) -> datetime:
+    return T0 + timedelta(days=n)
+
+
+def credit_note(invoice_id: str, amount: str, at: datetime) -> Envelope:
+    event = CreditNoteIssued(credit_note_id=f"cn-{invoice_id}-{amount}",
+                             credit_note_number="CN", invoice_id=invoice_id,
+                             amount=Money.of(amount, "EUR"), reason="r", issue_date=at.date())
+    return new_envelope(event, aggregate_id=invoice_id, aggregate_version=2,
+                        customer_id="C1", occurred_at=at, producer="invoicing")
+
+
+def written_off(invoice_id: str, amount: str, at: datetime) -> Envelope:
+    event = DebtWrittenOff(write_off_id=f"w-{invoice_id}", invoice_id=invoice_id,
+                           amount=Money.of(amount, "EUR"), reason="r", approver="cfo",
+                           written_off_on=at.date())
+    return new_envelope(event, aggregate_id=f"w-{invoice_id}", aggregate_version=1,
+                        customer_id="C2", occurred_at=at, producer="collections")
+
+
+STREAMS = [
+    [invoice_issued("i-1", "C1", "100.00", DUE, day(0)),
+     invoice_issued("i-2", "C1", "250.00", DUE, day(1)),
+     credit_note("i-1", "10.00", day(3)),
+     invoice_issued("i-3", "C2", "80.00", DUE, day(2), currency="USD"),
+     invoice_issued("i-4", "C2", "40.00", DUE, day(6))],
+    [allocated("a-1", "i-1", "C1", "90.00", day(4)),
+     allocated("a-2", "i-2", "C1", "100.00", day(2)),
+     allocated("a-3", "i-3", "C2", "80.00", day(5), currency="USD")],
+    [written_off("i-4", "40.00", day(7))],
+]
+INSTANTS = [day(-1), day(0), day(1) + timedelta(hours=1), day(2), day(3), day(4), day(6),
+            day(30)]
+
+# The open items as of $1 computed from the movements alone (what the report did before the
+# running balance): the reference.
+FROM_MOVEMENTS = """
+    SELECT i.invoice_id, sum(m.delta) AS open_amount
+    FROM invoice i JOIN invoice_movement m USING (invoice_id)
+    WHERE i.issued_at <= $1 AND m.occurred_at <= $1
+    GROUP BY i.invoice_id HAVING sum(m.delta) <> 0 ORDER BY 1
+"""
+
+
+@st.composite
+def deliveries(draw: st.DrawFn) -> list[list[Envelope]]:
+    """A merge keeping each stream's order, cut into batches, some events delivered again."""
+    queues = [list(s) for s in STREAMS]
+    merged: list[Envelope] = []
+    while any(queues):
+        merged.append(draw(st.sampled_from([q for q in queues if q])).pop(0))
+    cuts = sorted(set(draw(st.lists(st.integers(1, len(merged) - 1), max_size=5))))
+    batches = [merged[a:b] for a, b in zip([0, *cuts], [*cuts, len(merged)], strict=True)]
+    again = draw(st.lists(st.sampled_from(merged), max_size=4))
+    return [*batches, again] if again else batches
+
+
+async def check(dsn: str, schema: str, batches: list[list[Envelope]]) -> None:
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    assert pool is not None
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
+            await set_search_path(conn, schema)  # SET LOCAL: for this transaction
+            projection = Receivables()
+            await projection.install(conn)
+            for batch in batches:
+                async with conn.transaction():  # a savepoint per batch
+                    await projection.apply(conn, batch)
+            balances = await conn.fetch("SELECT invoice_id, open_amount, last_moved_at"
+                                        " FROM invoice_balance ORDER BY 1")
+            summed = await conn.fetch("SELECT invoice_id, sum(delta), max(occurred_at)"
+                                      " FROM invoice_movement GROUP BY 1 ORDER BY 1")
+            assert [tuple(r) for r in balances] == [tuple(r) for r in summed]
+            expected = {t: [tuple(r) for r in await conn.fetch(FROM_MOVEMENTS, t)]
+                        for t in INSTANTS}
+        read = ReadModel(pool, schema)
+        for t in INSTANTS:
+            items = await read.open_items(t)
+            assert sorted((i.invoice_id, i.open_amount) for i in items) == expected[t], t
+        assert [i.invoice_id for i in await read.open_items(day(30), "USD")] == []
+        assert {i.invoice_id for i in await read.open_items(day(3), None, "C1")} == {"i-1", "i-2"}
+        async with pool.acquire() as conn:
+            await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    finally:
+        await pool.close()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=deliveries())
+def test_running_balance_matches_the_movements(
+    batches: list[list[Envelope]], pg_dsn: str, unique_id: str
+) -> None:
+    asyncio.run(check(pg_dsn, f"t_{unique_id}_balance", batches))
+
+
+async def test_an_older_schema_gets_its_balances_from_the_log(
+    pg_pool: asyncpg.Pool, schema_prefix: str
+) -> None:
+    schema = f"{schema_prefix}older"
+    async with pg_pool.acquire() as conn, conn.transaction():
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+        await set_search_path(conn, schema)
+        projection = Receivables()
+        await projection.install(conn)
+        await projection.apply(conn, [e for s in STREAMS for e in s])
+        await conn.execute("DROP TABLE invoice_balance")  # as left by the previous version
+        await projection.install(conn)
+        assert await conn.fetchval("SELECT open_amount FROM invoice_balance"
+                                   " WHERE invoice_id = 'i-1'") == 0
+        assert await conn.fetchval("SELECT open_amount FROM invoice_balance"
+                                   " WHERE invoice_id = 'i-2'") == 150
