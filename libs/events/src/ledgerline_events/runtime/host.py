@@ -188,6 +188,13 @@ def _add_error_mapping(app: FastAPI) -> None:
     async def conflict(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
         return JSONResponse({"detail": str(exc), "rule": "concurrent_change"}, status_code=409)
 
+    @app.exception_handler(asyncpg.DataError)
+    async def refused_value(_: Request, exc: asyncpg.DataError) -> JSONResponse:
+        # SQLSTATE class 22: a value PostgreSQL cannot store or compare (a NUL character in
+        # text, a number out of range): bad input, not a server fault.
+        return JSONResponse({"detail": f"a value cannot be stored: {exc}", "rule": "invalid_value"},
+                            status_code=422)
+
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
         return JSONResponse(

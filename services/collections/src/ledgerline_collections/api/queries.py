@@ -12,6 +12,8 @@ from ..domain.errors import InvalidCommand
 from .deps import App, Now
 
 router = APIRouter(tags=["collections reports"])
+# DSO counts back up to 12 months and the period ends the day after `to`: keep both in range.
+KPI_FIRST_DAY, KPI_LAST_DAY = date(1901, 1, 1), date(9998, 12, 31)
 
 
 def parse_as_of(value: str | None, now: datetime) -> datetime:
@@ -63,4 +65,7 @@ async def kpis(
 ) -> dict[str, Any]:
     if start > to:
         raise InvalidCommand("from", "not_after_to", "from must not be after to")
+    if start < KPI_FIRST_DAY or to > KPI_LAST_DAY:
+        raise InvalidCommand("from", "date_range",
+                             f"dates between {KPI_FIRST_DAY} and {KPI_LAST_DAY}")
     return await kpi_report.kpis(app.read_model, start, to)
