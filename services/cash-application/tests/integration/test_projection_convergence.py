@@ -100,3 +100,39 @@ async def test_same_rows_whatever_the_interleaving(
     open_items, payments, _ = results[0]
     assert open_items[0][-1] == Decimal("80.00")  # 300 - 50 credit - 150 allocated - 20 w/o
     assert payments[0][1] == "C-1"  # attributed to the customer, though received unidentified
+
+
+def batchings(events: list[Envelope]) -> list[list[list[Envelope]]]:
+    """The whole merge as one batch, pairs, threes, and an uneven cut."""
+    whole = [events]
+    sized = [[events[i:i + n] for i in range(0, len(events), n)] for n in (2, 3)]
+    uneven = [events[:1], events[1:5], events[5:]]
+    return [whole, *sized, uneven]
+
+
+async def test_same_rows_whatever_the_batching(
+    pg_pool: asyncpg.Pool, schema_prefix: str
+) -> None:
+    """A batch is folded in memory and written once per table: the rows must be those of
+    one event at a time, for every interleaving and every way of cutting it into batches."""
+    reference = None
+    for n, events in enumerate(interleavings(streams())):
+        for m, batches in enumerate(batchings(events)):
+            schema = f"{schema_prefix}batch_{n}_{m}"
+            async with pg_pool.acquire() as conn, conn.transaction():
+                await conn.execute(f'CREATE SCHEMA "{schema}"')
+                await set_search_path(conn, schema)
+                ledger = CashLedger()
+                await ledger.install(conn)
+                for batch in batches:
+                    await ledger.apply(conn, batch)
+                found = await snapshot(conn)
+            if reference is None:
+                async with pg_pool.acquire() as conn, conn.transaction():
+                    await conn.execute(f'CREATE SCHEMA "{schema}_one"')
+                    await set_search_path(conn, f"{schema}_one")
+                    await ledger.install(conn)
+                    for e in events:
+                        await ledger.apply(conn, [e])
+                    reference = await snapshot(conn)
+            assert found == reference, (n, m)
