@@ -4,13 +4,19 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from tests.faults.faults import Lab
-from tests.faults.infra import Infra
-from tests.faults.services import Fleet
+# The lab is a package beside this file, importable under its own name whatever else is
+# collected (the name `tests` belongs to several folders in this repository).
+sys.path.insert(0, str(Path(__file__).parent))
+
+from faultlab.faults import Lab
+from faultlab.infra import Infra
+from faultlab.services import Fleet
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from tests.faults.faults import (
+from faultlab.faults import (
     Lab,
     kill_each_service,
     rebalance,
@@ -16,7 +15,7 @@ from tests.faults.faults import (
     restart_kafka,
     restart_postgres,
 )
-from tests.faults.rounds import run_round, soak
+from faultlab.rounds import run_round, soak
 
 SEED = int(os.environ.get("LEDGERLINE_FAULTS_SEED", "20260311"))
 ROUNDS = int(os.environ.get("LEDGERLINE_FAULTS_ROUNDS", "3"))

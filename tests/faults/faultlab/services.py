@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.faults import auth
-from tests.faults.infra import HOME, ROOT, Infra
+from . import auth
+from .infra import HOME, ROOT, Infra
 
 PACKAGES = {
     "invoicing": "ledgerline_invoicing",

@@ -9,11 +9,11 @@ import time
 
 import asyncpg
 
-from tests.faults import checks
-from tests.faults.caught_up import TOPICS, wait_caught_up
-from tests.faults.faults import FAULTS, Fault, Lab
-from tests.faults.invoice_fold import over_credited
-from tests.faults.workload import Workload
+from . import checks
+from .caught_up import TOPICS, wait_caught_up
+from .faults import FAULTS, Fault, Lab
+from .invoice_fold import over_credited
+from .workload import Workload
 
 
 class RoundFailed(AssertionError):

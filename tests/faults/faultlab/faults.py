@@ -9,10 +9,10 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from tests.faults.infra import Infra
-from tests.faults.raw_log import clone_history, publish, tail
-from tests.faults.services import PACKAGES, Fleet, ServiceProcess
-from tests.faults.workload import Workload
+from .infra import Infra
+from .raw_log import clone_history, publish, tail
+from .services import PACKAGES, Fleet, ServiceProcess
+from .workload import Workload
 
 
 @dataclass

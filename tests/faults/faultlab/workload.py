@@ -24,7 +24,8 @@ from ledgerline_events.contract.sales import (
     PaymentTerms,
     TermsKind,
 )
-from tests.faults import auth
+
+from . import auth
 
 NET30 = PaymentTerms(kind=TermsKind.NET, net_days=30)
 RESULT_ID = {"payment": "payment_id", "credit_note": "credit_note_id",

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HOME = Path(os.environ.get("LEDGERLINE_FAULTS_HOME", ROOT / ".local" / "faults"))
 SCRIPTS = ROOT / "deploy" / "local"
 

@@ -12,7 +12,8 @@ from ledgerline_events.contract import Topics
 from ledgerline_events.runtime.postgres import ident
 from ledgerline_events.runtime.topics_admin import partitions_of
 from ledgerline_ops.services import SERVICES
-from tests.faults.services import PREFIX
+
+from .services import PREFIX
 
 TOPICS = Topics(prefix=f"{PREFIX}.")
 

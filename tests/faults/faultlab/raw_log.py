@@ -12,7 +12,8 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from ledgerline_events.runtime.topics_admin import partitions_of
-from tests.faults.caught_up import TOPICS
+
+from .caught_up import TOPICS
 
 SERVICE_TOPICS = [TOPICS.events(s) for s in ("collections", "cash-application", "invoicing")]
 ALL_TOPICS = [*SERVICE_TOPICS, TOPICS.events("credit"), TOPICS.sales_inbound]

@@ -21,12 +21,12 @@ from ledgerline_events.runtime import rebuild
 from ledgerline_events.runtime.postgres import ident
 from ledgerline_events.runtime.topics_admin import partitions_of
 from ledgerline_ops.services import SERVICES
-from tests.e2e.ledger import fold, read_log
-from tests.e2e.replay_check import RUNTIME_TABLES, table_rows
-from tests.faults import auth
-from tests.faults.caught_up import TOPICS, write_schema
-from tests.faults.invoice_fold import credit_open_ar
-from tests.faults.workload import Workload
+
+from . import auth
+from .caught_up import TOPICS, write_schema
+from .e2e import RUNTIME_TABLES, fold, read_log, table_rows
+from .invoice_fold import credit_open_ar
+from .workload import Workload
 
 CREATED_BY = {"payment": ("cash-application.PaymentReceived", "payment_id"),
               "credit_note": ("invoicing.CreditNoteIssued", "credit_note_id"),

@@ -1,0 +1,1 @@
+"""The fault lab: own infrastructure, service processes, workload, faults and checks."""
