@@ -23,7 +23,7 @@ from .consumer import ConsumerRunner
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused
 from .observability import RuntimeCollector, configure_logging
 from .postgres import create_pool
-from .projection import Projection
+from .projection import TRANSIENT_DB_ERRORS, Projection
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 
@@ -194,6 +194,17 @@ def _add_error_mapping(app: FastAPI) -> None:
         # text, a number out of range): bad input, not a server fault.
         return JSONResponse({"detail": f"a value cannot be stored: {exc}", "rule": "invalid_value"},
                             status_code=422)
+
+    async def unavailable(_: Request, exc: Exception) -> JSONResponse:
+        # The database is restarting or out of reach: nothing was committed, so the client
+        # may retry the same request with the same Idempotency-Key.
+        log.warning("request.database_unavailable", error=repr(exc))
+        return JSONResponse({"detail": "the database is unavailable; retry shortly",
+                             "rule": "temporarily_unavailable"},
+                            status_code=503, headers={"Retry-After": "1"})
+
+    for transient in TRANSIENT_DB_ERRORS:
+        app.add_exception_handler(transient, unavailable)
 
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
