@@ -10,6 +10,7 @@ from ledgerline_events.runtime import Runtime, ServiceSettings, create_service_a
 from ledgerline_events.runtime.auth import mint_token
 
 pytestmark = pytest.mark.integration
+SECRET = "a-test-secret-of-at-least-thirty-two-bytes"
 
 
 class ProbeSettings(ServiceSettings):
@@ -26,9 +27,9 @@ async def test_a_request_during_a_database_outage_is_answered_503_retry(
         return {"one": await request.app.state.runtime.pool.fetchval("SELECT 1")}
 
     settings = ProbeSettings(pg_dsn=pg_dsn, schema_prefix=schema_prefix, run_worker=False,
-                             topic_prefix=f"test-{unique_id}.", auth_jwt_secret="s3cret")
+                             topic_prefix=f"test-{unique_id}.", auth_jwt_secret=SECRET)
     app = create_service_app(Runtime(settings), [router], title="probe")
-    headers = {"Authorization": f"Bearer {mint_token('s3cret', 'auditor-1', ['auditor'])}"}
+    headers = {"Authorization": f"Bearer {mint_token(SECRET, 'auditor-1', ['auditor'])}"}
     async with app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://probe", headers=headers
     ) as client:
