@@ -52,6 +52,9 @@ demo: ## seed the demo company through the real Kafka path (simulator; once, mar
 	else \
 	  start=$$(date -u -d "$$(date -u +%Y-%m-01) -$(DEMO_MONTHS) months" +%Y-%m-%d); \
 	  echo "demo: simulating $(DEMO_CUSTOMERS) customers over $(DEMO_MONTHS) months from $$start (seed $(DEMO_SEED))"; \
+	  if [ -z "$${LEDGERLINE_AUTH_JWT_SECRET:-}" ] && [ -f .local/secrets.env ]; then \
+	    set -a; . ./.local/secrets.env; set +a; \
+	  fi; \
 	  $(VENV)/ledgerline simulate --customers $(DEMO_CUSTOMERS) --months $(DEMO_MONTHS) \
 	    --seed $(DEMO_SEED) --start $$start \
 	    --credit http://127.0.0.1:$${LEDGERLINE_CREDIT_PORT:-8101} \

@@ -138,7 +138,7 @@ async def reads(cfg: BenchConfig, svc: Services) -> dict[str, Any]:
     pick = random.Random(cfg.seed).sample(customers, min(300, len(customers)))
     col, cash, credit = svc.url("collections"), svc.url("cash-application"), svc.url("credit")
     out: dict[str, Any] = {}
-    async with httpx.AsyncClient(timeout=120.0) as c:
+    async with httpx.AsyncClient(timeout=120.0, headers=svc.headers()) as c:
         for k in range(min(100, len(pick))):  # limits so checks run the whole decision
             await c.put(f"{credit}/customers/{pick[k]}/credit-limits/EUR",
                         json={"limit": "100000.00", "set_by": "bench", "reason": "bench"})

@@ -8,6 +8,7 @@ Latencies count from each request's scheduled instant (no coordinated omission).
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from decimal import Decimal
@@ -64,7 +65,9 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"post_ms": [], "e2e_ms": [], "status": {}, "errors": [],
                            "not_visible": 0, "max_send_lag_ms": 0.0, "shed": 0}
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(limits=limits, timeout=10.0) as client:
+    token = os.environ.get("LEDGERLINE_AUTH_TOKEN")  # set by bench/services.py
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    async with httpx.AsyncClient(limits=limits, timeout=10.0, headers=headers) as client:
         began = time.perf_counter()
         tasks = []
         for i, p in enumerate(payments):

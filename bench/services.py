@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import tempfile
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from ledgerline_events.runtime.auth import mint_token
 
 from .config import ROOT, BenchConfig
 from .progress import say
@@ -32,6 +35,11 @@ class Services:
         return f"http://127.0.0.1:{self.cfg.base_port + APPS[service][1]}"
 
     def start(self) -> None:
+        # The services refuse to start without a secret; the bench (and its load generator
+        # process) call them with an admin token from LEDGERLINE_AUTH_TOKEN.
+        secret = os.environ.setdefault("LEDGERLINE_AUTH_JWT_SECRET", secrets.token_urlsafe(32))
+        os.environ.setdefault("LEDGERLINE_AUTH_TOKEN",
+                              mint_token(secret, "bench", ["admin"], ttl_s=24 * 3600))
         env = {**os.environ, "LEDGERLINE_TOPIC_PREFIX": self.cfg.topic_prefix,
                "LEDGERLINE_SCHEMA_PREFIX": self.cfg.schema_prefix,
                "LEDGERLINE_PG_DSN": self.cfg.pg_dsn,
@@ -63,6 +71,9 @@ class Services:
                         raise RuntimeError(f"{name} not ready; see {self.log_dir}/{name}.log")
                     await asyncio.sleep(0.5)
         say("  services ready: " + ", ".join(f"{n} {self.url(n)}" for n in APPS))
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {os.environ['LEDGERLINE_AUTH_TOKEN']}"}
 
     def stop(self) -> None:
         for proc in self.procs.values():

@@ -84,6 +84,20 @@ export LEDGERLINE_DASHBOARD_INVOICING_URL=${LEDGERLINE_DASHBOARD_INVOICING_URL:-
 export LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL=${LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL:-http://127.0.0.1:$(port cash-application)}
 export LEDGERLINE_DASHBOARD_COLLECTIONS_URL=${LEDGERLINE_DASHBOARD_COLLECTIONS_URL:-http://127.0.0.1:$(port collections)}
 
+# Access control: services refuse to start without a secret. One random secret per data
+# directory, made once into .local/secrets.env (mode 600, git-ignored) unless the caller set
+# LEDGERLINE_AUTH_JWT_SECRET; the dashboard mints its auditor token from it, `ledgerline`
+# (simulate, token) its own: `set -a; . .local/secrets.env; set +a`.
+load_secret() {
+  local secrets="$root/.local/secrets.env"
+  [ -z "${LEDGERLINE_AUTH_JWT_SECRET:-}" ] || return 0
+  if [ ! -f "$secrets" ]; then
+    mkdir -p "$root/.local"
+    (umask 077; echo "LEDGERLINE_AUTH_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >"$secrets")
+  fi
+  set -a; . "$secrets"; set +a
+}
+
 launch() {
   local svc=$1 pkg; pkg=$(package "$svc")
   rm -f "$(pidfile "$svc")"
@@ -123,6 +137,7 @@ await_health() {
 
 start() {
   mkdir -p "$home"
+  load_secret
   [ -x "$uvicorn" ] || { echo "services: $uvicorn missing: run make setup" >&2; exit 1; }
   local svc failed=0 started=()
   for svc in "$@"; do

@@ -4,6 +4,7 @@ Dates are relative to today so the invoices land in most ageing buckets."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+
+from ledgerline_events.runtime.auth import mint_token
 
 from .stack import Stack
 
@@ -38,10 +41,18 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 60.0) -> Non
         time.sleep(0.3)
 
 
+def auditor_headers() -> dict[str, str]:
+    """Read access for the test's own look at the services (secret from the root conftest)."""
+    token = mint_token(os.environ["LEDGERLINE_AUTH_JWT_SECRET"], "browser-test", ["auditor"])
+    return {"Authorization": f"Bearer {token}"}
+
+
 class Seeder:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.http = httpx.Client(timeout=30)
+        secret = os.environ["LEDGERLINE_AUTH_JWT_SECRET"]  # set by the root conftest
+        token = mint_token(secret, "browser-seed", ["admin"])
+        self.http = httpx.Client(timeout=30, headers={"Authorization": f"Bearer {token}"})
         self.invoices: dict[str, list[dict[str, Any]]] = {}
 
     def call(self, service: str, method: str, path: str, key: str | None = None,

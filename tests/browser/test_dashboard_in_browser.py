@@ -11,7 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from .browser import amount, chromium, installed
-from .seed import TODAY, Seeder
+from .seed import TODAY, Seeder, auditor_headers
 from .stack import ROOT, running_stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
@@ -26,8 +26,9 @@ def test_dashboard_shows_the_services_figures(kafka_bootstrap: str, pg_dsn: str,
     with running_stack(f"test-{unique_id}.", schema_prefix, kafka_bootstrap, pg_dsn,
                        ARTIFACTS / "browser-logs") as stack:
         Seeder(stack).run()
-        api = httpx.Client(base_url=stack.url("collections"), timeout=30)
-        cash = httpx.Client(base_url=stack.url("cash-application"), timeout=30)
+        api = httpx.Client(base_url=stack.url("collections"), timeout=30, headers=auditor_headers())
+        cash = httpx.Client(base_url=stack.url("cash-application"), timeout=30,
+                            headers=auditor_headers())
         ageing_now = api.get("/ageing").json()
         as_of = TODAY.replace(day=1).isoformat()
         ageing_then = api.get("/ageing", params={"as_of": as_of}).json()

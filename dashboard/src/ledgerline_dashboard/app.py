@@ -14,6 +14,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from ledgerline_events.runtime import token_from_environment
 
 from . import pages
 from .config import DashboardSettings
@@ -38,8 +39,12 @@ def create_app(settings: DashboardSettings | None = None,
                today: Callable[[], date] = _today) -> FastAPI:
     """The app; tests may pass settings, an httpx transport (fake services) and a clock."""
     settings = settings or DashboardSettings()
+    # Read-only: LEDGERLINE_DASHBOARD_TOKEN, else an auditor token from the services' secret.
+    token = token_from_environment("ledgerline-dashboard", ["auditor"],
+                                   token_variable="LEDGERLINE_DASHBOARD_TOKEN")
     client = httpx.AsyncClient(timeout=settings.timeout_s, transport=transport,
-                               limits=httpx.Limits(max_connections=20))
+                               limits=httpx.Limits(max_connections=20),
+                               headers={"Authorization": f"Bearer {token}"} if token else None)
     apis = ReadApis(settings.service_urls(), client)
 
     @asynccontextmanager
