@@ -4,13 +4,11 @@ bearer tokens signed with a secret made for this test session."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +19,7 @@ from fastapi import FastAPI
 
 from ledgerline_events.contract import Topics
 from ledgerline_events.runtime.auth import ROLES, mint_token
+from ledgerline_ops.in_process import running_services
 
 KAFKA = os.environ.get("LEDGERLINE_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
 PG_DSN = os.environ.get("LEDGERLINE_PG_DSN", "postgresql://postgres@127.0.0.1:15432/ledgerline")
@@ -115,14 +114,6 @@ async def schema_prefix(pg_pool: asyncpg.Pool, unique_id: str) -> AsyncIterator[
 
 # The four services in-process on the real Kafka and PostgreSQL, once per module, with HTTP
 # clients that send no credentials (each test chooses its caller): tests/access, tests/bad_input.
-IN_PROCESS_APPS = {
-    "credit": "ledgerline_credit.api.app",
-    "invoicing": "ledgerline_invoicing.api.app",
-    "cash-application": "ledgerline_cash.api.app",
-    "collections": "ledgerline_collections.api.app",
-}
-
-
 @dataclass
 class InProcess:
     topics: Topics
@@ -133,23 +124,8 @@ class InProcess:
 @pytest.fixture(scope="module")
 async def in_process(kafka_bootstrap: str, pg_dsn: str) -> AsyncIterator[InProcess]:
     prefix = f"t_inproc_{uuid.uuid4().hex[:8]}"
-    env = {"LEDGERLINE_KAFKA_BOOTSTRAP": kafka_bootstrap, "LEDGERLINE_PG_DSN": pg_dsn,
-           "LEDGERLINE_TOPIC_PREFIX": f"{prefix}.", "LEDGERLINE_SCHEMA_PREFIX": f"{prefix}_",
-           "LEDGERLINE_LOG_JSON": "false", "LEDGERLINE_LOG_LEVEL": "WARNING"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        apps = {name: importlib.import_module(path).create_app() for name, path in IN_PROCESS_APPS.items()}
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-    async with AsyncExitStack() as stack:
-        clients = {}
-        for name, app in apps.items():
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            clients[name] = await stack.enter_async_context(httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url=f"http://{name}"))
-        yield InProcess(Topics(prefix=f"{prefix}."), apps, clients)
+    async with running_services(kafka_bootstrap, pg_dsn, prefix) as running:
+        yield InProcess(running.topics, running.apps, running.clients)
     conn = await asyncpg.connect(pg_dsn)
     try:
         for row in await conn.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1",

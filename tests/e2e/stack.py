@@ -4,10 +4,9 @@ server, isolated by a topic and schema prefix, each behind an in-process HTTP cl
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +16,7 @@ from fastapi import FastAPI
 
 from ledgerline_events.contract import Envelope, Topics, encode
 from ledgerline_events.runtime.auth import ROLES, mint_token
-
-APPS = {
-    "invoicing": "ledgerline_invoicing.api.app",
-    "cash-application": "ledgerline_cash.api.app",
-    "collections": "ledgerline_collections.api.app",
-    "credit": "ledgerline_credit.api.app",
-}
+from ledgerline_ops.in_process import running_services
 
 
 @dataclass
@@ -62,30 +55,10 @@ def every_role() -> dict[str, str]:
 
 @asynccontextmanager
 async def running_stack(bootstrap: str, dsn: str, prefix: str) -> AsyncIterator[Stack]:
-    settings_env = {
-        "LEDGERLINE_KAFKA_BOOTSTRAP": bootstrap, "LEDGERLINE_PG_DSN": dsn,
-        "LEDGERLINE_TOPIC_PREFIX": f"{prefix}.", "LEDGERLINE_SCHEMA_PREFIX": f"{prefix}_",
-        "LEDGERLINE_LOG_JSON": "false", "LEDGERLINE_LOG_LEVEL": "WARNING",
-    }
-    saved = {k: os.environ.get(k) for k in settings_env}
-    os.environ.update(settings_env)
-    try:
-        apps = {name: importlib.import_module(path).create_app() for name, path in APPS.items()}
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
-    async with AsyncExitStack() as stack:
-        await producer.start()
-        stack.push_async_callback(producer.stop)
-        clients = {}
-        for name, app in apps.items():
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            clients[name] = await stack.enter_async_context(
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}",
-                                  headers=every_role())
-            )
-        yield Stack(Topics(prefix=f"{prefix}."), apps, clients, producer)
+    await producer.start()
+    try:
+        async with running_services(bootstrap, dsn, prefix, headers=every_role()) as services:
+            yield Stack(services.topics, services.apps, services.clients, producer)
+    finally:
+        await producer.stop()
