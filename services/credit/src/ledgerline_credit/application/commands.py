@@ -10,54 +10,46 @@ from typing import Any
 from ledgerline_events.contract import Money
 
 
-def _fingerprint(command: Any) -> str:
-    return hashlib.sha256(repr((type(command).__name__, astuple(command))).encode()).hexdigest()
+class _Command:
+    """A command's fingerprint: what makes two requests under one idempotency key the same."""
+
+    def fingerprint(self) -> str:
+        values: Any = astuple(self)  # type: ignore[call-overload]
+        return hashlib.sha256(repr((type(self).__name__, values)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
-class SetCreditLimit:
+class SetCreditLimit(_Command):
     customer_id: str
     limit: Money
     set_by: str
     reason: str
     idempotency_key: str | None = None
 
-    def fingerprint(self) -> str:
-        return _fingerprint(self)
-
 
 @dataclass(frozen=True)
-class CheckCredit:
+class CheckCredit(_Command):
     customer_id: str
     order_ref: str
     amount: Money
     idempotency_key: str
 
-    def fingerprint(self) -> str:
-        return _fingerprint(self)
-
 
 @dataclass(frozen=True)
-class PlaceManualHold:
+class PlaceManualHold(_Command):
     customer_id: str
     detail: str
     placed_by: str
     idempotency_key: str
 
-    def fingerprint(self) -> str:
-        return _fingerprint(self)
-
 
 @dataclass(frozen=True)
-class ReleaseHold:
+class ReleaseHold(_Command):
     customer_id: str
     hold_id: str
     released_by: str
     reason: str
     idempotency_key: str
-
-    def fingerprint(self) -> str:
-        return _fingerprint(self)
 
 
 def utc_now() -> datetime:
