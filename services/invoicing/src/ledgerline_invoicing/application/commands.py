@@ -12,7 +12,7 @@ import asyncpg
 import structlog
 
 from ledgerline_events.contract.money import Money
-from ledgerline_events.runtime import EventStore, Runtime
+from ledgerline_events.runtime import EventStore, Runtime, UnitOfWork
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.domain.errors import InvalidInvoiceInput, InvoiceStateConflict
 from ledgerline_invoicing.domain.invoice import (
@@ -95,15 +95,13 @@ class Invoicing:
         ) as uow:
             if uow.previous_result is not None:
                 return uow.previous_result
-            history = await uow.load(command.invoice_id)
-            invoice = replay(e.payload for e in history)
-            settled = await self._settled(uow.conn, command.invoice_id, invoice)
+            version, invoice, settled = await self._invoice_as_it_stands(uow, command.invoice_id)
             number = await self.counters.next_number(
                 uow.conn, series_for(CREDIT_NOTE_SERIES, command.issue_date)
             )
             events = decide_credit_note(invoice, command, settled, number)
             assert invoice is not None
-            await uow.append(command.invoice_id, len(history), events,
+            await uow.append(command.invoice_id, version, events,
                              customer_id=invoice.customer_id, occurred_at=origin.occurred_at)
             log.info("invoice.credited", invoice_id=command.invoice_id, credit_note_number=number)
             return uow.set_result({
@@ -120,22 +118,22 @@ class Invoicing:
         ) as uow:
             if uow.previous_result is not None:
                 return uow.previous_result
-            history = await uow.load(command.invoice_id)
-            invoice = replay(e.payload for e in history)
-            settled = await self._settled(uow.conn, command.invoice_id, invoice)
+            version, invoice, settled = await self._invoice_as_it_stands(uow, command.invoice_id)
             events = decide_cancel(invoice, command, settled)
             assert invoice is not None
-            await uow.append(command.invoice_id, len(history), events,
+            await uow.append(command.invoice_id, version, events,
                              customer_id=invoice.customer_id, occurred_at=origin.occurred_at)
             log.info("invoice.cancelled", invoice_id=command.invoice_id)
             return uow.set_result({"invoice_id": command.invoice_id, "status": "cancelled"})
 
-    async def _settled(
-        self, conn: asyncpg.Connection, invoice_id: str, invoice: Invoice | None
-    ) -> Money:
-        """Cash settled on the invoice, as the register knows it (zero for an unknown invoice,
-        which the domain then reports as not found)."""
+    async def _invoice_as_it_stands(
+        self, uow: UnitOfWork, invoice_id: str
+    ) -> tuple[int, Invoice | None, Money]:
+        """The invoice's stream version, its state, and the cash settled on it as the register
+        knows it (zero for an unknown invoice, which the domain then reports as not found)."""
+        history = await uow.load(invoice_id)
+        invoice = replay(e.payload for e in history)
         if invoice is None:
-            return Money.zero("EUR")
-        amount = await settled_on_invoice(conn, self._runtime.settings.read_schema, invoice_id)
-        return Money(amount=amount, currency=invoice.currency)
+            return len(history), None, Money.zero("EUR")
+        amount = await settled_on_invoice(uow.conn, self._runtime.settings.read_schema, invoice_id)
+        return len(history), invoice, Money(amount=amount, currency=invoice.currency)
