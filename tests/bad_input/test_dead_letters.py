@@ -5,10 +5,9 @@ invoice every service then shows."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +23,7 @@ from ledgerline_events.contract.sales import (
     PaymentTerms,
     TermsKind,
 )
+from ledgerline_events.testing import eventually
 
 pytestmark = pytest.mark.integration
 CUSTOMER = "C-DLQ"
@@ -73,13 +73,6 @@ async def dead_letters(bootstrap: str, topic: str, count: int) -> list[dict[str,
         await consumer.stop()
     return list(found.values())
 
-
-async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
-    for _ in range(300):
-        if await check():
-            return
-        await asyncio.sleep(0.2)
-    raise AssertionError("condition not reached in time")
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,8 @@ server, isolated by a topic and schema prefix, each behind an in-process HTTP cl
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -36,15 +35,6 @@ class Stack:
         assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text}"
         return response.json()
 
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
-    """Wait until `check` holds: the services talk through Kafka, asynchronously."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError("the services did not converge in time")
-        await asyncio.sleep(0.2)
 
 
 def every_role() -> dict[str, str]:

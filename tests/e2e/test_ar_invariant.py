@@ -20,10 +20,11 @@ from ledgerline_events.contract.sales import (
     PaymentTerms,
     TermsKind,
 )
+from ledgerline_events.testing import eventually
 
 from .ledger import Ledger, fold, read_log
 from .replay_check import quiescent, replay_differences
-from .stack import Stack, eventually, running_stack
+from .stack import Stack, running_stack
 
 pytestmark = pytest.mark.integration
 

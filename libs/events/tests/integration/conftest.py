@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 import pytest
@@ -24,14 +23,6 @@ async def publish(producer: AIOKafkaProducer, topic: str, events: Sequence[Envel
         key = b"C-1" if isinstance(e, bytes) else e.partition_key
         await producer.send_and_wait(topic, value=value, key=key)
 
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
-    """Wait until `check` holds (the consumer works asynchronously)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)
 
 
 async def rows(pool: asyncpg.Pool, schema: str) -> list[tuple[str, object, object, int]]:

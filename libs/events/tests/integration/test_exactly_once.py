@@ -10,9 +10,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from ledgerline_events.contract import Topics, encode
 from ledgerline_events.runtime import ConsumerRunner, EventStore, OutboxRelay
+from ledgerline_events.testing import eventually
 
 from ..sample import InvoiceOpenAmounts, allocation, invoice
-from .conftest import eventually, publish, rows
+from .conftest import publish, rows
 
 pytestmark = pytest.mark.integration
 

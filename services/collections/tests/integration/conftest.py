@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 
 import httpx
@@ -27,14 +26,6 @@ async def publish(producer: AIOKafkaProducer, topic: str, events: Sequence[Envel
     for e in events:
         await producer.send_and_wait(topic, value=encode(e), key=e.partition_key)
 
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
-    """Wait until `check` holds (the consumer works asynchronously)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.2)
 
 
 @pytest.fixture

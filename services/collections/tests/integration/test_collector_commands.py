@@ -9,8 +9,9 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.testing import eventually
 
-from .conftest import eventually, publish
+from .conftest import publish
 from .events import allocated, invoice_issued
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from ledgerline_events.contract import Envelope, Topics, decode
 from ledgerline_events.contract.collections import DunningLevel, ReminderSent
 from ledgerline_events.contract.sales import Language
+from ledgerline_events.testing import eventually
 
-from .conftest import eventually, publish
+from .conftest import publish
 from .events import invoice_issued
 
 pytestmark = pytest.mark.integration

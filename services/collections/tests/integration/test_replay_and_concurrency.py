@@ -14,8 +14,9 @@ from ledgerline_collections.projections.activity import CollectionsActivity
 from ledgerline_collections.projections.receivables import Receivables
 from ledgerline_events.contract import Topics
 from ledgerline_events.runtime import create_pool, rebuild, swap
+from ledgerline_events.testing import eventually
 
-from .conftest import eventually, publish
+from .conftest import publish
 from .events import allocated, invoice_issued
 
 pytestmark = pytest.mark.integration

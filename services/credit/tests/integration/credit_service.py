@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -51,12 +49,3 @@ class CreditUnderTest:
             f"/customers/{customer_id}/credit-limits/{currency}",
             json={"limit": amount, "set_by": "anna", "reason": "annual review"})
         assert response.status_code == 200, response.text
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
-    """Wait until `check` holds (relay and consumer work asynchronously)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)

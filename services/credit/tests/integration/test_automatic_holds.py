@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.testing import eventually
 
 from ..unit.credit_scenarios import CUSTOMER, allocated, invoice, written_off
-from .credit_service import CreditUnderTest, eventually
+from .credit_service import CreditUnderTest
 
 pytestmark = pytest.mark.integration
 

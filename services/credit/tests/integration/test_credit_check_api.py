@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.testing import eventually
 
 from ..unit.credit_scenarios import CUSTOMER, invoice, order_placed
-from .credit_service import CreditUnderTest, eventually
+from .credit_service import CreditUnderTest
 
 pytestmark = pytest.mark.integration
 

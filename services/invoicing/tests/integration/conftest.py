@@ -8,10 +8,11 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.testing import eventually
 from ledgerline_invoicing.api.app import create_app
 from ledgerline_invoicing.config import InvoicingSettings
 
-from .invoicing_service import SECRET, Service, eventually, token
+from .invoicing_service import SECRET, Service, token
 
 
 async def _settled_in(app: FastAPI) -> bool:

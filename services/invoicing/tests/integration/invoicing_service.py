@@ -4,7 +4,6 @@ ways tests talk to it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -83,17 +82,6 @@ def line(quantity: str, unit_price: str, tax_rate: str) -> OrderLine:
     return OrderLine(sku="W-1", description="widget", quantity=Decimal(quantity),
                      unit_price=Decimal(unit_price), tax_rate=Decimal(tax_rate))
 
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
-    """Wait until `check` returns something truthy (consumers work asynchronously)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.2)
 
 
 async def read_topic(bootstrap: str, topic: str, at_least: int,

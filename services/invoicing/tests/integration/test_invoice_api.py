@@ -12,8 +12,9 @@ import pytest
 from ledgerline_events.contract.base import new_envelope
 from ledgerline_events.contract.cash_application import MatchReason, PaymentAllocated
 from ledgerline_events.contract.money import Money
+from ledgerline_events.testing import eventually
 
-from .invoicing_service import Service, delivered, eventually, token
+from .invoicing_service import Service, delivered, token
 
 pytestmark = pytest.mark.integration
 

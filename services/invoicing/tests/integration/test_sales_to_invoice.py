@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from ledgerline_events.contract.invoicing import InvoiceIssued
+from ledgerline_events.testing import eventually
 
 from .invoicing_service import (
     Service,
     delivered,
-    eventually,
     line,
     our_events,
     read_topic,
