@@ -27,6 +27,40 @@ def test_money_refuses_floats_and_unknown_currencies() -> None:
         Money.of("1", "XYZ")
 
 
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity"])
+def test_money_refuses_amounts_that_are_not_finite(amount: str) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        Money.of(amount, "EUR")
+
+
+@pytest.mark.parametrize("amount", [5.0, "NaN"])
+def test_an_event_with_a_float_or_nan_amount_on_the_wire_is_undecodable(amount: object) -> None:
+    wire = orjson.loads(encode(allocation("a-1", "i-1", "5.00")))
+    wire["payload"]["amount"]["amount"] = amount
+    with pytest.raises(UndecodableEvent, match="amount"):
+        decode(orjson.dumps(wire))
+
+
+def test_instants_with_an_offset_are_read_as_utc() -> None:
+    wire = orjson.loads(encode(invoice("i-1", "120.50")))
+    wire["occurred_at"] = "2026-03-01T10:00:00+01:00"
+    event = decode(orjson.dumps(wire))
+    assert event.occurred_at.isoformat() == "2026-03-01T09:00:00+00:00"
+
+
+def test_lower_case_currency_codes_are_read_upper_case() -> None:
+    wire = orjson.loads(encode(allocation("a-1", "i-1", "5.00")))
+    wire["payload"]["amount"]["currency"] = "eur"
+    assert decode(orjson.dumps(wire)).payload.amount.currency == "EUR"  # type: ignore[attr-defined]
+
+
+def test_decoding_bytes_and_decoding_the_parsed_object_agree() -> None:
+    for envelope in (invoice("i-1", "120.50"), allocation("a-1", "i-1", "0.10")):
+        wire = encode(envelope)
+        assert decode(wire) == decode(orjson.loads(wire)) == envelope
+        assert decode(wire).payload == envelope.payload
+
+
 def test_money_never_mixes_currencies() -> None:
     with pytest.raises(ValueError, match="EUR with USD"):
         Money.of("1", "EUR") + Money.of("1", "USD")
