@@ -40,7 +40,10 @@ def projections_for(job: str) -> list[Projection]:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The largest resident set of this process or any of its worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) / 1024
 
 
 async def run_rebuild(a: argparse.Namespace) -> dict[str, Any]:
@@ -60,7 +63,7 @@ async def run_rebuild(a: argparse.Namespace) -> dict[str, Any]:
     try:
         stats = await rebuild(pool=pool, bootstrap=a.bootstrap, projections=projections_for(a.job),
                               topics=topics, target_schema=a.schema, batch_size=a.batch_size,
-                              on_progress=progress)
+                              on_progress=progress, workers=a.workers, dsn=a.dsn)
     finally:
         await pool.close()
     seconds = time.perf_counter() - began
@@ -69,7 +72,7 @@ async def run_rebuild(a: argparse.Namespace) -> dict[str, Any]:
             "dead_lettered": stats.dead_lettered, "seconds": seconds,
             "events_per_s": consumed / seconds if seconds else 0.0,
             "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss_before,
-            "batch_size": a.batch_size}
+            "batch_size": a.batch_size, "workers": a.workers}
 
 
 async def run_naive(a: argparse.Namespace) -> dict[str, Any]:
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--topic-prefix", required=True)
     p.add_argument("--schema", required=True)
     p.add_argument("--batch-size", type=int, default=5000)
+    p.add_argument("--workers", type=int, default=1, help="rebuild: processes sharing the partitions")
     p.add_argument("--limit", type=int, default=20_000, help="naive: at most this many events")
     p.add_argument("--seconds", type=float, default=60.0, help="naive: at most this long")
     a = p.parse_args(argv)

@@ -15,15 +15,16 @@ async def table_rows(conn: asyncpg.Connection, schema: str, table: str) -> list[
     return sorted((tuple(r) for r in rows), key=repr)
 
 
-async def replay_differences(runtime: Runtime) -> list[str]:
-    """Rebuild the runtime's replayable projections into a scratch schema and list every table
-    whose rows differ from the live read schema."""
+async def replay_differences(runtime: Runtime, *, workers: int = 1) -> list[str]:
+    """Rebuild the runtime's replayable projections into a scratch schema (with that many
+    processes sharing the partitions) and list every table whose rows differ from the live
+    read schema."""
     assert runtime.pool is not None
     settings, live = runtime.settings, runtime.settings.read_schema
     scratch = f"{live}_check"
     await rebuild(pool=runtime.pool, bootstrap=settings.kafka_bootstrap,
                   projections=runtime.replay_projections, topics=settings.topics,
-                  target_schema=scratch)
+                  target_schema=scratch, workers=workers, dsn=settings.pg_dsn)
     differences = []
     async with runtime.pool.acquire() as conn:
         tables = await conn.fetch(

@@ -157,7 +157,9 @@ async def test_every_service_agrees_with_the_ar_invariant_from_the_log(
     runtimes = [app.state.runtime for app in stack.apps.values()]
     await eventually(lambda: quiescent(runtimes))
     for name, app in stack.apps.items():
-        assert await replay_differences(app.state.runtime) == [], f"{name}: replay != live"
+        for workers in (1, 2):
+            differences = await replay_differences(app.state.runtime, workers=workers)
+            assert differences == [], f"{name}: replay by {workers} process(es) != live"
 
 
 async def _mismatches(stack: Stack, ledger: Ledger) -> list[str]:

@@ -4,8 +4,10 @@ Resumable: a rebuild started again with `resume=True` continues from its stored 
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,12 +36,29 @@ class Progress:
         return (self.total - self.done) / self.rate if self.rate > 0 else None
 
 
+@dataclass(frozen=True)
+class ReplayPlan:
+    """What one rebuild reads and where it writes; shared by every worker of that rebuild."""
+
+    bootstrap: str
+    projections: Sequence[Projection]
+    topics: Topics
+    schema: str
+    offsets: dict[tuple[str, int], int]
+    as_of: datetime | None
+    batch_size: int
+
+
 async def rebuild(
     *, pool: asyncpg.Pool, bootstrap: str, projections: Sequence[Projection], topics: Topics,
     target_schema: str, as_of: datetime | None = None, resume: bool = False,
     batch_size: int = 5000, on_progress: Callable[[Progress], None] | None = None,
+    workers: int = 1, dsn: str | None = None,
 ) -> BatchStats:
-    """Fill `target_schema` with the projections as the log says (up to `as_of`)."""
+    """Fill `target_schema` with the projections as the log says (up to `as_of`).
+
+    With `workers` > 1 (and the `dsn` they connect with), the partitions are shared among
+    that many processes (see `parallel_rebuild`)."""
     async with pool.acquire() as conn, conn.transaction():
         if not resume:
             await conn.execute(f"DROP SCHEMA IF EXISTS {ident(target_schema)} CASCADE")
@@ -47,25 +66,52 @@ async def rebuild(
         offsets = await stored_offsets(conn, target_schema)
     names = sorted({t for p in projections for t in p.topics(topics)})
     partitions = await partitions_of(bootstrap, names)
+    tps = [TopicPartition(t, p) for t, ps in partitions.items() for p in ps]
+    plan = ReplayPlan(bootstrap, projections, topics, target_schema, offsets, as_of, batch_size)
+    if workers > 1:
+        if dsn is None:
+            raise ValueError("a rebuild with several workers needs the database DSN")
+        from .parallel_rebuild import replay_in_processes  # spawns processes: only when asked
+
+        return await replay_in_processes(plan, dsn, pool, tps, workers, on_progress)
+    return await replay_partitions(plan, pool, tps, on_progress)
+
+
+async def replay_partitions(
+    plan: ReplayPlan, pool: asyncpg.Pool, tps: list[TopicPartition],
+    on_progress: Callable[[Progress], None] | None = None,
+) -> BatchStats:
+    """Replay these partitions from their stored offsets (or the start) up to their end now."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+        bootstrap_servers=plan.bootstrap, group_id=None, enable_auto_commit=False,
         isolation_level="read_committed", auto_offset_reset="earliest",
-        max_poll_records=batch_size, fetch_max_bytes=64 * 1024 * 1024,
+        max_poll_records=plan.batch_size, fetch_max_bytes=64 * 1024 * 1024,
         max_partition_fetch_bytes=16 * 1024 * 1024,
     )
     await consumer.start()
     try:
-        tps = [TopicPartition(t, p) for t, ps in partitions.items() for p in ps]
-        return await _replay(consumer, pool, projections, topics, tps, target_schema, offsets,
-                             as_of, batch_size, on_progress)
+        with few_collections():
+            return await _replay(consumer, pool, plan, tps, on_progress)
     finally:
         await consumer.stop()
 
 
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """A replay keeps a batch of thousands of decoded events alive while it allocates millions
+    more; at the default threshold (700 allocations) the collector walks that batch again
+    and again. Collect every 50,000 allocations for the replay's duration instead."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 async def _replay(
-    consumer: AIOKafkaConsumer, pool: asyncpg.Pool, projections: Sequence[Projection],
-    topics: Topics, tps: list[TopicPartition], schema: str, offsets: dict[tuple[str, int], int],
-    as_of: datetime | None, batch_size: int, on_progress: Callable[[Progress], None] | None,
+    consumer: AIOKafkaConsumer, pool: asyncpg.Pool, plan: ReplayPlan, tps: list[TopicPartition],
+    on_progress: Callable[[Progress], None] | None,
 ) -> BatchStats:
     stats = BatchStats()
     if not tps:
@@ -73,15 +119,15 @@ async def _replay(
     consumer.assign(tps)
     end = await consumer.end_offsets(tps)
     begin = await consumer.beginning_offsets(tps)
-    start = {tp: offsets.get((tp.topic, tp.partition), begin[tp]) for tp in tps}
+    start = {tp: plan.offsets.get((tp.topic, tp.partition), begin[tp]) for tp in tps}
     for tp in tps:
         consumer.seek(tp, start[tp])
     pending = {tp for tp in tps if start[tp] < end[tp]}
     total = sum(end[tp] - start[tp] for tp in tps)
-    applier = BatchApplier(pool, schema, projections, topics, as_of=as_of)
+    applier = BatchApplier(pool, plan.schema, plan.projections, plan.topics, as_of=plan.as_of)
     began, done = time.monotonic(), 0
     while pending:
-        batches = await consumer.getmany(*pending, timeout_ms=500, max_records=batch_size)
+        batches = await consumer.getmany(*pending, timeout_ms=500, max_records=plan.batch_size)
         records = [
             Record(m.topic, m.partition, m.offset, m.key, m.value)
             for tp, msgs in batches.items() for m in msgs if m.offset < end[tp]
