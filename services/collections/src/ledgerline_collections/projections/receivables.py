@@ -10,6 +10,14 @@ latest instant among them: "now" (any instant at or after that latest movement) 
 running sum instead of summing the log. It is updated from the movements actually inserted,
 in the same statement, so a duplicate never counts twice.
 
+Two roll-ups of those balances serve the ageing report "now" without reading every open
+item: `ageing_due` (open amount and count of open invoices per currency and due date) and
+`customer_open` (per customer and currency: open amount, the sum of its positive open
+amounts, an upper bound of what it can have overdue, and its count of open invoices). Only
+invoices already known count: the same statements that change a balance add the change
+(after - before) to both, and an invoice landing after some of its movements brings their
+balance with it (see ROLL_UP).
+
 A batch is folded in Python first, then each table is written once (`unnest` arrays).
 """
 
@@ -52,19 +60,68 @@ BALANCE_DDL = """
         SELECT invoice_id, sum(delta), max(occurred_at) FROM invoice_movement GROUP BY 1;
 """
 
-# In the schema being installed only (the search path goes on to public).
-BALANCE_EXISTS = """
-    SELECT EXISTS (SELECT 1 FROM pg_tables
-                   WHERE schemaname = current_schema() AND tablename = 'invoice_balance')
+ROLLUP_DDL = """
+    CREATE TABLE ageing_due (
+        currency text NOT NULL, due_date date NOT NULL, open_amount numeric NOT NULL,
+        open_items bigint NOT NULL, PRIMARY KEY (currency, due_date));
+    CREATE TABLE customer_open (
+        customer_id text COLLATE "C" NOT NULL, currency text NOT NULL,
+        open_amount numeric NOT NULL, open_positive numeric NOT NULL, open_items bigint NOT NULL,
+        PRIMARY KEY (customer_id, currency));
+    CREATE INDEX customer_open_listed ON customer_open (customer_id) WHERE open_items > 0;
+    CREATE INDEX customer_open_owing ON customer_open (currency, open_positive DESC, customer_id)
+        WHERE open_positive > 0;
+    INSERT INTO ageing_due
+        SELECT i.currency, i.due_date, sum(b.open_amount), count(*) FILTER (WHERE b.open_amount <> 0)
+        FROM invoice i JOIN invoice_balance b USING (invoice_id) GROUP BY 1, 2;
+    INSERT INTO customer_open
+        SELECT i.customer_id, i.currency, sum(b.open_amount), sum(greatest(b.open_amount, 0)),
+               count(*) FILTER (WHERE b.open_amount <> 0)
+        FROM invoice i JOIN invoice_balance b USING (invoice_id) GROUP BY 1, 2;
 """
 
+# In the schema being installed only (the search path goes on to public).
+TABLE_EXISTS = """
+    SELECT EXISTS (SELECT 1 FROM pg_tables
+                   WHERE schemaname = current_schema() AND tablename = $1)
+"""
+
+# Adds the balance changes of a statement's `changed` rows (customer, currency, due date,
+# open amount before and after) to the roll-ups. Grouped first, so each roll-up row is
+# written once per statement; ordered, so concurrent writers would lock rows in one order.
+ROLL_UP = """,
+by_due AS (
+    INSERT INTO ageing_due AS a (currency, due_date, open_amount, open_items)
+    SELECT currency, due_date, sum(after - before),
+           sum((after <> 0)::int - (before <> 0)::int)
+    FROM changed GROUP BY currency, due_date ORDER BY currency, due_date
+    ON CONFLICT (currency, due_date) DO UPDATE SET
+        open_amount = a.open_amount + EXCLUDED.open_amount,
+        open_items = a.open_items + EXCLUDED.open_items)
+INSERT INTO customer_open AS c (customer_id, currency, open_amount, open_positive, open_items)
+SELECT customer_id, currency, sum(after - before),
+       sum(greatest(after, 0) - greatest(before, 0)), sum((after <> 0)::int - (before <> 0)::int)
+FROM changed GROUP BY customer_id, currency ORDER BY customer_id, currency
+ON CONFLICT (customer_id, currency) DO UPDATE SET
+    open_amount = c.open_amount + EXCLUDED.open_amount,
+    open_positive = c.open_positive + EXCLUDED.open_positive,
+    open_items = c.open_items + EXCLUDED.open_items
+"""
+
+# An invoice that lands (not a duplicate) brings the balance of the movements that arrived
+# before it; its own movements of this batch are rolled up by INSERT_MOVEMENTS, which runs
+# after and sees it.
 INSERT_INVOICES = """
+WITH landed AS (
     INSERT INTO invoice (invoice_id, invoice_number, customer_id, currency, issue_date,
                          due_date, issued_at, gross)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[],
                          $6::date[], $7::timestamptz[], $8::numeric[])
     ON CONFLICT (invoice_id) DO NOTHING
-"""
+    RETURNING invoice_id, customer_id, currency, due_date),
+changed AS (
+    SELECT l.customer_id, l.currency, l.due_date, 0::numeric AS before, b.open_amount AS after
+    FROM landed l JOIN invoice_balance b USING (invoice_id))""" + ROLL_UP
 
 # The customer's name and language as of their latest invoice (business time, then invoice
 # id to break ties), whatever order invoices arrive in.
@@ -78,19 +135,29 @@ UPSERT_CUSTOMERS = """
     WHERE (customer.known_at, customer.known_from) <= (EXCLUDED.known_at, EXCLUDED.known_from)
 """
 
+# Movements of invoices not known yet change only their balance; the roll-ups take it when
+# the invoice lands (INSERT_INVOICES).
 INSERT_MOVEMENTS = """
-    WITH inserted AS (
-        INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
-        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
-                             $5::numeric[], $6::text[])
-        ON CONFLICT (event_id) DO NOTHING
-        RETURNING invoice_id, occurred_at, delta)
+WITH inserted AS (
+    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
+                         $5::numeric[], $6::text[])
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING invoice_id, occurred_at, delta),
+moved AS (
+    SELECT invoice_id, sum(delta) AS delta, max(occurred_at) AS moved_at
+    FROM inserted GROUP BY invoice_id),
+balanced AS (
     INSERT INTO invoice_balance (invoice_id, open_amount, last_moved_at)
-    SELECT invoice_id, sum(delta), max(occurred_at) FROM inserted GROUP BY invoice_id
+    SELECT invoice_id, delta, moved_at FROM moved
     ON CONFLICT (invoice_id) DO UPDATE SET
         open_amount = invoice_balance.open_amount + EXCLUDED.open_amount,
         last_moved_at = greatest(invoice_balance.last_moved_at, EXCLUDED.last_moved_at)
-"""
+    RETURNING invoice_id, open_amount),
+changed AS (
+    SELECT i.customer_id, i.currency, i.due_date, b.open_amount - m.delta AS before,
+           b.open_amount AS after
+    FROM balanced b JOIN moved m USING (invoice_id) JOIN invoice i USING (invoice_id))""" + ROLL_UP
 
 
 @dataclass(frozen=True)
@@ -115,8 +182,11 @@ class Receivables:
 
     async def install(self, conn: asyncpg.Connection) -> None:
         await conn.execute(DDL)
-        if not await conn.fetchval(BALANCE_EXISTS):
-            await conn.execute(BALANCE_DDL)  # new, or an older schema: filled from the log
+        # New, or an older schema: filled from what it holds (the log, then the balances).
+        if not await conn.fetchval(TABLE_EXISTS, "invoice_balance"):
+            await conn.execute(BALANCE_DDL)
+        if not await conn.fetchval(TABLE_EXISTS, "ageing_due"):
+            await conn.execute(ROLLUP_DDL)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
         invoices: dict[str, tuple[object, ...]] = {}
