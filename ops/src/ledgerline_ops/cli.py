@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--as-of", type=parse_instant, help="only events with business time <= T")
     r.add_argument("--swap", action="store_true", help="swap the rebuilt schema in when done")
     r.add_argument("--resume", action="store_true", help="continue from the stored offsets")
+    r.add_argument("--workers", type=int, default=1,
+                   help="processes sharing the topics' partitions (default 1)")
 
     a = sub.add_parser("audit", help="rebuild as of T and compare with live or a stored report")
     a.add_argument("service", choices=sorted(SERVICES))
@@ -74,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 async def _run(args: argparse.Namespace, settings: ServiceSettings) -> int:
     match args.command:
         case "replay":
-            return await commands.replay(args.service, settings, args.as_of, args.swap, args.resume)
+            return await commands.replay(args.service, settings, args.as_of, args.swap, args.resume,
+                                         args.workers)
         case "audit":
             return await commands.audit(args.service, settings, args.as_of, args.against,
                                         args.against_snapshot, args.reports_dir)

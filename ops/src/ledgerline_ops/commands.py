@@ -31,11 +31,11 @@ def say(text: str) -> None:
 
 
 async def replay(service: str, settings: ServiceSettings, as_of: datetime | None, swap: bool,
-                 resume: bool) -> int:
+                 resume: bool, workers: int = 1) -> int:
     bar = ProgressBar(f"replay {service}")
     try:
         outcome = await run_replay(SERVICES[service], settings, as_of=as_of, swap_in=swap,
-                                   resume=resume, on_progress=bar)
+                                   resume=resume, workers=workers, on_progress=bar)
     except ReplayRefused as refused:
         print(f"refused: {refused}", file=sys.stderr)
         return 2

@@ -40,21 +40,21 @@ async def database(settings: ServiceSettings) -> AsyncIterator[asyncpg.Pool]:
 
 async def rebuild_into(
     pool: asyncpg.Pool, ops: ServiceOps, settings: ServiceSettings, target: str, *,
-    as_of: datetime | None = None, resume: bool = False,
+    as_of: datetime | None = None, resume: bool = False, workers: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> ReplayOutcome:
     """Fill `target` with the service's projections as the log says (up to `as_of`)."""
     stats = await rebuild(
         pool=pool, bootstrap=settings.kafka_bootstrap, projections=ops.projections(),
         topics=settings.topics, target_schema=target, as_of=as_of, resume=resume,
-        on_progress=on_progress,
+        on_progress=on_progress, workers=workers, dsn=settings.pg_dsn,
     )
     return ReplayOutcome(target, stats.applied, stats.skipped_after_as_of, stats.dead_lettered)
 
 
 async def replay(
     ops: ServiceOps, settings: ServiceSettings, *, as_of: datetime | None = None,
-    swap_in: bool = False, resume: bool = False,
+    swap_in: bool = False, resume: bool = False, workers: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> ReplayOutcome:
     """`ledgerline replay`: rebuild into `<read_schema>_rebuild`; with `swap_in`, make it live
@@ -65,7 +65,7 @@ async def replay(
     target = rebuild_schema(settings.read_schema)
     async with database(settings) as pool:
         outcome = await rebuild_into(pool, ops, settings, target, as_of=as_of, resume=resume,
-                                     on_progress=on_progress)
+                                     workers=workers, on_progress=on_progress)
         if not swap_in:
             return outcome
         retired = await swap(pool, settings.read_schema, target)
