@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from ledgerline_events.contract import Money
@@ -14,7 +14,10 @@ from ledgerline_events.contract.cash_application import PaymentMethod
 class Command:
     def fingerprint(self) -> str:
         """Same body, same fingerprint: a reused idempotency key must carry the same order."""
-        return hashlib.sha256(repr(sorted(asdict(self).items())).encode()).hexdigest()
+        # The fields are immutable values (no nested dataclasses), so their reprs are what
+        # `asdict` gave before, without its deep copy: stored fingerprints stay valid.
+        values = sorted((f.name, getattr(self, f.name)) for f in fields(self))
+        return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
