@@ -191,18 +191,19 @@ class UnitOfWork:
                         customer_id, occurred_at, recorded_at, body)
                     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[],
                         $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-                    RETURNING position)
-                INSERT INTO {s}.outbox (position) SELECT position FROM ins
+                    RETURNING position),
+                queued AS (INSERT INTO {s}.outbox (position) SELECT position FROM ins)
+                SELECT pg_notify($9, '')
                 """,
                 [e.event_id for e in envelopes], [e.aggregate_id for e in envelopes],
                 [e.aggregate_version for e in envelopes], [e.event_type for e in envelopes],
                 [e.customer_id for e in envelopes], [e.occurred_at for e in envelopes],
                 [e.recorded_at for e in envelopes], [encode(e).decode() for e in envelopes],
+                self.store.notify_channel,  # same statement: one round trip per append
             )
         except asyncpg.UniqueViolationError as exc:
             ids = sorted({e.aggregate_id for e in envelopes})
             raise ConcurrencyConflict(f"aggregate {', '.join(ids)} changed concurrently") from exc
-        await self.conn.execute("SELECT pg_notify($1, '')", self.store.notify_channel)
         self.appended.extend(envelopes)
 
     def _wrap(

@@ -19,7 +19,6 @@ from ledgerline_events.runtime import (
     ConcurrencyConflict,
     EventStore,
     UnitOfWork,
-    set_search_path,
 )
 
 from ..adapters.open_items import OpenItems, PayerAccounts
@@ -28,7 +27,7 @@ from ..domain import payment as pay
 from ..domain.auto_match import receive_and_apply
 from ..domain.errors import InvalidCommand, NotFound, StateConflict
 from ..domain.matching import MatchingSettings
-from ..projections.cash_ledger import apply_one
+from ..projections.cash_ledger import apply_own_events
 from .commands import (
     AllocatePayment,
     RecordPayment,
@@ -180,13 +179,7 @@ class CashDesk:
         aggregate_id = history[0].aggregate_id if history else _payment_id(events)
         appended = await uow.append(aggregate_id, len(history), events, customer_id=customer_id,
                                     occurred_at=occurred_at or self.clock())
-        await set_search_path(uow.conn, self.read_schema)
-        for envelope in appended:
-            await apply_one(uow.conn, envelope)
-        await uow.conn.execute(
-            "INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[])",
-            [e.event_id for e in appended],
-        )
+        await apply_own_events(uow.conn, self.read_schema, appended)
 
     async def _run(
         self, key: str, fingerprint: str, body: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]

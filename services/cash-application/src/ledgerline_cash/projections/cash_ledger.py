@@ -10,8 +10,8 @@ the details and allocation rows one event at a time would leave), then each tabl
 once (`ledger_sql.write`).
 
 Our own events are also applied by the command that appends them, in its transaction (that is
-what makes the invoice-side lock work, see the README); the runtime then skips them by event id
-when they come back from Kafka.
+what makes the invoice-side lock work, see the README), all at once with their ids recorded as
+processed (`apply_own_events`); the runtime then skips them when they come back from Kafka.
 """
 
 from __future__ import annotations
@@ -44,15 +44,20 @@ class CashLedger:
 
 async def apply_events(conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
     """Fold events into the read model (search_path is the read schema), in their order."""
+    await write(conn, folded(events))
+
+
+async def apply_own_events(conn: asyncpg.Connection, schema: str, events: Sequence[Envelope]) -> None:
+    """A command's new events, folded into the read model `schema` and recorded as processed
+    (the consumer skips them when they come back from Kafka), in one statement."""
+    await write(conn, folded(events), schema=schema, processed=[e.event_id for e in events])
+
+
+def folded(events: Sequence[Envelope]) -> LedgerBatch:
     batch = LedgerBatch()
     for envelope in events:
         fold(batch, envelope)
-    await write(conn, batch)
-
-
-async def apply_one(conn: asyncpg.Connection, e: Envelope) -> None:
-    """Fold one event into the read model (search_path is the read schema)."""
-    await apply_events(conn, [e])
+    return batch
 
 
 def fold(batch: LedgerBatch, e: Envelope) -> None:

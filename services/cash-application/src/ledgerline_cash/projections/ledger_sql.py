@@ -3,13 +3,16 @@ statements that write them: each table once per batch, figures added (so converg
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from uuid import UUID
 
 import asyncpg
 
 from ledgerline_events.contract import Money
+from ledgerline_events.runtime import ident
 
 DDL = """
 CREATE TABLE IF NOT EXISTS open_item (
@@ -71,57 +74,55 @@ CREATE INDEX IF NOT EXISTS allocation_payment ON allocation (payment_id);
 """
 
 INVOICE_FIGURES = ("issued", "credited", "cancelled", "allocated", "written_off", "recovered")
+INVOICE_DETAILS = ("invoice_number", "number_key", "issue_date", "due_date", "discount_percent",
+                   "discount_until")
 PAYMENT_FIGURES = ("amount", "allocated", "refunded", "reversed_amount")
+PAYMENT_DETAILS = ("received_on", "method", "payer_name", "payer_account", "remittance",
+                   "statement_ref", "entry_ref", "received_at")
 
 
 def _added(table: str, figures: Sequence[str]) -> str:
     return ", ".join(f"{f} = {table}.{f} + EXCLUDED.{f}" for f in figures)
 
 
-# Amounts per figure added to the row, created early if need be; the first customer id
-# known sticks, the currency is the one the row was created with.
-BUMP_INVOICES = f"""
-    INSERT INTO open_item (invoice_id, customer_id, currency, {", ".join(INVOICE_FIGURES)})
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::numeric[],
-                         $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[])
-    ON CONFLICT (invoice_id) DO UPDATE SET {_added("open_item", INVOICE_FIGURES)},
-        customer_id = coalesce(open_item.customer_id, EXCLUDED.customer_id)
-"""
+def _replaced_if(table: str, flag: str, details: Sequence[str]) -> str:
+    """Details are set only by rows that carry them (`flag` is never NULL in such a row): an
+    event that only bumps a figure leaves the details the row has."""
+    return ", ".join(f"{d} = CASE WHEN EXCLUDED.{flag} IS NULL THEN {table}.{d} "
+                     f"ELSE EXCLUDED.{d} END" for d in details)
 
-SET_INVOICE_DETAILS = """
-    UPDATE open_item o SET invoice_number = d.number, number_key = d.number_key,
-        issue_date = d.issue_date, due_date = d.due_date, discount_percent = d.percent,
-        discount_until = d.until
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::date[], $6::numeric[],
-                $7::date[]) AS d(invoice_id, number, number_key, issue_date, due_date, percent,
-                                 until)
-    WHERE o.invoice_id = d.invoice_id
+
+# Amounts per figure added to the row, created early if need be; the first customer id
+# known sticks, the currency is the one the row was created with; details as issued.
+# `{t}` is "" (the search_path's schema, consumers) or a quoted schema and a dot.
+BUMP_INVOICES = f"""
+    INSERT INTO {{t}}open_item AS open_item (invoice_id, customer_id, currency,
+        {", ".join(INVOICE_FIGURES)}, {", ".join(INVOICE_DETAILS)})
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::numeric[],
+                         $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[],
+                         $10::text[], $11::text[], $12::date[], $13::date[], $14::numeric[],
+                         $15::date[])
+    ON CONFLICT (invoice_id) DO UPDATE SET {_added("open_item", INVOICE_FIGURES)},
+        customer_id = coalesce(open_item.customer_id, EXCLUDED.customer_id),
+        {_replaced_if("open_item", "invoice_number", INVOICE_DETAILS)}
 """
 
 BUMP_PAYMENTS = f"""
-    INSERT INTO payment (payment_id, customer_id, currency, {", ".join(PAYMENT_FIGURES)})
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::numeric[],
-                         $6::numeric[], $7::numeric[])
+    INSERT INTO {{t}}payment AS payment (payment_id, customer_id, currency,
+        {", ".join(PAYMENT_FIGURES)}, {", ".join(PAYMENT_DETAILS)})
+    SELECT * FROM unnest($16::text[], $17::text[], $18::text[], $19::numeric[], $20::numeric[],
+                         $21::numeric[], $22::numeric[], $23::date[], $24::text[], $25::text[],
+                         $26::text[], $27::text[], $28::text[], $29::text[], $30::timestamptz[])
     ON CONFLICT (payment_id) DO UPDATE SET {_added("payment", PAYMENT_FIGURES)},
-        customer_id = coalesce(payment.customer_id, EXCLUDED.customer_id)
-"""
-
-SET_PAYMENT_DETAILS = """
-    UPDATE payment p SET received_on = d.received_on, method = d.method,
-        payer_name = d.payer_name, payer_account = d.payer_account, remittance = d.remittance,
-        statement_ref = d.statement_ref, entry_ref = d.entry_ref, received_at = d.received_at
-    FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[],
-                $7::text[], $8::text[], $9::timestamptz[])
-        AS d(payment_id, received_on, method, payer_name, payer_account, remittance,
-             statement_ref, entry_ref, received_at)
-    WHERE p.payment_id = d.payment_id
+        customer_id = coalesce(payment.customer_id, EXCLUDED.customer_id),
+        {_replaced_if("payment", "method", PAYMENT_DETAILS)}
 """
 
 UPSERT_ALLOCATIONS = """
-    INSERT INTO allocation (allocation_id, payment_id, invoice_id, customer_id, currency,
-                            amount, discount, match_reason, explanation, allocated_on)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                         $6::numeric[], $7::numeric[], $8::text[], $9::text[], $10::date[])
+    INSERT INTO {t}allocation AS allocation (allocation_id, payment_id, invoice_id, customer_id,
+                            currency, amount, discount, match_reason, explanation, allocated_on)
+    SELECT * FROM unnest($31::text[], $32::text[], $33::text[], $34::text[], $35::text[],
+                         $36::numeric[], $37::numeric[], $38::text[], $39::text[], $40::date[])
     ON CONFLICT (allocation_id) DO UPDATE SET payment_id = EXCLUDED.payment_id,
         invoice_id = EXCLUDED.invoice_id, customer_id = EXCLUDED.customer_id,
         currency = EXCLUDED.currency, amount = EXCLUDED.amount, discount = EXCLUDED.discount,
@@ -129,16 +130,35 @@ UPSERT_ALLOCATIONS = """
         allocated_on = EXCLUDED.allocated_on
 """
 
-# After UPSERT_ALLOCATIONS: the reversal's two columns are the only ones it sets on an
-# existing row, so the order of the two statements gives the rows one event at a time gives.
+# The three tables differ, so one statement writes them all (one round trip: it is also the
+# command path's, inside the command's transaction). A command records its events' ids as
+# processed in the same statement, so the consumer skips them when they come back.
+WRITE = f"""
+    WITH invoices AS ({BUMP_INVOICES}), payments AS ({BUMP_PAYMENTS}),
+         allocations AS ({UPSERT_ALLOCATIONS}) {{processed}}
+    SELECT 1
+"""
+RECORD_PROCESSED = ", processed AS (INSERT INTO {t}processed_event (event_id) SELECT unnest($41::uuid[]))"
+
+# After WRITE: the reversal's two columns are the only ones it sets on an existing row, so
+# the order of the two statements gives the rows one event at a time gives.
 UPSERT_REVERSALS = """
-    INSERT INTO allocation (allocation_id, payment_id, invoice_id, currency, amount,
+    INSERT INTO {t}allocation (allocation_id, payment_id, invoice_id, currency, amount,
                             reversed_on, reversal_reason)
     SELECT a, p, i, c, 0, r, why FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
                                             $5::date[], $6::text[]) AS x(a, p, i, c, r, why)
     ON CONFLICT (allocation_id) DO UPDATE SET reversed_on = EXCLUDED.reversed_on,
         reversal_reason = EXCLUDED.reversal_reason
 """
+
+
+@functools.cache
+def statements(schema: str | None, *, record_processed: bool) -> tuple[str, str]:
+    """WRITE and UPSERT_REVERSALS for tables of `schema` (None: the search_path's)."""
+    t = "" if schema is None else f"{ident(schema)}."
+    processed = RECORD_PROCESSED.format(t=t) if record_processed else ""
+    return WRITE.format(t=t, processed=processed), UPSERT_REVERSALS.format(t=t)
+
 
 Row = tuple[object, ...]
 
@@ -185,20 +205,31 @@ class LedgerBatch:
         self.payments.add(payment_id, customer_id, amount, figure, 0)
 
 
-async def write(conn: asyncpg.Connection, batch: LedgerBatch) -> None:
-    """One statement per table and kind of change, skipping the empty ones."""
-    for sql, rows in (
-        (BUMP_INVOICES, batch.invoices.rows.values()),
-        (SET_INVOICE_DETAILS, batch.invoice_details.values()),
-        (BUMP_PAYMENTS, batch.payments.rows.values()),
-        (SET_PAYMENT_DETAILS, batch.payment_details.values()),
-        (UPSERT_ALLOCATIONS, batch.allocations.values()),
-        (UPSERT_REVERSALS, batch.reversals.values()),
-    ):
-        if rows:
-            await conn.execute(sql, *_columns(rows))
+async def write(conn: asyncpg.Connection, batch: LedgerBatch, *, schema: str | None = None,
+                processed: Sequence[UUID] | None = None) -> None:
+    """The batch in one statement (two when it reverses allocations). `schema` names the
+    tables' schema (default: the search_path's); `processed` ids are recorded with them."""
+    write_all, reversals = statements(schema, record_processed=processed is not None)
+    invoices = _with_details(batch.invoices, batch.invoice_details, len(INVOICE_DETAILS))
+    payments = _with_details(batch.payments, batch.payment_details, len(PAYMENT_DETAILS))
+    args = [*_columns(invoices, 15), *_columns(payments, 15),
+            *_columns(batch.allocations.values(), 10)]
+    if invoices or payments or batch.allocations or processed:
+        await conn.execute(write_all, *args, *([list(processed)] if processed is not None else []))
+    if batch.reversals:
+        await conn.execute(reversals, *_columns(batch.reversals.values(), 6))
 
 
-def _columns(rows: Iterable[Sequence[object]]) -> list[list[object]]:
-    """Rows as one list per column, for `unnest($1::type[], ...)`."""
-    return [list(column) for column in zip(*rows, strict=True)]
+def _with_details(bumps: Bumps, details: dict[str, Row], width: int) -> list[Row]:
+    """Each bumped row with its details (the detail row without its key), or NULLs."""
+    missing = (None,) * width
+    return [(*row, *details.get(str(row[0]), (None, *missing))[1:]) for row in bumps.rows.values()]
+
+
+def _columns(rows: Iterable[Sequence[object]], width: int) -> list[list[object]]:
+    """Rows as one list per column, for `unnest($1::type[], ...)` (empty lists if no rows)."""
+    columns: list[list[object]] = [[] for _ in range(width)]
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns
