@@ -49,7 +49,7 @@ async def test_invoices_on_kafka_are_aged_into_buckets(
     await eventually(all_arrived)
     body = await ageing(client)
     assert body["currencies"]["EUR"]["buckets"] == {
-        "current": "100.00", "1-30": "200.00", "31-60": "300.00", "61-90": "0",
+        "current": "100.00", "1-30": "200.00", "31-60": "300.00", "61-90": "0.00",
         "over_90": "300.00",
     }
     assert body["currencies"]["USD"]["buckets"]["61-90"] == "50.00"
@@ -57,6 +57,15 @@ async def test_invoices_on_kafka_are_aged_into_buckets(
 
     only_usd = await ageing(client, currency="usd")
     assert list(only_usd["currencies"]) == ["USD"]
+
+    first = await ageing(client, limit="1")
+    assert list(first["customers"]) == ["C1"] and first["customer_count"] == 2
+    assert first["currencies"] == body["currencies"]
+    second = await ageing(client, limit="1", after=first["page"]["next_after"])
+    assert list(second["customers"]) == ["C2"] and second["page"]["next_after"] is None
+    most = await ageing(client, order="overdue", limit="1")
+    assert most["page"]["ranking"] == {"EUR": ["C1"], "USD": ["C2"]}
+    assert most["customers"]["C1"]["EUR"]["total"] == "900.00"
 
 
 async def test_as_of_ageing_ignores_later_events_and_takes_late_ones_dated_before(
@@ -98,3 +107,11 @@ async def test_bad_as_of_is_refused_with_field_and_rule(client: httpx.AsyncClien
     assert response.status_code == 422
     assert response.json()["field"] == "as_of"
     assert response.json()["rule"] == "timezone_required"
+
+
+async def test_a_page_is_bounded_and_only_the_customer_order_pages_after_a_cursor(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get("/ageing", params={"limit": "1001"})).status_code == 422
+    response = await client.get("/ageing", params={"order": "overdue", "after": "C1"})
+    assert response.status_code == 422 and response.json()["field"] == "after"

@@ -7,11 +7,15 @@ import pytest
 
 from ledgerline_collections.domain.ageing import (
     AgeingBuckets,
+    DueAmount,
     Movement,
     OpenItem,
+    age_due_amounts,
     age_open_items,
     days_overdue,
+    most_overdue,
     open_amount_as_of,
+    overdue_amount,
 )
 
 DUE = date(2026, 1, 31)
@@ -111,3 +115,43 @@ def test_report_per_currency_and_per_customer_never_mixes_currencies() -> None:
     assert [(i.invoice_id, days, label) for i, days, label in report.items] == [
         ("b", 30, "1-30"), ("a", 0, "current"), ("c", 119, "over_90"), ("d", 31, "31-60"),
     ]
+
+
+ITEMS = [
+    item("a", "C1", "EUR", date(2026, 4, 30), "100"),
+    item("b", "C1", "EUR", date(2026, 3, 31), "200"),
+    item("b2", "C2", "EUR", date(2026, 3, 31), "-20"),  # over-credited, same day as b
+    item("c", "C2", "EUR", date(2026, 1, 1), "300"),
+    item("d", "C2", "USD", date(2026, 3, 30), "50"),
+]
+
+
+def by_due_date(items: list[OpenItem]) -> list[DueAmount]:
+    sums: dict[tuple[str, date], Decimal] = {}
+    for i in items:
+        sums[(i.currency, i.due_date)] = sums.get((i.currency, i.due_date), Decimal(0)) + i.open_amount
+    return [DueAmount(currency, due, amount) for (currency, due), amount in sums.items()]
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 1, 1), date(2026, 4, 1), date(2026, 4, 30),
+                                   date(2026, 7, 1)])
+def test_ageing_open_amounts_summed_by_due_date_gives_the_totals_of_ageing_each_item(
+    as_of: date,
+) -> None:
+    weekly = AgeingBuckets((7, 14))
+    for scheme in (None, weekly):
+        per_item = age_open_items(ITEMS, as_of, scheme).totals
+        assert age_due_amounts(by_due_date(ITEMS), as_of, scheme) == per_item
+
+
+def test_overdue_is_everything_but_current() -> None:
+    c1 = age_open_items(ITEMS, date(2026, 4, 30)).customers[("C1", "EUR")]
+    assert overdue_amount(c1) == Decimal(200)
+
+
+def test_most_overdue_ranks_each_currency_apart_largest_first_ties_by_customer() -> None:
+    accounts = [("C3", "EUR", Decimal(50)), ("C1", "EUR", Decimal(80)), ("C2", "EUR", Decimal(50)),
+                ("C4", "EUR", Decimal(0)), ("C5", "EUR", Decimal(-5)), ("C1", "USD", Decimal(1))]
+    assert most_overdue(accounts, 2) == {"EUR": ["C1", "C2"], "USD": ["C1"]}
+    assert most_overdue(accounts, 10) == {"EUR": ["C1", "C2", "C3"], "USD": ["C1"]}
+    assert most_overdue(accounts, 0) == {}

@@ -1,5 +1,5 @@
-"""Read-side reports for dashboards: ageing (now or as of an instant), the customer account
-view, the worklist and the dispute register. Amounts are decimal strings; never mixed
+"""Read-side reports for dashboards: the customer account view, the worklist and the
+dispute register (the ageing report: ageing_report). Amounts are decimal strings; never mixed
 across currencies."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from ledgerline_events.contract.collections import DunningLevel
 
-from ..domain.ageing import AgeingBuckets, AgeingReport, BucketTotals, age_open_items, days_overdue
+from ..domain.ageing import AgeingBuckets, BucketTotals, age_open_items, days_overdue
 from ..domain.worklist import AccountToCollect, prioritize
 from .read_model import ReadModel
 
@@ -19,29 +19,8 @@ def money(amount: Decimal) -> str:
     return format(amount, "f")
 
 
-def _totals(t: BucketTotals) -> dict[str, Any]:
+def bucket_figures(t: BucketTotals) -> dict[str, Any]:
     return {"buckets": {k: money(v) for k, v in t.buckets.items()}, "total": money(t.total)}
-
-
-def ageing_json(report: AgeingReport, as_of: datetime) -> dict[str, Any]:
-    customers: dict[str, dict[str, Any]] = {}
-    for (customer, currency), totals in report.customers.items():
-        customers.setdefault(customer, {})[currency] = _totals(totals)
-    return {
-        "as_of": as_of.isoformat(), "as_of_date": report.as_of.isoformat(),
-        "buckets": report.labels,
-        "currencies": {c: _totals(t) for c, t in sorted(report.totals.items())},
-        "customers": customers,
-    }
-
-
-async def ageing(
-    read: ReadModel, buckets: AgeingBuckets, as_of: datetime, currency: str | None,
-    customer_id: str | None,
-) -> dict[str, Any]:
-    """Ageing as of an instant: open amounts from movements up to it, bucketed by its date."""
-    items = await read.open_items(as_of, currency, customer_id)
-    return ageing_json(age_open_items(items, as_of.date(), buckets), as_of)
 
 
 async def account(
@@ -74,7 +53,7 @@ async def account(
              "open_amount": money(i.open_amount), "days_overdue": days, "bucket": label}
             for i, days, label in report.items
         ],
-        "ageing": {c: _totals(t) for (_, c), t in report.customers.items()},
+        "ageing": {c: bucket_figures(t) for (_, c), t in report.customers.items()},
         **sections,
     }
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from ..adapters import kpi_report, reports
+from ..adapters import ageing_report, kpi_report, reports
+from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from ..domain.errors import InvalidCommand
 from .deps import App, Now
 
@@ -31,12 +32,18 @@ def parse_as_of(value: str | None, now: datetime) -> datetime:
     return instant.astimezone(UTC)
 
 
-@router.get("/ageing", summary="Ageing by bucket, per currency and customer, now or as of T")
-async def ageing(app: App, clock: Now, as_of: str | None = None, currency: str | None = None,
-                 customer_id: str | None = None) -> dict[str, Any]:
+@router.get("/ageing", summary="Ageing by bucket per currency, and a page of customers, now or as of T")
+async def ageing(
+    app: App, clock: Now, as_of: str | None = None, currency: str | None = None,
+    customer_id: str | None = None, order: Order = "customer_id",
+    limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100, after: str | None = None,
+) -> dict[str, Any]:
+    if after is not None and order != "customer_id":
+        raise InvalidCommand("after", "customer_id_order", "after pages the customer_id order only")
     instant = parse_as_of(as_of, clock())
-    return await reports.ageing(app.read_model, app.buckets, instant,
-                                currency.upper() if currency else None, customer_id)
+    return await ageing_report.ageing(app.read_model, app.buckets, instant,
+                                      currency.upper() if currency else None, customer_id,
+                                      Page(order, limit, after))
 
 
 @router.get("/customers/{customer_id}", summary="Customer account view")

@@ -132,3 +132,45 @@ def age_open_items(
         )
         report.items.append((item, days, label))
     return report
+
+
+@dataclass(frozen=True)
+class DueAmount:
+    """What is open in one currency on every invoice falling due on one date."""
+
+    currency: str
+    due_date: date
+    open_amount: Decimal
+
+
+def age_due_amounts(
+    amounts: Iterable[DueAmount], as_of: date, buckets: AgeingBuckets | None = None
+) -> dict[str, BucketTotals]:
+    """Ageing per currency from open amounts summed by due date. Invoices due on the same day
+    are equally overdue, so each sum lands in the bucket its invoices would land in one by
+    one: the same totals as `age_open_items`, from a few rows per day instead of every item."""
+    scheme = buckets or AgeingBuckets()
+    totals: dict[str, BucketTotals] = {}
+    for due in amounts:
+        label = scheme.bucket_for(days_overdue(due.due_date, as_of))
+        totals.setdefault(due.currency, BucketTotals.empty(scheme.labels)).add(label, due.open_amount)
+    return totals
+
+
+def overdue_amount(totals: BucketTotals) -> Decimal:
+    """What is past due: every bucket but current."""
+    return sum((v for k, v in totals.buckets.items() if k != CURRENT), Decimal(0))
+
+
+def most_overdue(
+    accounts: Iterable[tuple[str, str, Decimal]], per_currency: int
+) -> dict[str, list[str]]:
+    """Per currency, the customers owing the most past due (customer id breaks ties), at most
+    `per_currency` each; accounts (customer, currency, overdue) with nothing overdue left out.
+    Currencies are ranked apart: amounts in different currencies are never compared."""
+    ranked: dict[str, list[tuple[Decimal, str]]] = {}
+    for customer, currency, overdue in accounts:
+        if overdue > 0:
+            ranked.setdefault(currency, []).append((-overdue, customer))
+    return {currency: [customer for _, customer in sorted(rows)[:per_currency]]
+            for currency, rows in sorted(ranked.items()) if per_currency > 0}
