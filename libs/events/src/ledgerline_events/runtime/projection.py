@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Protocol
 from uuid import UUID, uuid4
 
@@ -29,6 +30,9 @@ TRANSIENT_DB_ERRORS = (
     OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
     asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.CannotConnectNowError,
 )
+
+
+_as_int = attrgetter("int")
 
 
 class Projection(Protocol):
@@ -238,7 +242,8 @@ class BatchApplier:
         if not decoded:
             return []
         # Sorted ids: concurrent instances lock the same keys in the same order (no deadlock).
-        ids = sorted({e.event_id for _, e in decoded})
+        # By their integer value: UUID's own comparison runs in Python, a million calls a rebuild.
+        ids = sorted({e.event_id for _, e in decoded}, key=_as_int)
         new = await conn.fetch(
             "INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[]) "
             "ON CONFLICT DO NOTHING RETURNING event_id", ids,
