@@ -28,6 +28,7 @@ class BenchConfig:
     base_port: int = 18100
     keep_schemas: bool = False
     skip: frozenset[str] = frozenset()
+    replay_workers: int = 2
 
     @property
     def topic_prefix(self) -> str:
@@ -58,10 +59,13 @@ def parse_args(argv: list[str] | None = None) -> BenchConfig:
     p.add_argument("--skip", default=env.get("BENCH_SKIP") or "",
                    help="phases to skip: limits,replay,naive,services (comma separated)")
     p.add_argument("--keep-schemas", action="store_true", help="do not drop the schemas at the end")
+    p.add_argument("--replay-workers", type=int,
+                   default=int(env.get("BENCH_REPLAY_WORKERS") or 2),
+                   help="processes sharing each rebuild's partitions (default 2)")
     a = p.parse_args(argv)
     return BenchConfig(
         events=a.events, customers=a.customers, seed=a.seed,
         rates=tuple(int(r) for r in a.rates.split(",") if r),
         load_seconds=a.load_seconds, keep_schemas=a.keep_schemas,
-        skip=frozenset(s for s in a.skip.split(",") if s),
+        skip=frozenset(s for s in a.skip.split(",") if s), replay_workers=a.replay_workers,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -48,8 +49,11 @@ async def publish(cfg: BenchConfig) -> dict[str, Any]:
             "events_per_s": meter.done(cfg.events)}
 
 
-async def raw_consume(cfg: BenchConfig) -> dict[str, Any]:
-    """Read every message of the history topics from offset zero, orjson.loads only."""
+async def raw_consume(cfg: BenchConfig, decode: Callable[[bytes], object] = orjson.loads,
+                      label: str = "raw consume") -> dict[str, Any]:
+    """Read every message of the history topics from offset zero and `decode` each: orjson
+    only (the limit of the issue), or the contract's validating decode (a second reference:
+    what any consumer of ours pays before touching a database)."""
     partitions = await partitions_of(cfg.bootstrap, history_topics(cfg))
     tps = [TopicPartition(t, p) for t, ps in partitions.items() for p in ps]
     consumer = AIOKafkaConsumer(
@@ -63,14 +67,14 @@ async def raw_consume(cfg: BenchConfig) -> dict[str, Any]:
         end = await consumer.end_offsets(tps)
         await consumer.seek_to_beginning(*tps)
         total = sum(end.values())
-        meter, done, decoded_bytes = Meter("raw consume", total), 0, 0
+        meter, done, decoded_bytes = Meter(label, total), 0, 0
         pending = {tp for tp in tps if end[tp] > 0}
         while pending:
             batches = await consumer.getmany(*pending, timeout_ms=500, max_records=10_000)
             for tp, msgs in batches.items():
                 for m in msgs:
                     if m.value is not None:
-                        orjson.loads(m.value)
+                        decode(m.value)
                         decoded_bytes += len(m.value)
                 done += len(msgs)
                 if msgs and msgs[-1].offset + 1 >= end[tp]:

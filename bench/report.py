@@ -39,6 +39,9 @@ def rows(r: dict[str, Any]) -> list[Row]:
         ("publish (fast producer)", _rate(_get(r, "publish", "events_per_s")), "-", "-", ""),
         ("limit: raw consume, orjson only", _rate(consume), "-", "-", ""),
         ("limit: raw COPY, same rows", _rate(copy), "-", "-", ""),
+        ("reference: consume + the contract's validating decode",
+         _rate(_get(r, "limits", "consume_decoded", "events_per_s")), "-", "-",
+         "one process, no database"),
     ]
     for name, label in (("ageing", "collections ageing (Receivables)"),
                         ("open_items", "cash open items (CashLedger)")):

@@ -20,15 +20,18 @@ from bench.config import BENCH_DIR, BenchConfig, parse_args
 from bench.jobs import replay_job
 from bench.progress import say
 from bench.services import Services
+from ledgerline_events.contract import decode
 
 NAIVE_SECONDS = 30.0
 
 
 async def replay_phase(cfg: BenchConfig, results: dict[str, Any]) -> None:
     say("[3/6] projection rebuilds (runtime rebuild(), real projection classes)")
+    workers = ["--workers", str(cfg.replay_workers)]
     replays = {
-        "ageing": await replay_job(cfg, "ageing", cfg.schema("collections_read")),
-        "open_items": await replay_job(cfg, "open_items", cfg.schema("cash_application_read")),
+        "ageing": await replay_job(cfg, "ageing", cfg.schema("collections_read"), *workers),
+        "open_items": await replay_job(cfg, "open_items", cfg.schema("cash_application_read"),
+                                       *workers),
     }
     if "replay" in cfg.skip:  # built because the services read them, not reported
         results["notes"].append("replays ran only to fill the read models (--skip replay)")
@@ -48,9 +51,11 @@ async def services_phase(cfg: BenchConfig, results: dict[str, Any]) -> None:
         say("[5/6] read models of the services: kept from the reused run")
     else:
         say("[5/6] read models of the services under test (collections activity, credit)")
-        await replay_job(cfg, "activity", cfg.schema("collections_activity"))
+        workers = ["--workers", str(cfg.replay_workers)]
+        await replay_job(cfg, "activity", cfg.schema("collections_activity"), *workers)
         await move_tables(cfg, cfg.schema("collections_activity"), cfg.schema("collections_read"))
-        results["credit_rebuild"] = await replay_job(cfg, "credit", cfg.schema("credit_read"))
+        results["credit_rebuild"] = await replay_job(cfg, "credit", cfg.schema("credit_read"),
+                                                     *workers)
     svc = Services(cfg)
     svc.start()
     try:
@@ -109,9 +114,11 @@ async def history_phases(cfg: BenchConfig, results: dict[str, Any]) -> None:
     say("[1/6] generate and publish the history")
     results["publish"] = await kafka_io.publish(cfg)
     if "limits" not in cfg.skip:
-        say("[2/6] limits: raw consume, raw COPY")
+        say("[2/6] limits: raw consume, raw COPY; and consume with the contract's decode")
         results["limits"] = {"consume": await kafka_io.raw_consume(cfg),
-                             "copy": await limits.raw_copy(cfg)}
+                             "copy": await limits.raw_copy(cfg),
+                             "consume_decoded": await kafka_io.raw_consume(
+                                 cfg, decode, "consume + contract decode")}
     await replay_phase(cfg, results)
 
 
