@@ -110,8 +110,12 @@ launch() {
     return 1
   fi
   # setsid: own session, so a Ctrl-C in the calling terminal does not stop the service.
+  # uvicorn's access log costs a log record per request; LEDGERLINE_ACCESS_LOG=1 turns it on.
+  # uvloop and httptools (cash-application's dependencies) are picked up when installed.
+  local access=--no-access-log
+  [ "${LEDGERLINE_ACCESS_LOG:-0}" = 1 ] && access=--access-log
   setsid "$uvicorn" --factory "$(factory "$svc")" --host 127.0.0.1 --port "$(port "$svc")" \
-    </dev/null >>"$(logfile "$svc")" 2>&1 &
+    "$access" </dev/null >>"$(logfile "$svc")" 2>&1 &
   echo $! >"$(pidfile "$svc")"
   echo "$svc: starting (log $(logfile "$svc"))"
 }

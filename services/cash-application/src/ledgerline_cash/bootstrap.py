@@ -44,5 +44,6 @@ def build_app(
     )
     add_error_mapping(app)
     app.state.settings = settings
+    app.state.matching = settings.matching  # checked once, not on every payment
     app.state.clock = clock or (lambda: datetime.now(UTC))
     return app

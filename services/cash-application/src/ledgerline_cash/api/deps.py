@@ -15,7 +15,7 @@ def _cash_desk(request: Request) -> CashDesk:
     runtime = request.app.state.runtime
     settings: Settings = request.app.state.settings
     return CashDesk(runtime.store, read_schema=settings.read_schema,
-                    matching=settings.matching, clock=request.app.state.clock)
+                    matching=request.app.state.matching, clock=request.app.state.clock)
 
 
 def _queries(request: Request) -> CashQueries:
