@@ -32,6 +32,7 @@ from ..domain.ageing import (
     most_overdue,
     overdue_amount,
 )
+from ..projections.receivables import ANY_CURRENCY
 from .read_model import ReadModel, fetch_open_items
 from .reports import money
 
@@ -61,14 +62,12 @@ DUE_SQL = """
     SELECT currency, due_date, open_amount FROM ageing_due
     WHERE open_items > 0 AND ($1::text IS NULL OR currency = $1)
 """
-COUNT_SQL = """
-    SELECT count(DISTINCT customer_id) FROM customer_open
-    WHERE open_items > 0 AND ($1::text IS NULL OR currency = $1)
-"""
+# Currency '' (ANY_CURRENCY): every currency; see the Receivables projection.
+COUNT_SQL = "SELECT coalesce((SELECT customers FROM open_customers WHERE currency = $1), 0)"
 # customer_id is COLLATE "C": the order of Python's str, as the as-of path sorts.
 PAGE_SQL = """
-    SELECT DISTINCT customer_id FROM customer_open
-    WHERE open_items > 0 AND ($1::text IS NULL OR currency = $1) AND customer_id > $2
+    SELECT customer_id FROM customer_open
+    WHERE currency = $1 AND open_items > 0 AND customer_id > $2
     ORDER BY customer_id LIMIT $3
 """
 # Customers of a currency by their positive open amounts, the most first, after a cursor.
@@ -150,14 +149,14 @@ async def _listed_now(
     page: Page, currencies: list[str],
 ) -> Listed:
     """The page from the roll-ups; only its customers' open items are read."""
-    count = await conn.fetchval(COUNT_SQL, currency)
+    count = await conn.fetchval(COUNT_SQL, currency or ANY_CURRENCY)
     if page.order == "overdue":
         ranking = {cur: ids for cur in currencies
                    if (ids := await _most_overdue_now(conn, cur, now.date(), page.limit))}
         chosen = sorted({c for ids in ranking.values() for c in ids})
         aged = await _customers_aged(conn, buckets, now, currency, chosen)
         return Listed(_ranked(aged, ranking), count, None, ranking)
-    rows = await conn.fetch(PAGE_SQL, currency, page.after or "", page.limit + 1)
+    rows = await conn.fetch(PAGE_SQL, currency or ANY_CURRENCY, page.after or "", page.limit + 1)
     ids = [r["customer_id"] for r in rows]
     aged = await _customers_aged(conn, buckets, now, currency, ids[:page.limit])
     return Listed(aged, count, _next_after(ids, page.limit))

@@ -60,7 +60,12 @@ BALANCE_DDL = """
         SELECT invoice_id, sum(delta), max(occurred_at) FROM invoice_movement GROUP BY 1;
 """
 
+# customer_open also holds, under currency ANY_CURRENCY (''), each customer's count of open
+# invoices in every currency (amounts 0 there: currencies never mix), and open_customers how
+# many customers have open invoices, per currency and in any: the report counts and pages
+# customers from these without reading them all.
 ROLLUP_DDL = """
+    DROP TABLE IF EXISTS ageing_due, customer_open;  -- as an earlier version left them
     CREATE TABLE ageing_due (
         currency text NOT NULL, due_date date NOT NULL, open_amount numeric NOT NULL,
         open_items bigint NOT NULL, PRIMARY KEY (currency, due_date));
@@ -68,17 +73,25 @@ ROLLUP_DDL = """
         customer_id text COLLATE "C" NOT NULL, currency text NOT NULL,
         open_amount numeric NOT NULL, open_positive numeric NOT NULL, open_items bigint NOT NULL,
         PRIMARY KEY (customer_id, currency));
-    CREATE INDEX customer_open_listed ON customer_open (customer_id) WHERE open_items > 0;
+    CREATE INDEX customer_open_listed ON customer_open (currency, customer_id) WHERE open_items > 0;
     CREATE INDEX customer_open_owing ON customer_open (currency, open_positive DESC, customer_id)
         WHERE open_positive > 0;
+    CREATE TABLE open_customers (currency text PRIMARY KEY, customers bigint NOT NULL);
     INSERT INTO ageing_due
         SELECT i.currency, i.due_date, sum(b.open_amount), count(*) FILTER (WHERE b.open_amount <> 0)
         FROM invoice i JOIN invoice_balance b USING (invoice_id) GROUP BY 1, 2;
     INSERT INTO customer_open
-        SELECT i.customer_id, i.currency, sum(b.open_amount), sum(greatest(b.open_amount, 0)),
+        SELECT i.customer_id, s.scope,
+               sum(CASE WHEN s.scope = '' THEN 0 ELSE b.open_amount END),
+               sum(CASE WHEN s.scope = '' THEN 0 ELSE greatest(b.open_amount, 0) END),
                count(*) FILTER (WHERE b.open_amount <> 0)
-        FROM invoice i JOIN invoice_balance b USING (invoice_id) GROUP BY 1, 2;
+        FROM invoice i JOIN invoice_balance b USING (invoice_id),
+             LATERAL (VALUES (i.currency), ('')) AS s(scope)
+        GROUP BY 1, 2;
+    INSERT INTO open_customers
+        SELECT currency, count(*) FILTER (WHERE open_items > 0) FROM customer_open GROUP BY 1;
 """
+ANY_CURRENCY = ""
 
 # In the schema being installed only (the search path goes on to public).
 TABLE_EXISTS = """
@@ -87,7 +100,8 @@ TABLE_EXISTS = """
 """
 
 # Adds the balance changes of a statement's `changed` rows (customer, currency, due date,
-# open amount before and after) to the roll-ups. Grouped first, so each roll-up row is
+# open amount before and after) to the roll-ups; a customer's count of open invoices going
+# from 0 to more (or back) moves open_customers. Grouped first, so each roll-up row is
 # written once per statement; ordered, so concurrent writers would lock rows in one order.
 ROLL_UP = """,
 by_due AS (
@@ -97,15 +111,28 @@ by_due AS (
     FROM changed GROUP BY currency, due_date ORDER BY currency, due_date
     ON CONFLICT (currency, due_date) DO UPDATE SET
         open_amount = a.open_amount + EXCLUDED.open_amount,
-        open_items = a.open_items + EXCLUDED.open_items)
-INSERT INTO customer_open AS c (customer_id, currency, open_amount, open_positive, open_items)
-SELECT customer_id, currency, sum(after - before),
-       sum(greatest(after, 0) - greatest(before, 0)), sum((after <> 0)::int - (before <> 0)::int)
-FROM changed GROUP BY customer_id, currency ORDER BY customer_id, currency
-ON CONFLICT (customer_id, currency) DO UPDATE SET
-    open_amount = c.open_amount + EXCLUDED.open_amount,
-    open_positive = c.open_positive + EXCLUDED.open_positive,
-    open_items = c.open_items + EXCLUDED.open_items
+        open_items = a.open_items + EXCLUDED.open_items),
+by_customer AS (
+    SELECT customer_id COLLATE "C" AS customer_id, s.scope AS currency,
+           sum(CASE WHEN s.scope = '' THEN 0 ELSE after - before END) AS open_amount,
+           sum(CASE WHEN s.scope = '' THEN 0 ELSE greatest(after, 0) - greatest(before, 0) END)
+               AS open_positive,
+           sum((after <> 0)::int - (before <> 0)::int) AS open_items
+    FROM changed, LATERAL (VALUES (changed.currency), ('')) AS s(scope)
+    GROUP BY 1, 2),
+rolled AS (
+    INSERT INTO customer_open AS c (customer_id, currency, open_amount, open_positive, open_items)
+    SELECT * FROM by_customer ORDER BY customer_id, currency
+    ON CONFLICT (customer_id, currency) DO UPDATE SET
+        open_amount = c.open_amount + EXCLUDED.open_amount,
+        open_positive = c.open_positive + EXCLUDED.open_positive,
+        open_items = c.open_items + EXCLUDED.open_items
+    RETURNING c.customer_id, c.currency, c.open_items)
+INSERT INTO open_customers AS o (currency, customers)
+SELECT r.currency, sum((r.open_items > 0)::int - (r.open_items - b.open_items > 0)::int)
+FROM rolled r JOIN by_customer b USING (customer_id, currency)
+GROUP BY r.currency ORDER BY r.currency
+ON CONFLICT (currency) DO UPDATE SET customers = o.customers + EXCLUDED.customers
 """
 
 # An invoice that lands (not a duplicate) brings the balance of the movements that arrived
@@ -185,7 +212,7 @@ class Receivables:
         # New, or an older schema: filled from what it holds (the log, then the balances).
         if not await conn.fetchval(TABLE_EXISTS, "invoice_balance"):
             await conn.execute(BALANCE_DDL)
-        if not await conn.fetchval(TABLE_EXISTS, "ageing_due"):
+        if not await conn.fetchval(TABLE_EXISTS, "open_customers"):
             await conn.execute(ROLLUP_DDL)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
