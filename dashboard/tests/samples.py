@@ -24,12 +24,16 @@ AGEING: dict[str, Any] = {
         "C-CROWN": {"GBP": {"buckets": buckets(d90="3000.00"), "total": "3000.00"}},
         "C-NEW": {"EUR": {"buckets": buckets("75.00"), "total": "75.00"}},
     },
+    "customer_count": 4,
+    "page": {"order": "overdue", "limit": 5, "after": None, "next_after": None,
+             "ranking": {"EUR": ["C-ACME", "C-DELTA"], "GBP": ["C-CROWN"]}},
 }
 
 AGEING_OCT: dict[str, Any] = {
     "as_of": "2026-10-01T23:59:59+00:00", "as_of_date": "2026-10-01", "buckets": BUCKETS,
     "currencies": {"EUR": {"buckets": buckets("849.90", "0", "1200.00"), "total": "2049.90"}},
-    "customers": {},
+    "customers": {}, "customer_count": 3,
+    "page": {"order": "customer_id", "limit": 0, "after": None, "next_after": None},
 }
 
 WORKLIST = [

@@ -56,6 +56,22 @@ def test_overview_shows_every_panel() -> None:
     assert "data-notice" not in html
 
 
+def test_overview_asks_ageing_for_the_most_overdue_page_and_as_of_totals_only() -> None:
+    asked: list[httpx.QueryParams] = []
+    answer = fake_services(set())
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/ageing":
+            asked.append(request.url.params)
+        return answer(request)
+
+    app = create_app(SETTINGS, transport=httpx.MockTransport(recording),
+                     today=lambda: date(2026, 11, 25))
+    assert TestClient(app).get("/?as_of=2026-10-01").status_code == 200
+    assert {tuple(sorted(p.items())) for p in asked} == {
+        (("limit", "5"), ("order", "overdue")), (("as_of", "2026-10-01"), ("limit", "0"))}
+
+
 def test_a_service_down_leaves_a_notice_and_the_rest_shows() -> None:
     html = client(down=frozenset({"collections"})).get("/").text
     assert html.count("data-notice") >= 4

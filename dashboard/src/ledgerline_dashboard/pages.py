@@ -69,13 +69,16 @@ async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
                    as_of: date | None) -> Overview:
     months = kpis.last_months(today, settings.trend_months)
     reads: dict[str, tuple[str, str, dict[str, str] | None]] = {
-        "ageing": ("collections", "/ageing", None),
+        # Bucket totals of every customer, and the page holding each currency's most overdue.
+        "ageing": ("collections", "/ageing", {
+            "order": "overdue", "limit": str(settings.top_overdue_per_currency)}),
         "worklist": ("collections", "/worklist", None),
         "disputes": ("collections", "/disputes", {"status": "open"}),
         "unapplied": ("cash-application", "/unapplied", None),
     }
     if as_of:
-        reads["ageing_as_of"] = ("collections", "/ageing", {"as_of": as_of.isoformat()})
+        reads["ageing_as_of"] = ("collections", "/ageing", {"as_of": as_of.isoformat(),
+                                                            "limit": "0"})  # totals only
     for i, m in enumerate(months):
         reads[f"kpi{i}"] = ("collections", "/kpis", {"from": m.start.isoformat(), "to": m.end.isoformat()})
     got = await apis.get_many(reads)

@@ -1,5 +1,6 @@
 """Ageing by bucket per currency (now, and as of a chosen date beside it), and the customers
-with the most overdue, from collections' `GET /ageing`."""
+with the most overdue, from collections' `GET /ageing?order=overdue&limit=` (totals of
+every customer and a page of the most overdue per currency)."""
 
 from __future__ import annotations
 
@@ -80,7 +81,9 @@ def _one_currency(currency: str, buckets: list[str], now: dict[str, Any] | None,
 
 
 def top_overdue(report: dict[str, Any], per_currency: int) -> dict[str, list[OverdueCustomer]]:
-    """Per currency, the customers with the largest overdue amount (no FX: never mixed)."""
+    """Per currency, the customers with the largest overdue amount (no FX: never mixed).
+    The report is one page of customers: asked with `order=overdue`, it holds each
+    currency's most overdue, which this ranks again (the same order) and cuts."""
     buckets: list[str] = report["buckets"]
     found: dict[str, list[OverdueCustomer]] = {}
     for customer_id, by_currency in report.get("customers", {}).items():
