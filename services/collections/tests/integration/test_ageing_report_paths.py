@@ -5,6 +5,7 @@ and full payments, write-offs, payments seen before their invoice and duplicate 
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from ledgerline_events.contract.invoicing import CreditNoteIssued
 from ledgerline_events.runtime import set_search_path
 
 from .events import allocated, invoice_issued
+from .test_running_balance import ROLL_UPS
 
 pytestmark = pytest.mark.integration
 
@@ -176,3 +178,29 @@ async def _slow(read: ReadModel, at: datetime, page: Page) -> dict[str, Any]:
 
 def _accounts(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [figures for by_currency in body["customers"].values() for figures in by_currency.values()]
+
+
+async def test_two_appliers_sharing_the_partitions_keep_the_roll_ups_without_deadlock(
+    pg_pool: asyncpg.Pool, schema_prefix: str
+) -> None:
+    """As a rebuild in two processes, or two instances of the service: each applies the
+    customers of its partitions, batch by batch, into the same schema; both touch the rows
+    of a currency's due dates and counts at the same time."""
+    schema = f"{schema_prefix}shared"
+    await projected(pg_pool, schema, [])
+    events = [e for batch in deliveries(seed=13) for e in batch]
+    halves = [[e for e in events if int(e.customer_id[1:]) % 2 == side] for side in (0, 1)]
+
+    async def applier(share: list[Envelope]) -> None:
+        async with pg_pool.acquire() as conn:
+            for start in range(0, len(share), 40):
+                async with conn.transaction():
+                    await set_search_path(conn, schema)
+                    await Receivables().apply(conn, share[start:start + 40])
+
+    await asyncio.gather(*(applier(half) for half in halves))
+    async with pg_pool.acquire() as conn, conn.transaction():
+        await set_search_path(conn, schema)
+        for rolled, recomputed in ROLL_UPS:
+            assert [tuple(r) for r in await conn.fetch(rolled)] == [
+                tuple(r) for r in await conn.fetch(recomputed)]

@@ -99,16 +99,21 @@ TABLE_EXISTS = """
                    WHERE schemaname = current_schema() AND tablename = $1)
 """
 
-# Adds the balance changes of a statement's `changed` rows (customer, currency, due date,
-# open amount before and after) to the roll-ups; a customer's count of open invoices going
-# from 0 to more (or back) moves open_customers. Grouped first, so each roll-up row is
-# written once per statement; ordered, so concurrent writers would lock rows in one order.
+# Adds the balance changes of the `changed` rows (customer, currency, due date, open amount
+# before and after) to the roll-ups; a customer's count of open invoices going from 0 to more
+# (or back) moves open_customers. Rows shared by every customer (a currency's due date, its
+# count) are written by this one statement per batch, each table in key order (open_customers
+# by the main query, then ageing_due, the unreferenced CTE, at its end), so two appliers
+# sharing the partitions wait for each other there but never deadlock; unchanged rows are
+# left alone.
 ROLL_UP = """,
 by_due AS (
     INSERT INTO ageing_due AS a (currency, due_date, open_amount, open_items)
     SELECT currency, due_date, sum(after - before),
            sum((after <> 0)::int - (before <> 0)::int)
-    FROM changed GROUP BY currency, due_date ORDER BY currency, due_date
+    FROM changed GROUP BY currency, due_date
+    HAVING sum(after - before) <> 0 OR sum((after <> 0)::int - (before <> 0)::int) <> 0
+    ORDER BY currency, due_date
     ON CONFLICT (currency, due_date) DO UPDATE SET
         open_amount = a.open_amount + EXCLUDED.open_amount,
         open_items = a.open_items + EXCLUDED.open_items),
@@ -131,24 +136,19 @@ rolled AS (
 INSERT INTO open_customers AS o (currency, customers)
 SELECT r.currency, sum((r.open_items > 0)::int - (r.open_items - b.open_items > 0)::int)
 FROM rolled r JOIN by_customer b USING (customer_id, currency)
-GROUP BY r.currency ORDER BY r.currency
+GROUP BY r.currency HAVING sum((r.open_items > 0)::int - (r.open_items - b.open_items > 0)::int) <> 0
+ORDER BY r.currency
 ON CONFLICT (currency) DO UPDATE SET customers = o.customers + EXCLUDED.customers
 """
 
-# An invoice that lands (not a duplicate) brings the balance of the movements that arrived
-# before it; its own movements of this batch are rolled up by INSERT_MOVEMENTS, which runs
-# after and sees it.
 INSERT_INVOICES = """
-WITH landed AS (
     INSERT INTO invoice (invoice_id, invoice_number, customer_id, currency, issue_date,
                          due_date, issued_at, gross)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[],
                          $6::date[], $7::timestamptz[], $8::numeric[])
     ON CONFLICT (invoice_id) DO NOTHING
-    RETURNING invoice_id, customer_id, currency, due_date),
-changed AS (
-    SELECT l.customer_id, l.currency, l.due_date, 0::numeric AS before, b.open_amount AS after
-    FROM landed l JOIN invoice_balance b USING (invoice_id))""" + ROLL_UP
+    RETURNING invoice_id
+"""
 
 # The customer's name and language as of their latest invoice (business time, then invoice
 # id to break ties), whatever order invoices arrive in.
@@ -162,8 +162,10 @@ UPSERT_CUSTOMERS = """
     WHERE (customer.known_at, customer.known_from) <= (EXCLUDED.known_at, EXCLUDED.known_from)
 """
 
-# Movements of invoices not known yet change only their balance; the roll-ups take it when
-# the invoice lands (INSERT_INVOICES).
+# Movements of invoices not known yet change only their balance. An invoice that landed in
+# this batch ($7: not a duplicate) was not counted before: it enters the roll-ups with its
+# whole balance, so with the movements that arrived before it (its own issue movement is in
+# the same batch, so it is always among the moved).
 INSERT_MOVEMENTS = """
 WITH inserted AS (
     INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
@@ -182,7 +184,9 @@ balanced AS (
         last_moved_at = greatest(invoice_balance.last_moved_at, EXCLUDED.last_moved_at)
     RETURNING invoice_id, open_amount),
 changed AS (
-    SELECT i.customer_id, i.currency, i.due_date, b.open_amount - m.delta AS before,
+    SELECT i.customer_id, i.currency, i.due_date,
+           CASE WHEN i.invoice_id = ANY($7::text[]) THEN 0 ELSE b.open_amount - m.delta END
+               AS before,
            b.open_amount AS after
     FROM balanced b JOIN moved m USING (invoice_id) JOIN invoice i USING (invoice_id))""" + ROLL_UP
 
@@ -227,14 +231,16 @@ class Receivables:
                 movements.setdefault(envelope.event_id, (
                     envelope.event_id, movement.invoice_id, movement.currency,
                     movement.occurred_at, movement.delta, movement.kind))
+        landed: list[str] = []
         if invoices:
-            await conn.execute(INSERT_INVOICES, *_columns(invoices.values(), 8))
+            rows = await conn.fetch(INSERT_INVOICES, *_columns(invoices.values(), 8))
+            landed = [r["invoice_id"] for r in rows]
         if customers:
             rows = [(c.customer_id, c.name, c.language, c.email, c.known_at, c.known_from)
                     for c in customers.values()]
             await conn.execute(UPSERT_CUSTOMERS, *_columns(rows, 6))
         if movements:
-            await conn.execute(INSERT_MOVEMENTS, *_columns(movements.values(), 6))
+            await conn.execute(INSERT_MOVEMENTS, *_columns(movements.values(), 6), landed)
 
 
 def _fold_invoice(
