@@ -15,10 +15,13 @@ from uuid import uuid4
 
 import asyncpg
 import orjson
+import structlog
 
 from ledgerline_events.contract import Envelope, Event, decode, encode
 
 from .postgres import ident, install_once
+
+log = structlog.get_logger("ledgerline.event_store")
 
 
 class ConcurrencyConflict(Exception):
@@ -84,13 +87,26 @@ class EventStore:
         if conn is not None:
             async with conn.transaction():
                 uow = await self._begin(conn, idempotency_key, fingerprint, correlation_id, causation_id)
+                uow.notify_in_transaction = True  # the caller commits: wake the relay then
                 yield uow
                 await uow._finish()
             return
-        async with self.pool.acquire() as own, own.transaction():
-            uow = await self._begin(own, idempotency_key, fingerprint, correlation_id, causation_id)
-            yield uow
-            await uow._finish()
+        async with self.pool.acquire() as own:
+            async with own.transaction():
+                uow = await self._begin(own, idempotency_key, fingerprint, correlation_id, causation_id)
+                yield uow
+                await uow._finish()
+            if uow.appended:
+                await self._wake_relay(own)
+
+    async def _wake_relay(self, conn: asyncpg.Connection) -> None:
+        """NOTIFY after the commit, not in it: PostgreSQL serialises the commits of notifying
+        transactions on one lock held through their WAL flush, which capped commands at one
+        fsync each. A lost wake-up only delays publishing until the relay's next poll."""
+        try:
+            await conn.execute("SELECT pg_notify($1, '')", self.notify_channel)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("event_store.notify_failed", error=repr(exc), schema=self.schema)
 
     async def _begin(
         self, conn: asyncpg.Connection, key: str | None, fingerprint: str,
@@ -134,6 +150,8 @@ class UnitOfWork:
         self.conn = conn
         self.previous_result: dict[str, Any] | None = None
         self.appended: list[Envelope] = []
+        # Joined transactions notify inside them; our own notify after committing.
+        self.notify_in_transaction = False
         self._key = key
         self._result: dict[str, Any] = {}
         self._correlation_id = correlation_id
@@ -193,13 +211,13 @@ class UnitOfWork:
                         $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
                     RETURNING position),
                 queued AS (INSERT INTO {s}.outbox (position) SELECT position FROM ins)
-                SELECT pg_notify($9, '')
+                SELECT pg_notify($9, '') WHERE $10
                 """,
                 [e.event_id for e in envelopes], [e.aggregate_id for e in envelopes],
                 [e.aggregate_version for e in envelopes], [e.event_type for e in envelopes],
                 [e.customer_id for e in envelopes], [e.occurred_at for e in envelopes],
                 [e.recorded_at for e in envelopes], [encode(e).decode() for e in envelopes],
-                self.store.notify_channel,  # same statement: one round trip per append
+                self.store.notify_channel, self.notify_in_transaction,
             )
         except asyncpg.UniqueViolationError as exc:
             ids = sorted({e.aggregate_id for e in envelopes})

@@ -11,14 +11,15 @@ from ..application.queries import CashQueries
 from ..config import Settings
 
 
-def _cash_desk(request: Request) -> CashDesk:
+async def _cash_desk(request: Request) -> CashDesk:
+    # async: FastAPI runs a plain-def dependency in a worker thread, a hand-off per request
     runtime = request.app.state.runtime
     settings: Settings = request.app.state.settings
     return CashDesk(runtime.store, read_schema=settings.read_schema,
                     matching=request.app.state.matching, clock=request.app.state.clock)
 
 
-def _queries(request: Request) -> CashQueries:
+async def _queries(request: Request) -> CashQueries:
     runtime = request.app.state.runtime
     return CashQueries(runtime.pool, request.app.state.settings.read_schema)
 
