@@ -78,6 +78,9 @@ def ledger(rng: random.Random) -> tuple[list[Envelope], list[Envelope]]:
                 invoicing.append(credit_note(invoice_id, customer, gross / 4, currency, later))
                 others.append(written_off(invoice_id, customer, gross - gross / 4, currency,
                                           later + timedelta(days=1)))
+    for n in range(260, 300):  # owing the most, nothing yet due: ranked past them by overdue
+        invoicing.append(invoice_issued(f"i-C{n}-big", f"C{n}", f"{n}0000.00",
+                                        NOW.date() + timedelta(days=30), NOW - timedelta(days=1)))
     return invoicing, others
 
 
@@ -102,7 +105,7 @@ async def projected(pool: asyncpg.Pool, schema: str, batches: list[list[Envelope
 
 
 PAGES = [Page(), Page(limit=7), Page(limit=0), Page(limit=20, after="C100"),
-         Page("overdue", 5), Page("overdue", 150), Page("overdue", 1000)]
+         Page("overdue", 1), Page("overdue", 5), Page("overdue", 150), Page("overdue", 1000)]
 
 
 async def test_report_now_from_roll_ups_equals_the_report_from_every_movement(

@@ -184,7 +184,7 @@ async def _most_overdue_now(
     ranked: list[str] = []
     overdue: dict[str, Decimal] = {}
     cursor: tuple[Decimal | None, str] = (None, "")
-    chunk = max(limit, 100)
+    chunk = max(4 * limit, 20)  # a few more than asked: most often one chunk is enough
     while limit > 0:
         rows = await conn.fetch(OWING_SQL, currency, *cursor, chunk)
         if not rows:

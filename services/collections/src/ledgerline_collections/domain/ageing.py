@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
+from typing import TypeVar
 
 CURRENT = "current"
 DEFAULT_BUCKET_BOUNDS: tuple[int, ...] = (30, 60, 90)
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -123,15 +125,20 @@ def age_open_items(
             continue
         days = days_overdue(item.due_date, as_of)
         label = scheme.bucket_for(days)
-        report.totals.setdefault(item.currency, BucketTotals.empty(scheme.labels)).add(
-            label, item.open_amount
-        )
-        key = (item.customer_id, item.currency)
-        report.customers.setdefault(key, BucketTotals.empty(scheme.labels)).add(
+        _totals_of(report.totals, item.currency, report.labels).add(label, item.open_amount)
+        _totals_of(report.customers, (item.customer_id, item.currency), report.labels).add(
             label, item.open_amount
         )
         report.items.append((item, days, label))
     return report
+
+
+def _totals_of(totals: dict[K, BucketTotals], key: K, labels: list[str]) -> BucketTotals:
+    """The totals under `key`, started empty the first time (not built for every item)."""
+    found = totals.get(key)
+    if found is None:
+        found = totals[key] = BucketTotals.empty(labels)
+    return found
 
 
 @dataclass(frozen=True)
@@ -150,10 +157,11 @@ def age_due_amounts(
     are equally overdue, so each sum lands in the bucket its invoices would land in one by
     one: the same totals as `age_open_items`, from a few rows per day instead of every item."""
     scheme = buckets or AgeingBuckets()
+    labels = scheme.labels
     totals: dict[str, BucketTotals] = {}
     for due in amounts:
         label = scheme.bucket_for(days_overdue(due.due_date, as_of))
-        totals.setdefault(due.currency, BucketTotals.empty(scheme.labels)).add(label, due.open_amount)
+        _totals_of(totals, due.currency, labels).add(label, due.open_amount)
     return totals
 
 
