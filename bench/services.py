@@ -71,6 +71,22 @@ class Services:
                         raise RuntimeError(f"{name} not ready; see {self.log_dir}/{name}.log")
                     await asyncio.sleep(0.5)
         say("  services ready: " + ", ".join(f"{n} {self.url(n)}" for n in APPS))
+        await self.wait_caught_up(timeout_s)
+
+    async def wait_caught_up(self, timeout_s: float) -> None:
+        """Until every consumer has applied what its topics hold: a service still catching up
+        (credit acting on the history) would take the CPU the load phases measure."""
+        began, quiet = asyncio.get_running_loop().time(), 0
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            while asyncio.get_running_loop().time() - began < timeout_s:
+                lags = {name: _lag((await client.get(self.url(name) + "/metrics")).text)
+                        for name in APPS}
+                quiet = quiet + 1 if all(lag == 0 for lag in lags.values()) else 0
+                if quiet >= 3:  # a command a consumer issued shows up as lag a moment later
+                    say(f"  consumers caught up after {asyncio.get_running_loop().time() - began:.0f} s")
+                    return
+                await asyncio.sleep(1.0)
+        say(f"  consumers still behind after {timeout_s:.0f} s: {lags}")
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {os.environ['LEDGERLINE_AUTH_TOKEN']}"}
@@ -87,3 +103,11 @@ class Services:
                 proc.kill()
                 proc.wait()
         self.procs.clear()
+
+
+def _lag(metrics: str) -> int | None:
+    """Sum of `ledgerline_consumer_lag` over topics from the Prometheus text; None before the
+    consumer knows its partitions' ends."""
+    values = [int(float(line.rsplit(" ", 1)[1])) for line in metrics.splitlines()
+              if line.startswith("ledgerline_consumer_lag{")]
+    return sum(values) if values else None

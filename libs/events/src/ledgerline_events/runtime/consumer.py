@@ -149,6 +149,8 @@ class ConsumerRunner:
                 await self._consumer.seek_to_beginning(tp)
             else:
                 self._consumer.seek(tp, stored)
+            # Lag is known from the first fetch on, not only after the first applied batch.
+            self._positions[tp] = stored or 0
         log.info("consumer.seek", service=self.service, partitions=len(partitions))
 
     async def _send_dead_letters(self, dead: Sequence[DeadLetter]) -> None:
