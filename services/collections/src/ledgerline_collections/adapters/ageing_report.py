@@ -66,8 +66,8 @@ DUE_SQL = """
 COUNT_SQL = "SELECT coalesce((SELECT customers FROM open_customers WHERE currency = $1), 0)"
 # customer_id is COLLATE "C": the order of Python's str, as the as-of path sorts.
 PAGE_SQL = """
-    SELECT customer_id FROM customer_open
-    WHERE currency = $1 AND open_items > 0 AND customer_id > $2
+    SELECT DISTINCT customer_id FROM customer_open
+    WHERE open_items > 0 AND ($1::text IS NULL OR currency = $1) AND customer_id > $2
     ORDER BY customer_id LIMIT $3
 """
 # Customers of a currency by their positive open amounts, the most first, after a cursor.
@@ -156,7 +156,7 @@ async def _listed_now(
         chosen = sorted({c for ids in ranking.values() for c in ids})
         aged = await _customers_aged(conn, buckets, now, currency, chosen)
         return Listed(_ranked(aged, ranking), count, None, ranking)
-    rows = await conn.fetch(PAGE_SQL, currency or ANY_CURRENCY, page.after or "", page.limit + 1)
+    rows = await conn.fetch(PAGE_SQL, currency, page.after or "", page.limit + 1)
     ids = [r["customer_id"] for r in rows]
     aged = await _customers_aged(conn, buckets, now, currency, ids[:page.limit])
     return Listed(aged, count, _next_after(ids, page.limit))

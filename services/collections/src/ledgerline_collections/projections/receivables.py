@@ -60,20 +60,18 @@ BALANCE_DDL = """
         SELECT invoice_id, sum(delta), max(occurred_at) FROM invoice_movement GROUP BY 1;
 """
 
-# customer_open also holds, under currency ANY_CURRENCY (''), each customer's count of open
-# invoices in every currency (amounts 0 there: currencies never mix), and open_customers how
-# many customers have open invoices, per currency and in any: the report counts and pages
-# customers from these without reading them all.
+# open_customers counts the customers with open invoices, per currency and, under
+# ANY_CURRENCY (''), in any: the report counts customers without reading them all.
 ROLLUP_DDL = """
     DROP TABLE IF EXISTS ageing_due, customer_open;  -- as an earlier version left them
     CREATE TABLE ageing_due (
         currency text NOT NULL, due_date date NOT NULL, open_amount numeric NOT NULL,
-        open_items bigint NOT NULL, PRIMARY KEY (currency, due_date));
+        open_items bigint NOT NULL, PRIMARY KEY (currency, due_date))
+        WITH (fillfactor = 50);  -- every batch updates its rows: room to update in place
     CREATE TABLE customer_open (
         customer_id text COLLATE "C" NOT NULL, currency text NOT NULL,
         open_amount numeric NOT NULL, open_positive numeric NOT NULL, open_items bigint NOT NULL,
         PRIMARY KEY (customer_id, currency));
-    CREATE INDEX customer_open_listed ON customer_open (currency, customer_id) WHERE open_items > 0;
     CREATE INDEX customer_open_owing ON customer_open (currency, open_positive DESC, customer_id)
         WHERE open_positive > 0;
     CREATE TABLE open_customers (currency text PRIMARY KEY, customers bigint NOT NULL);
@@ -81,15 +79,13 @@ ROLLUP_DDL = """
         SELECT i.currency, i.due_date, sum(b.open_amount), count(*) FILTER (WHERE b.open_amount <> 0)
         FROM invoice i JOIN invoice_balance b USING (invoice_id) GROUP BY 1, 2;
     INSERT INTO customer_open
-        SELECT i.customer_id, s.scope,
-               sum(CASE WHEN s.scope = '' THEN 0 ELSE b.open_amount END),
-               sum(CASE WHEN s.scope = '' THEN 0 ELSE greatest(b.open_amount, 0) END),
+        SELECT i.customer_id, i.currency, sum(b.open_amount), sum(greatest(b.open_amount, 0)),
                count(*) FILTER (WHERE b.open_amount <> 0)
-        FROM invoice i JOIN invoice_balance b USING (invoice_id),
-             LATERAL (VALUES (i.currency), ('')) AS s(scope)
-        GROUP BY 1, 2;
+        FROM invoice i JOIN invoice_balance b USING (invoice_id) GROUP BY 1, 2;
     INSERT INTO open_customers
-        SELECT currency, count(*) FILTER (WHERE open_items > 0) FROM customer_open GROUP BY 1;
+        SELECT currency, count(*) FILTER (WHERE open_items > 0) FROM customer_open GROUP BY 1
+        UNION ALL
+        SELECT '', count(DISTINCT customer_id) FILTER (WHERE open_items > 0) FROM customer_open;
 """
 ANY_CURRENCY = ""
 
@@ -100,12 +96,13 @@ TABLE_EXISTS = """
 """
 
 # Adds the balance changes of the `changed` rows (customer, currency, due date, open amount
-# before and after) to the roll-ups; a customer's count of open invoices going from 0 to more
-# (or back) moves open_customers. Rows shared by every customer (a currency's due date, its
-# count) are written by this one statement per batch, each table in key order (open_customers
-# by the main query, then ageing_due, the unreferenced CTE, at its end), so two appliers
-# sharing the partitions wait for each other there but never deadlock; unchanged rows are
-# left alone.
+# before and after) to the roll-ups. A customer's count of open invoices going from 0 to
+# more (or back), in a currency or in all (read before this statement: its CTEs see the
+# table as it was), moves open_customers. Rows shared by every customer (a currency's due
+# dates, its count) are written by this one statement per batch, each table in key order
+# (open_customers by the main query, then ageing_due and customer_open, the unreferenced
+# CTEs, at its end), so appliers sharing the partitions wait for each other there but never
+# deadlock. Unchanged rows are left alone.
 ROLL_UP = """,
 by_due AS (
     INSERT INTO ageing_due AS a (currency, due_date, open_amount, open_items)
@@ -118,26 +115,32 @@ by_due AS (
         open_amount = a.open_amount + EXCLUDED.open_amount,
         open_items = a.open_items + EXCLUDED.open_items),
 by_customer AS (
-    SELECT customer_id COLLATE "C" AS customer_id, s.scope AS currency,
-           sum(CASE WHEN s.scope = '' THEN 0 ELSE after - before END) AS open_amount,
-           sum(CASE WHEN s.scope = '' THEN 0 ELSE greatest(after, 0) - greatest(before, 0) END)
-               AS open_positive,
+    SELECT customer_id COLLATE "C" AS customer_id, currency, sum(after - before) AS open_amount,
+           sum(greatest(after, 0) - greatest(before, 0)) AS open_positive,
            sum((after <> 0)::int - (before <> 0)::int) AS open_items
-    FROM changed, LATERAL (VALUES (changed.currency), ('')) AS s(scope)
-    GROUP BY 1, 2),
+    FROM changed GROUP BY 1, 2
+    HAVING sum(after - before) <> 0 OR sum(greatest(after, 0) - greatest(before, 0)) <> 0
+        OR sum((after <> 0)::int - (before <> 0)::int) <> 0),
 rolled AS (
     INSERT INTO customer_open AS c (customer_id, currency, open_amount, open_positive, open_items)
     SELECT * FROM by_customer ORDER BY customer_id, currency
     ON CONFLICT (customer_id, currency) DO UPDATE SET
         open_amount = c.open_amount + EXCLUDED.open_amount,
         open_positive = c.open_positive + EXCLUDED.open_positive,
-        open_items = c.open_items + EXCLUDED.open_items
-    RETURNING c.customer_id, c.currency, c.open_items)
+        open_items = c.open_items + EXCLUDED.open_items),
+recounted AS (
+    SELECT b.currency, coalesce(c.open_items, 0) AS before, b.open_items AS delta
+    FROM by_customer b LEFT JOIN customer_open c USING (customer_id, currency)
+    WHERE b.open_items <> 0
+    UNION ALL
+    SELECT '', (SELECT coalesce(sum(c.open_items), 0) FROM customer_open c
+                WHERE c.customer_id = m.customer_id), m.delta
+    FROM (SELECT customer_id, sum(open_items) AS delta FROM by_customer GROUP BY 1
+          HAVING sum(open_items) <> 0) AS m)
 INSERT INTO open_customers AS o (currency, customers)
-SELECT r.currency, sum((r.open_items > 0)::int - (r.open_items - b.open_items > 0)::int)
-FROM rolled r JOIN by_customer b USING (customer_id, currency)
-GROUP BY r.currency HAVING sum((r.open_items > 0)::int - (r.open_items - b.open_items > 0)::int) <> 0
-ORDER BY r.currency
+SELECT currency, sum((before + delta > 0)::int - (before > 0)::int) FROM recounted
+GROUP BY currency HAVING sum((before + delta > 0)::int - (before > 0)::int) <> 0
+ORDER BY currency
 ON CONFLICT (currency) DO UPDATE SET customers = o.customers + EXCLUDED.customers
 """
 
