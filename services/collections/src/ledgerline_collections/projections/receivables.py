@@ -102,15 +102,15 @@ TABLE_EXISTS = """
 # dates, its count) are written by this one statement per batch, each table in key order
 # (open_customers by the main query, then ageing_due and customer_open, the unreferenced
 # CTEs, at its end), so appliers sharing the partitions wait for each other there but never
-# deadlock. Unchanged rows are left alone.
+# deadlock. A row is written even when its change nets to zero in the batch: every key of a
+# known invoice then has its row (settled ones at zero), whatever the batching, so a replay
+# equals the live tables row for row.
 ROLL_UP = """,
 by_due AS (
     INSERT INTO ageing_due AS a (currency, due_date, open_amount, open_items)
     SELECT currency, due_date, sum(after - before),
            sum((after <> 0)::int - (before <> 0)::int)
-    FROM changed GROUP BY currency, due_date
-    HAVING sum(after - before) <> 0 OR sum((after <> 0)::int - (before <> 0)::int) <> 0
-    ORDER BY currency, due_date
+    FROM changed GROUP BY currency, due_date ORDER BY currency, due_date
     ON CONFLICT (currency, due_date) DO UPDATE SET
         open_amount = a.open_amount + EXCLUDED.open_amount,
         open_items = a.open_items + EXCLUDED.open_items),
@@ -118,9 +118,7 @@ by_customer AS (
     SELECT customer_id COLLATE "C" AS customer_id, currency, sum(after - before) AS open_amount,
            sum(greatest(after, 0) - greatest(before, 0)) AS open_positive,
            sum((after <> 0)::int - (before <> 0)::int) AS open_items
-    FROM changed GROUP BY 1, 2
-    HAVING sum(after - before) <> 0 OR sum(greatest(after, 0) - greatest(before, 0)) <> 0
-        OR sum((after <> 0)::int - (before <> 0)::int) <> 0),
+    FROM changed GROUP BY 1, 2),
 rolled AS (
     INSERT INTO customer_open AS c (customer_id, currency, open_amount, open_positive, open_items)
     SELECT * FROM by_customer ORDER BY customer_id, currency
@@ -131,16 +129,13 @@ rolled AS (
 recounted AS (
     SELECT b.currency, coalesce(c.open_items, 0) AS before, b.open_items AS delta
     FROM by_customer b LEFT JOIN customer_open c USING (customer_id, currency)
-    WHERE b.open_items <> 0
     UNION ALL
     SELECT '', (SELECT coalesce(sum(c.open_items), 0) FROM customer_open c
                 WHERE c.customer_id = m.customer_id), m.delta
-    FROM (SELECT customer_id, sum(open_items) AS delta FROM by_customer GROUP BY 1
-          HAVING sum(open_items) <> 0) AS m)
+    FROM (SELECT customer_id, sum(open_items) AS delta FROM by_customer GROUP BY 1) AS m)
 INSERT INTO open_customers AS o (currency, customers)
 SELECT currency, sum((before + delta > 0)::int - (before > 0)::int) FROM recounted
-GROUP BY currency HAVING sum((before + delta > 0)::int - (before > 0)::int) <> 0
-ORDER BY currency
+GROUP BY currency ORDER BY currency
 ON CONFLICT (currency) DO UPDATE SET customers = o.customers + EXCLUDED.customers
 """
 
