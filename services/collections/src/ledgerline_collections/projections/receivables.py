@@ -13,10 +13,11 @@ in the same statement, so a duplicate never counts twice.
 Two roll-ups of those balances serve the ageing report "now" without reading every open
 item: `ageing_due` (open amount and count of open invoices per currency and due date) and
 `customer_open` (per customer and currency: open amount, the sum of its positive open
-amounts, an upper bound of what it can have overdue, and its count of open invoices). Only
-invoices already known count: the same statements that change a balance add the change
-(after - before) to both, and an invoice landing after some of its movements brings their
-balance with it (see ROLL_UP).
+amounts, an upper bound of what it can have overdue, and its count of open invoices), with
+`open_customers` counting customers with open invoices. Only invoices already known count:
+the statement that changes the balances adds each change (after - before) to them, and an
+invoice landing after some of its movements brings their balance with it (see
+INSERT_MOVEMENTS and ROLL_UP).
 
 A batch is folded in Python first, then each table is written once (`unnest` arrays).
 """
