@@ -24,6 +24,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 ROLES = frozenset({"sales-system", "finance", "collector", "auditor", "admin"})
 ADMIN = "admin"
 ALGORITHM = "HS256"
+VERIFIED_TOKENS_KEPT = 1024  # distinct callers' tokens; the table starts afresh beyond
 
 
 class AuthNotConfigured(RuntimeError):
@@ -68,6 +69,7 @@ class Authenticator:
     def __init__(self, jwt_secret: str | None, api_keys: str | None) -> None:
         self._secret = jwt_secret or None
         self._keys = _api_key_table(api_keys) if api_keys else {}
+        self._verified: dict[str, tuple[Caller, float | None]] = {}
         if self._secret is None and not self._keys:
             raise AuthNotConfigured(
                 "no authentication configured: set LEDGERLINE_AUTH_JWT_SECRET (bearer tokens) "
@@ -77,6 +79,11 @@ class Authenticator:
     def from_token(self, token: str) -> Caller:
         if self._secret is None:
             raise InvalidCredentials("bearer tokens are not accepted here")
+        # A client sends the same token with every request; verifying it costs more than a
+        # small command's own work. What was verified is kept only until its expiry.
+        known = self._verified.get(token)
+        if known is not None and (known[1] is None or time.time() < known[1]):
+            return known[0]
         try:
             claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM],
                                 options={"require": ["sub"]})
@@ -84,7 +91,12 @@ class Authenticator:
             raise InvalidCredentials("token expired") from exc
         except jwt.PyJWTError as exc:
             raise InvalidCredentials(f"invalid token: {exc}") from exc
-        return caller_from_claims(claims)
+        caller = caller_from_claims(claims)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        expires = claims.get("exp")
+        self._verified[token] = (caller, float(expires) if expires is not None else None)
+        return caller
 
     def from_api_key(self, key: str) -> Caller:
         for known, caller in self._keys.items():
