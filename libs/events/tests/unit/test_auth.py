@@ -4,6 +4,7 @@ and the request body limit. No database: the host is built but never started."""
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from typing import ClassVar
 
@@ -43,6 +44,24 @@ def test_a_good_token_names_the_caller_roles_and_approval_limit() -> None:
     plain = authenticator().from_token(mint_token(SECRET, "fay", ["finance"],
                                                   approval_limit="250"))
     assert plain.approval_limit == ApprovalLimit(Decimal("250"))
+
+
+def test_a_remembered_token_is_still_refused_once_it_expires() -> None:
+    auth = authenticator()
+    token = mint_token(SECRET, "fay", ["finance"], ttl_s=1)
+    assert auth.from_token(token).name == "fay"
+    assert auth.from_token(token).name == "fay"  # the second time from memory
+    time.sleep(1.2)
+    with pytest.raises(InvalidCredentials, match="expired"):
+        auth.from_token(token)
+
+
+def test_a_token_signed_with_another_secret_is_never_remembered_as_good() -> None:
+    forged = mint_token("another-secret-of-at-least-thirty-two-bytes", "fay", ["admin"])
+    auth = authenticator()
+    for _ in range(2):
+        with pytest.raises(InvalidCredentials, match="Signature"):
+            auth.from_token(forged)
 
 
 @pytest.mark.parametrize(("claims", "secret", "problem"), [
