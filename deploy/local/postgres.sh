@@ -44,6 +44,10 @@ max_connections = 300
 shared_buffers = 512MB
 fsync = on
 synchronous_commit = on
+# Rebuilds write millions of rows: with the default 1 GB of WAL a checkpoint starts every
+# ~40 s and each one makes the next writes of every index page log the whole page again.
+max_wal_size = 8GB
+checkpoint_timeout = 15min
 CONF
   fi
   if ready; then echo "postgres: already running on 127.0.0.1:$port"; return; fi

@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ledgerline_events.contract import Topics
 
-from .postgres import ident
+from .postgres import ident, set_search_path
 from .projection import BatchApplier, BatchStats, Projection, Record, install_read_schema, stored_offsets
 from .topics_admin import partitions_of
 
@@ -58,7 +59,33 @@ async def rebuild(
     """Fill `target_schema` with the projections as the log says (up to `as_of`).
 
     With `workers` > 1 (and the `dsn` they connect with), the partitions are shared among
-    that many processes (see `parallel_rebuild`)."""
+    that many processes (see `parallel_rebuild`).
+
+    A projection may offer a variant for replays into an empty schema (`for_rebuild()`)
+    and a last step once the log is read (`complete(conn)`, e.g. deriving summary tables
+    once instead of updating them batch after batch)."""
+    projections = [_rebuild_variant(p) for p in projections]
+    stats = await _fill(pool, bootstrap, projections, topics, target_schema, as_of, resume,
+                        batch_size, on_progress, workers, dsn)
+    async with pool.acquire() as conn, conn.transaction():
+        await set_search_path(conn, target_schema)
+        for projection in projections:
+            complete = getattr(projection, "complete", None)
+            if complete is not None:
+                await complete(conn)
+    return stats
+
+
+def _rebuild_variant(projection: Projection) -> Projection:
+    variant = getattr(projection, "for_rebuild", None)
+    return projection if variant is None else cast(Projection, variant())
+
+
+async def _fill(
+    pool: asyncpg.Pool, bootstrap: str, projections: Sequence[Projection], topics: Topics,
+    target_schema: str, as_of: datetime | None, resume: bool, batch_size: int,
+    on_progress: Callable[[Progress], None] | None, workers: int, dsn: str | None,
+) -> BatchStats:
     async with pool.acquire() as conn, conn.transaction():
         if not resume:
             await conn.execute(f"DROP SCHEMA IF EXISTS {ident(target_schema)} CASCADE")

@@ -189,6 +189,21 @@ changed AS (
            b.open_amount AS after
     FROM balanced b JOIN moved m USING (invoice_id) JOIN invoice i USING (invoice_id))""" + ROLL_UP
 
+# A rebuild's movements: the balances only; the roll-ups are derived once at the end.
+INSERT_MOVEMENTS_ONLY = """
+WITH inserted AS (
+    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
+                         $5::numeric[], $6::text[])
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING invoice_id, occurred_at, delta)
+INSERT INTO invoice_balance (invoice_id, open_amount, last_moved_at)
+SELECT invoice_id, sum(delta), max(occurred_at) FROM inserted GROUP BY invoice_id
+ON CONFLICT (invoice_id) DO UPDATE SET
+    open_amount = invoice_balance.open_amount + EXCLUDED.open_amount,
+    last_moved_at = greatest(invoice_balance.last_moved_at, EXCLUDED.last_moved_at)
+"""
+
 
 @dataclass(frozen=True)
 class CustomerSeen:
@@ -205,18 +220,34 @@ class CustomerSeen:
 
 
 class Receivables:
+    """`rolled_up=False` is the rebuild's variant (`for_rebuild`): a replay into an empty
+    schema keeps only the invoices, movements and balances per batch, and `complete` derives
+    the roll-ups once from the balances, with the statement an upgrade uses (ROLLUP_DDL),
+    instead of updating them batch after batch."""
+
     name = "receivables"
+
+    def __init__(self, *, rolled_up: bool = True) -> None:
+        self.rolled_up = rolled_up
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.invoicing, topics.cash_application, topics.collections]
+
+    def for_rebuild(self) -> Receivables:
+        return Receivables(rolled_up=False)
 
     async def install(self, conn: asyncpg.Connection) -> None:
         await conn.execute(DDL)
         # New, or an older schema: filled from what it holds (the log, then the balances).
         if not await conn.fetchval(TABLE_EXISTS, "invoice_balance"):
             await conn.execute(BALANCE_DDL)
-        if not await conn.fetchval(TABLE_EXISTS, "open_customers"):
+        if self.rolled_up and not await conn.fetchval(TABLE_EXISTS, "open_customers"):
             await conn.execute(ROLLUP_DDL)
+
+    async def complete(self, conn: asyncpg.Connection) -> None:
+        """After a rebuild (resumed ones too): the roll-ups derived afresh from the balances."""
+        await conn.execute("DROP TABLE IF EXISTS open_customers")
+        await conn.execute(ROLLUP_DDL)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
         invoices: dict[str, tuple[object, ...]] = {}
@@ -239,7 +270,10 @@ class Receivables:
                     for c in customers.values()]
             await conn.execute(UPSERT_CUSTOMERS, *_columns(rows, 6))
         if movements:
-            await conn.execute(INSERT_MOVEMENTS, *_columns(movements.values(), 6), landed)
+            if self.rolled_up:
+                await conn.execute(INSERT_MOVEMENTS, *_columns(movements.values(), 6), landed)
+            else:
+                await conn.execute(INSERT_MOVEMENTS_ONLY, *_columns(movements.values(), 6))
 
 
 def _fold_invoice(
