@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS ar_movement (
 );
 CREATE INDEX IF NOT EXISTS ar_movement_invoice ON ar_movement (invoice_id);
 CREATE INDEX IF NOT EXISTS ar_movement_customer ON ar_movement (customer_id);
+-- When an invoice is settled, its allocations' reversals are looked up by ref: without this
+-- index each batch scanned every movement, and a rebuild slowed to a crawl as they grew.
+CREATE INDEX IF NOT EXISTS ar_movement_reversal ON ar_movement (ref)
+    WHERE kind = 'allocation_reversal';
 
 CREATE TABLE IF NOT EXISTS sales_order (
     order_id text PRIMARY KEY,
