@@ -165,13 +165,16 @@ UPSERT_CUSTOMERS = """
 # this batch ($7: not a duplicate) was not counted before: it enters the roll-ups with its
 # whole balance, so with the movements that arrived before it (its own issue movement is in
 # the same batch, so it is always among the moved).
-INSERT_MOVEMENTS = """
+# The movements of a batch, each once (a duplicate event id inserts nothing).
+INSERTED = """
 WITH inserted AS (
     INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
                          $5::numeric[], $6::text[])
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING invoice_id, occurred_at, delta),
+    RETURNING invoice_id, occurred_at, delta)"""
+
+INSERT_MOVEMENTS = INSERTED + """,
 moved AS (
     SELECT invoice_id, sum(delta) AS delta, max(occurred_at) AS moved_at
     FROM inserted GROUP BY invoice_id),
@@ -190,13 +193,7 @@ changed AS (
     FROM balanced b JOIN moved m USING (invoice_id) JOIN invoice i USING (invoice_id))""" + ROLL_UP
 
 # A rebuild's movements: the balances only; the roll-ups are derived once at the end.
-INSERT_MOVEMENTS_ONLY = """
-WITH inserted AS (
-    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
-                         $5::numeric[], $6::text[])
-    ON CONFLICT (event_id) DO NOTHING
-    RETURNING invoice_id, occurred_at, delta)
+INSERT_MOVEMENTS_ONLY = INSERTED + """
 INSERT INTO invoice_balance (invoice_id, open_amount, last_moved_at)
 SELECT invoice_id, sum(delta), max(occurred_at) FROM inserted GROUP BY invoice_id
 ON CONFLICT (invoice_id) DO UPDATE SET
