@@ -14,7 +14,7 @@ from .consumer import ConsumerRunner
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused, UnitOfWork
 from .host import Runtime, create_service_app
 from .observability import configure_logging
-from .postgres import create_pool, ident, set_search_path
+from .postgres import create_pool, ident, set_search_path, unnest_columns
 from .projection import BatchApplier, BatchStats, Projection, Record, RejectedEvent
 from .rebuild import Progress, rebuild, swap
 from .relay import OutboxRelay
@@ -51,4 +51,5 @@ __all__ = [
     "set_search_path",
     "swap",
     "token_from_environment",
+    "unnest_columns",
 ]

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from decimal import Decimal
 
 import asyncpg
 import orjson
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def unnest_columns(rows: Iterable[Sequence[object]], width: int) -> list[list[object]]:
+    """Rows as one list per column, for a batch written by `unnest($1::type[], ...)`
+    (empty lists if there are no rows)."""
+    columns: list[list[object]] = [[] for _ in range(width)]
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns
 
 
 def ident(name: str) -> str:

@@ -4,7 +4,7 @@ statements that write them: each table once per batch, figures added (so converg
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
@@ -12,7 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from ledgerline_events.contract import Money
-from ledgerline_events.runtime import ident
+from ledgerline_events.runtime import ident, unnest_columns
 
 DDL = """
 CREATE TABLE IF NOT EXISTS open_item (
@@ -212,12 +212,12 @@ async def write(conn: asyncpg.Connection, batch: LedgerBatch, *, schema: str | N
     write_all, reversals = statements(schema, record_processed=processed is not None)
     invoices = _with_details(batch.invoices, batch.invoice_details, len(INVOICE_DETAILS))
     payments = _with_details(batch.payments, batch.payment_details, len(PAYMENT_DETAILS))
-    args = [*_columns(invoices, 15), *_columns(payments, 15),
-            *_columns(batch.allocations.values(), 10)]
+    args = [*unnest_columns(invoices, 15), *unnest_columns(payments, 15),
+            *unnest_columns(batch.allocations.values(), 10)]
     if invoices or payments or batch.allocations or processed:
         await conn.execute(write_all, *args, *([list(processed)] if processed is not None else []))
     if batch.reversals:
-        await conn.execute(reversals, *_columns(batch.reversals.values(), 6))
+        await conn.execute(reversals, *unnest_columns(batch.reversals.values(), 6))
 
 
 def _with_details(bumps: Bumps, details: dict[str, Row], width: int) -> list[Row]:
@@ -225,11 +225,3 @@ def _with_details(bumps: Bumps, details: dict[str, Row], width: int) -> list[Row
     missing = (None,) * width
     return [(*row, *details.get(str(row[0]), (None, *missing))[1:]) for row in bumps.rows.values()]
 
-
-def _columns(rows: Iterable[Sequence[object]], width: int) -> list[list[object]]:
-    """Rows as one list per column, for `unnest($1::type[], ...)` (empty lists if no rows)."""
-    columns: list[list[object]] = [[] for _ in range(width)]
-    for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return columns

@@ -24,7 +24,7 @@ A batch is folded in Python first, then each table is written once (`unnest` arr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -33,6 +33,7 @@ import asyncpg
 
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.invoicing import InvoiceIssued
+from ledgerline_events.runtime import unnest_columns
 
 from ..domain.movements import movement_of
 
@@ -260,17 +261,17 @@ class Receivables:
                     movement.occurred_at, movement.delta, movement.kind))
         landed: list[str] = []
         if invoices:
-            rows = await conn.fetch(INSERT_INVOICES, *_columns(invoices.values(), 8))
+            rows = await conn.fetch(INSERT_INVOICES, *unnest_columns(invoices.values(), 8))
             landed = [r["invoice_id"] for r in rows]
         if customers:
             rows = [(c.customer_id, c.name, c.language, c.email, c.known_at, c.known_from)
                     for c in customers.values()]
-            await conn.execute(UPSERT_CUSTOMERS, *_columns(rows, 6))
+            await conn.execute(UPSERT_CUSTOMERS, *unnest_columns(rows, 6))
         if movements:
             if self.rolled_up:
-                await conn.execute(INSERT_MOVEMENTS, *_columns(movements.values(), 6), landed)
+                await conn.execute(INSERT_MOVEMENTS, *unnest_columns(movements.values(), 6), landed)
             else:
-                await conn.execute(INSERT_MOVEMENTS_ONLY, *_columns(movements.values(), 6))
+                await conn.execute(INSERT_MOVEMENTS_ONLY, *unnest_columns(movements.values(), 6))
 
 
 def _fold_invoice(
@@ -289,12 +290,4 @@ def _fold_invoice(
     if known is None or known.key <= seen.key:
         customers[seen.customer_id] = seen
 
-
-def _columns(rows: Iterable[Sequence[object]], width: int) -> list[list[object]]:
-    """Rows as one list per column, for `unnest($1::type[], ...)`."""
-    columns: list[list[object]] = [[] for _ in range(width)]
-    for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return columns
 
