@@ -17,6 +17,7 @@ from ledgerline_events.contract.collections import DebtWrittenOff
 from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceIssued, InvoiceLine
 from ledgerline_events.contract.sales import Customer, PaymentTerms, TermsKind
 from ledgerline_events.runtime import set_search_path
+from ledgerline_events.runtime.projection import install_read_schema
 
 pytestmark = pytest.mark.integration
 AT = datetime(2026, 3, 6, tzinfo=UTC)
@@ -89,10 +90,8 @@ async def test_same_rows_whatever_the_interleaving(
     for n, events in enumerate(interleavings(streams())):
         schema = f"{schema_prefix}order_{n}"
         async with pg_pool.acquire() as conn, conn.transaction():
-            await conn.execute(f'CREATE SCHEMA "{schema}"')
-            await set_search_path(conn, schema)
             ledger = CashLedger()
-            await ledger.install(conn)
+            await install_read_schema(conn, schema, [ledger])
             for e in events:  # one at a time: the worst case for early arrivals
                 await ledger.apply(conn, [e])
             results.append(await snapshot(conn))
@@ -120,10 +119,8 @@ async def test_same_rows_whatever_the_batching(
         for m, batches in enumerate(batchings(events)):
             schema = f"{schema_prefix}batch_{n}_{m}"
             async with pg_pool.acquire() as conn, conn.transaction():
-                await conn.execute(f'CREATE SCHEMA "{schema}"')
-                await set_search_path(conn, schema)
                 ledger = CashLedger()
-                await ledger.install(conn)
+                await install_read_schema(conn, schema, [ledger])
                 for batch in batches:
                     await ledger.apply(conn, batch)
                 found = await snapshot(conn)

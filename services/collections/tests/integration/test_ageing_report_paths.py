@@ -22,6 +22,7 @@ from ledgerline_events.contract import Envelope, Money, new_envelope
 from ledgerline_events.contract.collections import DebtWrittenOff
 from ledgerline_events.contract.invoicing import CreditNoteIssued
 from ledgerline_events.runtime import set_search_path
+from ledgerline_events.runtime.projection import install_read_schema
 
 from .events import allocated, invoice_issued
 from .test_running_balance import ROLL_UPS
@@ -96,10 +97,8 @@ def deliveries(seed: int) -> list[list[Envelope]]:
 
 async def projected(pool: asyncpg.Pool, schema: str, batches: list[list[Envelope]]) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-        await set_search_path(conn, schema)
         projection = Receivables()
-        await projection.install(conn)
+        await install_read_schema(conn, schema, [projection])
         for batch in batches:
             await projection.apply(conn, batch)
 

@@ -18,6 +18,7 @@ from ledgerline_events.contract import Envelope, Money, new_envelope
 from ledgerline_events.contract.collections import DebtWrittenOff
 from ledgerline_events.contract.invoicing import CreditNoteIssued
 from ledgerline_events.runtime import set_search_path
+from ledgerline_events.runtime.projection import install_read_schema
 
 from .events import allocated, invoice_issued
 
@@ -150,10 +151,8 @@ async def test_an_older_schema_gets_its_balances_and_roll_ups_from_the_log(
 ) -> None:
     schema = f"{schema_prefix}older"
     async with pg_pool.acquire() as conn, conn.transaction():
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-        await set_search_path(conn, schema)
         projection = Receivables()
-        await projection.install(conn)
+        await install_read_schema(conn, schema, [projection])
         await projection.apply(conn, [e for s in STREAMS for e in s])
         # as left by the previous versions: no balances, no roll-ups
         await conn.execute("DROP TABLE invoice_balance, ageing_due, customer_open, open_customers")
