@@ -29,11 +29,26 @@ from .rebuild import Progress, ReplayPlan, replay_partitions
 PROGRESS_EVERY_S = 1.0
 
 
-def shares(tps: list[TopicPartition], workers: int) -> list[list[TopicPartition]]:
-    """Partition number N of every topic goes to worker N mod `workers` (empty shares dropped)."""
+def shares(
+    tps: list[TopicPartition], workers: int, sizes: dict[TopicPartition, int] | None = None
+) -> list[list[TopicPartition]]:
+    """Partition number N of every topic goes to one worker (empty shares dropped).
+
+    The numbers are dealt largest first (by their events still to replay, `sizes`) to the
+    least loaded worker: the rebuild lasts as long as its busiest worker, and a plain
+    N mod `workers` would give one of two workers twice the other's work with 3 partitions."""
+    weight: dict[int, int] = {}
+    for tp in tps:
+        weight[tp.partition] = weight.get(tp.partition, 0) + (sizes or {}).get(tp, 1)
+    load = [0] * workers
+    worker_of: dict[int, int] = {}
+    for number in sorted(weight, key=lambda n: (-weight[n], n)):
+        least = min(range(workers), key=lambda w: (load[w], w))
+        worker_of[number] = least
+        load[least] += weight[number]
     by_worker: list[list[TopicPartition]] = [[] for _ in range(workers)]
     for tp in tps:
-        by_worker[tp.partition % workers].append(tp)
+        by_worker[worker_of[tp.partition]].append(tp)
     return [share for share in by_worker if share]
 
 
@@ -46,7 +61,7 @@ async def replay_in_processes(
     spawn = multiprocessing.get_context("spawn")  # no forked copies of sockets or the loop
     loop = asyncio.get_running_loop()
     began = time.monotonic()
-    work = shares(tps, workers)
+    work = shares(tps, workers, {tp: end[tp] - start[tp] for tp in tps})
     with ProcessPoolExecutor(len(work), mp_context=spawn) as executor:
         running = asyncio.gather(*(
             loop.run_in_executor(executor, replay_share, plan, dsn, share) for share in work

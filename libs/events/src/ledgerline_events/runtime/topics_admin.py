@@ -11,8 +11,14 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 
+# Partitions are the unit of parallelism: of consumers in a group, and of a rebuild's worker
+# processes. Six split evenly among 1, 2, 3 or 6 of them; with 3, one of two rebuild workers
+# had twice the other's events and the rebuild lasted as long as it. (deploy/local/kafka.sh
+# and docker-compose.yml give auto-created topics the same count.)
+PARTITIONS = 6
 
-async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int = 3) -> None:
+
+async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int = PARTITIONS) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
