@@ -15,10 +15,17 @@ async def table_rows(conn: asyncpg.Connection, schema: str, table: str) -> list[
     return sorted((tuple(r) for r in rows), key=repr)
 
 
+async def index_definitions(conn: asyncpg.Connection, schema: str) -> set[str]:
+    rows = await conn.fetch("SELECT indexdef FROM pg_indexes WHERE schemaname = $1", schema)
+    return {r["indexdef"].replace(f" ON {ident(schema)}.", " ON ").replace(f" ON {schema}.", " ON ")
+            for r in rows}
+
+
 async def replay_differences(runtime: Runtime, *, workers: int = 1) -> list[str]:
     """Rebuild the runtime's replayable projections into a scratch schema (with that many
     processes sharing the partitions) and list every table whose rows differ from the live
-    read schema."""
+    read schema, and every index of the live schema the rebuilt one lacks (a rebuild builds
+    its indexes at the end)."""
     assert runtime.pool is not None
     settings, live = runtime.settings, runtime.settings.read_schema
     scratch = f"{live}_check"
@@ -32,6 +39,8 @@ async def replay_differences(runtime: Runtime, *, workers: int = 1) -> list[str]
         for name in sorted({t["table_name"] for t in tables} - RUNTIME_TABLES):
             if await table_rows(conn, live, name) != await table_rows(conn, scratch, name):
                 differences.append(f"{settings.service_name}.{name}")
+        missing = await index_definitions(conn, live) - await index_definitions(conn, scratch)
+        differences += [f"{settings.service_name}: index missing after rebuild: {d}" for d in missing]
         await conn.execute(f"DROP SCHEMA {ident(scratch)} CASCADE")
     return differences
 

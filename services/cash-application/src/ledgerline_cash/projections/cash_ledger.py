@@ -26,17 +26,31 @@ from ledgerline_events.contract import cash_application as cash
 from ledgerline_events.contract import collections as coll
 from ledgerline_events.contract import invoicing as inv
 
-from .ledger_sql import DDL, LedgerBatch, write
+from .ledger_sql import DDL, INDEXES, LedgerBatch, write
 
 
 class CashLedger:
+    """`rebuilding=True` is the rebuild's variant (`for_rebuild`): a replay writes the rows
+    without the secondary indexes, and `complete` builds them once the log is read."""
+
     name = "cash_ledger"
+
+    def __init__(self, *, rebuilding: bool = False) -> None:
+        self.rebuilding = rebuilding
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.invoicing, topics.collections, topics.cash_application]
 
+    def for_rebuild(self) -> CashLedger:
+        return CashLedger(rebuilding=True)
+
     async def install(self, conn: asyncpg.Connection) -> None:
         await conn.execute(DDL)
+        if not self.rebuilding:
+            await conn.execute(INDEXES)
+
+    async def complete(self, conn: asyncpg.Connection) -> None:
+        await conn.execute(INDEXES)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
         await apply_events(conn, events)

@@ -34,8 +34,6 @@ CREATE TABLE IF NOT EXISTS open_item (
     open_amount numeric GENERATED ALWAYS AS
         (issued - credited - cancelled - allocated - written_off + recovered) STORED
 );
-CREATE INDEX IF NOT EXISTS open_item_customer ON open_item (customer_id);
-CREATE INDEX IF NOT EXISTS open_item_number ON open_item (number_key);
 CREATE TABLE IF NOT EXISTS payment (
     payment_id text PRIMARY KEY,
     customer_id text,
@@ -55,7 +53,6 @@ CREATE TABLE IF NOT EXISTS payment (
     statement_ref text,
     entry_ref text
 );
-CREATE INDEX IF NOT EXISTS payment_customer ON payment (customer_id);
 CREATE TABLE IF NOT EXISTS allocation (
     allocation_id text PRIMARY KEY,
     payment_id text NOT NULL,
@@ -70,6 +67,14 @@ CREATE TABLE IF NOT EXISTS allocation (
     reversed_on date,
     reversal_reason text
 );
+"""
+
+# The indexes the reads and the matcher look up by. A rebuild builds them once at the end
+# (`CashLedger.complete`): one sort of the rows costs a fraction of an insertion per update.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS open_item_customer ON open_item (customer_id);
+CREATE INDEX IF NOT EXISTS open_item_number ON open_item (number_key);
+CREATE INDEX IF NOT EXISTS payment_customer ON payment (customer_id);
 CREATE INDEX IF NOT EXISTS allocation_payment ON allocation (payment_id);
 """
 
