@@ -58,6 +58,9 @@ def plan_payments(cfg: BenchConfig, invoices: list[dict[str, Any]], rate: int,
                   tracked_customers: set[str]) -> list[dict[str, Any]]:
     """rate x seconds payments, each paying one open invoice in full by its number; about
     TRACKED_PER_S per second are tracked, on customers no other payment touches."""
+    if not invoices:
+        raise RuntimeError("no open invoice left to pay: earlier iterations on this reused "
+                           "history paid them all; publish a new one (run without BENCH_REUSE)")
     n = int(rate * cfg.load_seconds)
     every = max(1, rate // TRACKED_PER_S)
     first: dict[str, dict[str, Any]] = {}
