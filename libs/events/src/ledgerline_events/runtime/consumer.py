@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import asyncpg
 import orjson
@@ -126,8 +127,7 @@ class ConsumerRunner:
                 for msgs in batches.values() for m in msgs
             ]
             self.totals.merge(await applier.apply(records))
-            for tp, msgs in batches.items():
-                self._positions[tp] = msgs[-1].offset + 1
+            advance(self._positions, batches)
 
     async def _generation_changed(self) -> bool:
         async with self.pool.acquire() as conn:
@@ -173,6 +173,18 @@ class ConsumerRunner:
                 self.dead_letter_topic, value=value, key=d.record.key, headers=headers
             ))
         await asyncio.gather(*sent)
+
+
+def advance(
+    positions: dict[TopicPartition, int], batches: Mapping[TopicPartition, Sequence[Any]]
+) -> None:
+    """Positions after a batch (records with `.offset`). Records aiokafka fetched from the
+    start before our seek to the stored offsets can still be delivered after it: the applier
+    skips them, and they must not move a position back (the lag would then stay up forever,
+    as nothing is left to fetch)."""
+    for tp, msgs in batches.items():
+        if msgs:
+            positions[tp] = max(positions.get(tp, 0), msgs[-1].offset + 1)
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
