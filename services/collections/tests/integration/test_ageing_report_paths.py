@@ -95,12 +95,13 @@ def deliveries(seed: int) -> list[list[Envelope]]:
     return [*batches, rng.sample(stream, 80), batches[3]]
 
 
-async def projected(pool: asyncpg.Pool, schema: str, batches: list[list[Envelope]]) -> None:
+async def projected(pool: asyncpg.Pool, schema: str, batches: list[list[Envelope]]) -> ReadModel:
     async with pool.acquire() as conn, conn.transaction():
         projection = Receivables()
         await install_read_schema(conn, schema, [projection])
         for batch in batches:
             await projection.apply(conn, batch)
+    return ReadModel(pool, schema)
 
 
 PAGES = [Page(), Page(limit=7), Page(limit=0), Page(limit=20, after="C100"),
@@ -110,9 +111,7 @@ PAGES = [Page(), Page(limit=7), Page(limit=0), Page(limit=20, after="C100"),
 async def test_report_now_from_roll_ups_equals_the_report_from_every_movement(
     pg_pool: asyncpg.Pool, schema_prefix: str
 ) -> None:
-    schema = f"{schema_prefix}paths"
-    await projected(pg_pool, schema, deliveries(seed=5))
-    read = ReadModel(pg_pool, schema)
+    read = await projected(pg_pool, f"{schema_prefix}paths", deliveries(seed=5))
     async with read.connection() as conn:
         for currency in (None, "EUR", "GBP", "CHF"):
             for page in PAGES:
@@ -128,9 +127,7 @@ async def test_report_now_from_roll_ups_equals_the_report_from_every_movement(
 async def test_paging_by_customer_id_walks_every_customer_once(
     pg_pool: asyncpg.Pool, schema_prefix: str
 ) -> None:
-    schema = f"{schema_prefix}pages"
-    await projected(pg_pool, schema, deliveries(seed=8))
-    read = ReadModel(pg_pool, schema)
+    read = await projected(pg_pool, f"{schema_prefix}pages", deliveries(seed=8))
     whole = await ageing(read, BUCKETS, NOW, None, None, Page(limit=1000))
     seen: dict[str, Any] = {}
     after: str | None = None
@@ -149,9 +146,7 @@ async def test_paging_by_customer_id_walks_every_customer_once(
 async def test_a_past_instant_still_reads_only_the_movements_up_to_it(
     pg_pool: asyncpg.Pool, schema_prefix: str
 ) -> None:
-    schema = f"{schema_prefix}past"
-    await projected(pg_pool, schema, deliveries(seed=3))
-    read = ReadModel(pg_pool, schema)
+    read = await projected(pg_pool, f"{schema_prefix}past", deliveries(seed=3))
     then = START + timedelta(days=90)
     for page in (Page(), Page("overdue", 5)):
         assert await ageing(read, BUCKETS, then, None, None, page) == await _slow(read, then, page)
@@ -162,9 +157,7 @@ async def test_a_past_instant_still_reads_only_the_movements_up_to_it(
 async def test_one_customer_keeps_its_entry_per_currency(
     pg_pool: asyncpg.Pool, schema_prefix: str
 ) -> None:
-    schema = f"{schema_prefix}one"
-    await projected(pg_pool, schema, deliveries(seed=5))
-    read = ReadModel(pg_pool, schema)
+    read = await projected(pg_pool, f"{schema_prefix}one", deliveries(seed=5))
     whole = await ageing(read, BUCKETS, NOW, None, None, Page(limit=1000))
     customer = next(c for c, by_currency in whole["customers"].items() if len(by_currency) == 2)
     body = await ageing(read, BUCKETS, NOW, None, customer, Page())
