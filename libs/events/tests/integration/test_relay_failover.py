@@ -36,7 +36,7 @@ async def _hand_over(
     second_task = asyncio.create_task(second.run())
     try:
         await eventually(lambda: _true_if(second.standby))
-        first_task.cancel()  # its session lock goes back to the pool with its connection
+        first_task.cancel()  # it gives up the relay lock as it stops
         await asyncio.gather(first_task, return_exceptions=True)
         await eventually(lambda: _true_if(second.active), timeout=15)
         async with store.unit_of_work() as uow:
