@@ -73,3 +73,17 @@ async def test_stored_events_load_in_version_order_with_their_envelopes(store: E
     loaded = await store.load("inv-3")
     assert [e.aggregate_version for e in loaded] == [1, 2]
     assert loaded[1].correlation_id == "corr-9"
+
+
+async def test_several_streams_load_in_one_read_each_in_version_order(
+    store: EventStore, pg_pool: asyncpg.Pool,
+) -> None:
+    for invoice_id, count in (("inv-a", 2), ("inv-b", 1)):
+        async with store.unit_of_work() as uow:
+            await uow.append(invoice_id, 0, [cancellation(invoice_id)] * count,
+                             customer_id="C-1", occurred_at=T0)
+    async with pg_pool.acquire() as conn:
+        streams = await store.load_streams(conn, ["inv-a", "inv-b", "inv-none"])
+    assert {k: [e.aggregate_version for e in v] for k, v in streams.items()} == {
+        "inv-a": [1, 2], "inv-b": [1]}
+    assert streams["inv-a"] == await store.load("inv-a")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ledgerline_credit.application import automatic_holds
 from ledgerline_events.contract import Topics
 from ledgerline_events.testing import eventually
 
@@ -97,3 +98,24 @@ async def test_the_sweep_places_an_overdue_hold_as_days_pass(
     assert [e.event_type for e in events] == ["credit.CreditHoldPlaced"]
     await credit.service.automatic_holds().sweep(credit.settings.read_schema)  # again: nothing
     assert len(await credit.service.store.read_all()) == 1
+
+
+async def test_the_sweep_reads_accounts_chunk_by_chunk_and_holds_each_customer_once(
+    credit: CreditUnderTest, topics: Topics, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(automatic_holds, "HISTORIES_PER_READ", 2)
+    customers = [f"C-20{n}" for n in range(5)]
+    for n, customer in enumerate(customers):
+        await credit.publish(topics.invoicing,
+                             invoice(f"i{n}", "300", due=date(2026, 3, 1), customer=customer))
+
+    async def counted() -> bool:
+        return all([bool((await credit.view(c)).get("currencies")) for c in customers])
+
+    await eventually(counted)
+    credit.clock.now = credit.clock.now.replace(month=5)  # 70 days after the due date
+    for _ in range(2):  # the second sweep finds every hold in place
+        await credit.service.automatic_holds().sweep(credit.settings.read_schema)
+    placed = [e for e in await credit.service.store.read_all()
+              if e.event_type == "credit.CreditHoldPlaced"]
+    assert sorted(e.customer_id or "" for e in placed) == customers

@@ -121,6 +121,20 @@ class EventStore:
         async with self.pool.acquire() as conn:
             return await _load(conn, self._s, aggregate_id)
 
+    async def load_streams(
+        self, conn: asyncpg.Connection, aggregate_ids: Sequence[str]
+    ) -> dict[str, list[Envelope]]:
+        """Several aggregates' events in one query, on the caller's connection (inside its
+        transaction); an aggregate without events is absent."""
+        rows = await conn.fetch(
+            f"SELECT aggregate_id, body FROM {self._s}.event WHERE aggregate_id = ANY($1::text[]) "
+            "ORDER BY aggregate_id, aggregate_version", list(aggregate_ids),
+        )
+        streams: dict[str, list[Envelope]] = {}
+        for r in rows:
+            streams.setdefault(r["aggregate_id"], []).append(decode(r["body"]))
+        return streams
+
     async def read_all(self, after_position: int = 0, limit: int = 10_000) -> list[Envelope]:
         """Every stored event in commit-position order (audits, tests)."""
         async with self.pool.acquire() as conn:

@@ -21,6 +21,7 @@ from ledgerline_events.runtime import ConcurrencyConflict, EventStore, set_searc
 
 log = structlog.get_logger("ledgerline.credit.holds")
 ATTEMPTS = 5
+HISTORIES_PER_READ = 500
 
 
 class AutomaticHolds:
@@ -42,23 +43,37 @@ class AutomaticHolds:
                        causation: str | None = None) -> None:
         now = self.clock()
         found = await read_model.situations(conn, customers, now.date())
-        for customer in sorted(customers):
-            key = f"auto-holds:{customer}:{trigger}"
-            for attempt in range(ATTEMPTS):
-                try:
-                    await self._evaluate_one(conn, customer, found[customer], key, causation,
-                                             now)
-                    break
-                except ConcurrencyConflict:
-                    # A person changed the account meanwhile: reload and judge again.
-                    if attempt == ATTEMPTS - 1:
-                        raise
+        ordered = sorted(customers)
+        for start in range(0, len(ordered), HISTORIES_PER_READ):
+            chunk = ordered[start:start + HISTORIES_PER_READ]
+            # The chunk's accounts in one query: most batches change no hold, so most
+            # customers cost nothing more than this read (a sweep reads in chunks).
+            histories = await self.store.load_streams(
+                conn, [accounts.account_id(c) for c in chunk])
+            for customer in chunk:
+                history = histories.get(accounts.account_id(customer), [])
+                await self._evaluate_with_retries(conn, customer, history, found[customer],
+                                                  f"auto-holds:{customer}:{trigger}",
+                                                  causation, now)
+
+    async def _evaluate_with_retries(
+        self, conn: asyncpg.Connection, customer: str, history: list[Envelope],
+        situation: CreditSituation, key: str, causation: str | None, now: datetime,
+    ) -> None:
+        for attempt in range(ATTEMPTS):
+            try:
+                await self._evaluate_one(conn, customer, history, situation, key, causation, now)
+                return
+            except ConcurrencyConflict:
+                # A person changed the account meanwhile: reload and judge again.
+                if attempt == ATTEMPTS - 1:
+                    raise
+                history = await accounts_history(self.store, conn, accounts.account_id(customer))
 
     async def _evaluate_one(self, conn: asyncpg.Connection, customer: str,
-                            situation: CreditSituation, key: str, causation: str | None,
-                            now: datetime) -> None:
+                            history: list[Envelope], situation: CreditSituation, key: str,
+                            causation: str | None, now: datetime) -> None:
         stream = accounts.account_id(customer)
-        history = await accounts_history(self.store, conn, stream)
         account = accounts.replay(customer, history)
         changes = automatic_hold_changes(account, situation, self.policy)
         if not changes:
