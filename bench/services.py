@@ -8,6 +8,8 @@ import secrets
 import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from ledgerline_events.runtime.auth import mint_token
 
 from .config import ROOT, BenchConfig
 from .progress import say
+
+QUIET_CPU_S = 0.05  # all services together, per second
 
 APPS = {
     "credit": ("ledgerline_credit.api.app:create_app", 1),
@@ -72,6 +76,7 @@ class Services:
                     await asyncio.sleep(0.5)
         say("  services ready: " + ", ".join(f"{n} {self.url(n)}" for n in APPS))
         await self.wait_caught_up(timeout_s)
+        await self.wait_quiet(timeout_s=600.0)
 
     async def wait_caught_up(self, timeout_s: float) -> None:
         """Until every consumer has applied what its topics hold: a service still catching up
@@ -88,6 +93,22 @@ class Services:
                 await asyncio.sleep(1.0)
         say(f"  consumers still behind after {timeout_s:.0f} s: {lags}")
 
+    async def wait_quiet(self, timeout_s: float) -> None:
+        """Until the services use almost no CPU: no lag is not enough, as credit's daily hold
+        sweep over every customer runs in one transaction at start-up and shows no lag until
+        it commits, while it takes the CPU the latency phases measure."""
+        began, quiet = time.monotonic(), 0
+        before = _cpu_seconds(self.procs.values())
+        while time.monotonic() - began < timeout_s:
+            await asyncio.sleep(1.0)
+            now = _cpu_seconds(self.procs.values())
+            quiet = quiet + 1 if now - before < QUIET_CPU_S else 0
+            before = now
+            if quiet >= 3:
+                say(f"  services quiet after {time.monotonic() - began:.0f} s")
+                return
+        say(f"  services still busy after {timeout_s:.0f} s")
+
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {os.environ['LEDGERLINE_AUTH_TOKEN']}"}
 
@@ -103,6 +124,19 @@ class Services:
                 proc.kill()
                 proc.wait()
         self.procs.clear()
+
+
+def _cpu_seconds(procs: Iterable[subprocess.Popen[bytes]]) -> float:
+    """User and system CPU the processes used so far (Linux /proc; 0 where unreadable)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in procs:
+        try:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def _lag(metrics: str) -> int | None:
