@@ -39,8 +39,7 @@ async def test_a_restarted_consumer_caught_up_with_its_topics_reports_no_lag(
     async with running(new_runner) as second:
         await publish(producer, topics.invoicing, [invoice("inv-last", "1.00", customer="C-1")])
         await eventually(lambda: _applied(pg_pool, second.schema, 601))
-        await asyncio.sleep(1.0)  # stale deliveries, if any, come with the first fetches
-        assert second.lag().get(topics.invoicing) == 0
+        await eventually(lambda: _no_lag(second, topics.invoicing), timeout=15)
 
 
 @asynccontextmanager
@@ -53,6 +52,10 @@ async def running(new_runner: Callable[[], ConsumerRunner]) -> AsyncIterator[Con
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def _no_lag(runner: ConsumerRunner, topic: str) -> bool:
+    return runner.lag().get(topic) == 0
 
 
 async def _applied(pool: asyncpg.Pool, schema: str, n: int) -> bool:
