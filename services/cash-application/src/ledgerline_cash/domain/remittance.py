@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-SEPARATORS = "-/ ._"
-_SEPARATORS = r"[-/ ._]?"
-_SEPARATOR_RUN = re.compile(r"[-/ ._]+")
+SEPARATORS = "-/ ._"  # what payers put between the parts of an invoice number
+_SEPARATOR_CLASS = f"[{re.escape(SEPARATORS)}]"
+_SEPARATOR_RUN = re.compile(_SEPARATOR_CLASS + "+")
 
 
 def invoice_numbers_in(remittance: str, numbers: list[str]) -> set[str]:
@@ -63,5 +63,5 @@ def _squeezed(number: str) -> str:
 
 def _pattern(number: str) -> re.Pattern[str]:
     """The definition of a mention (and the path for text that is not ASCII)."""
-    body = _SEPARATORS.join(re.escape(p) for p in _parts(number))
+    body = (_SEPARATOR_CLASS + "?").join(re.escape(p) for p in _parts(number))
     return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)

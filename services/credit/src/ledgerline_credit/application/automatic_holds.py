@@ -68,7 +68,8 @@ class AutomaticHolds:
                 # A person changed the account meanwhile: reload and judge again.
                 if attempt == ATTEMPTS - 1:
                     raise
-                history = await accounts_history(self.store, conn, accounts.account_id(customer))
+                stream = accounts.account_id(customer)
+                history = (await self.store.load_streams(conn, [stream])).get(stream, [])
 
     async def _evaluate_one(self, conn: asyncpg.Connection, customer: str,
                             history: list[Envelope], situation: CreditSituation, key: str,
@@ -116,9 +117,3 @@ class AutomaticHolds:
                 log.warning("credit.hold_sweep_failed", error=repr(exc))
             await asyncio.sleep(interval_s)
 
-
-async def accounts_history(store: EventStore, conn: asyncpg.Connection,
-                           stream: str) -> list[Envelope]:
-    """The account's events, read on the caller's connection (inside its transaction)."""
-    async with store.unit_of_work(conn=conn) as uow:
-        return await uow.load(stream)
