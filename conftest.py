@@ -4,11 +4,12 @@ bearer tokens signed with a secret made for this test session."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from fastapi import FastAPI
 
 from ledgerline_events.contract import Topics
 from ledgerline_events.runtime.auth import ROLES, mint_token
+from ledgerline_events.runtime.topics_admin import delete_topics, topic_names
 from ledgerline_ops.in_process import running_services
 
 KAFKA = os.environ.get("LEDGERLINE_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
@@ -63,6 +65,23 @@ def _reachable(hostport: str) -> bool:
             return True
     except OSError:
         return False
+
+
+# Topics of the deployment itself (unprefixed) and the broker's own: never a test's to delete.
+NOT_THROWAWAY = ("__", "ledgerline.", "erp.")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def throwaway_topics() -> Iterator[None]:
+    """Deletes the topics this session created (every test makes its own prefix): left to
+    pile up, thousands of partitions slowed the broker's start past its readiness wait."""
+    if not _reachable(KAFKA):
+        yield  # unit tests only
+        return
+    before = asyncio.run(topic_names(KAFKA))
+    yield
+    created = asyncio.run(topic_names(KAFKA)) - before
+    asyncio.run(delete_topics(KAFKA, [n for n in created if not n.startswith(NOT_THROWAWAY)]))
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,8 @@ def parse_args(argv: list[str] | None = None) -> BenchConfig:
                    default=float(env.get("BENCH_LOAD_SECONDS") or 20))
     p.add_argument("--skip", default=env.get("BENCH_SKIP") or "",
                    help="phases to skip: limits,replay,naive,services (comma separated)")
-    p.add_argument("--keep-schemas", action="store_true", help="do not drop the schemas at the end")
+    p.add_argument("--keep-schemas", action="store_true",
+                   help="keep the schemas and topics (to reuse them: BENCH_REUSE)")
     p.add_argument("--replay-workers", type=int,
                    default=int(env.get("BENCH_REPLAY_WORKERS") or 2),
                    help="processes sharing each rebuild's partitions (default 2)")

@@ -21,6 +21,7 @@ from bench.jobs import replay_job
 from bench.progress import say
 from bench.services import Services
 from ledgerline_events.contract import decode
+from ledgerline_events.runtime.topics_admin import delete_topics, topic_names
 
 NAIVE_SECONDS = 30.0
 
@@ -144,9 +145,16 @@ async def drop_schemas(cfg: BenchConfig) -> None:
                                  cfg.schema_prefix.replace("_", r"\_") + "%")
         for r in names:
             await conn.execute(f'DROP SCHEMA "{r[0]}" CASCADE')
-        say(f"  dropped {len(names)} schemas {cfg.schema_prefix}* (topics {cfg.topic_prefix}* kept)")
+        say(f"  dropped {len(names)} schemas {cfg.schema_prefix}*")
     finally:
         await conn.close()
+
+
+async def drop_topics(cfg: BenchConfig) -> None:
+    """A history is about a gigabyte of log: kept only with --keep-schemas (to reuse it)."""
+    names = [n for n in await topic_names(cfg.bootstrap) if n.startswith(cfg.topic_prefix)]
+    await delete_topics(cfg.bootstrap, names)
+    say(f"  deleted {len(names)} topics {cfg.topic_prefix}*")
 
 
 async def main(cfg: BenchConfig) -> dict[str, Any]:
@@ -174,6 +182,7 @@ async def main(cfg: BenchConfig) -> dict[str, Any]:
     finally:
         if not cfg.keep_schemas:
             await drop_schemas(cfg)
+            await drop_topics(cfg)
         results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         say("\n" + report.write(results, results_dir()))
     return results

@@ -67,20 +67,23 @@ start() {
   fi
   nohup java "${java_args[@]}" kafka.Kafka "$props" >"$home/logs/stdout.log" 2>&1 &
   echo $! >"$pidfile"
-  for _ in $(seq 1 120); do
+  # Loading a large log (kept benchmark histories) takes a while: say so, and wait for it.
+  for i in $(seq 1 360); do
     if ready; then echo "kafka: listening on 127.0.0.1:$port"; return; fi
     running || { echo "kafka: failed to start, see $home/logs" >&2; tail -20 "$home/logs/stdout.log" >&2; exit 1; }
+    if [ $((i % 20)) -eq 0 ]; then echo "kafka: loading its log ($((i / 2)) s)..."; fi
     sleep 0.5
   done
-  echo "kafka: not ready after 60 s, see $home/logs" >&2; exit 1
+  echo "kafka: not ready after 180 s, see $home/logs" >&2; exit 1
 }
 
 stop() {
   if ! running; then echo "kafka: not running"; rm -f "$pidfile"; return; fi
   local pid; pid=$(cat "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then echo "kafka: still running after 30 s, killing"; kill -KILL "$pid" || true; fi
+  # A clean shutdown spares the next start a log recovery: give it time before killing.
+  for _ in $(seq 1 240); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then echo "kafka: still running after 120 s, killing"; kill -KILL "$pid" || true; fi
   rm -f "$pidfile"; echo "kafka: stopped"
 }
 

@@ -46,3 +46,25 @@ async def partitions_of(bootstrap: str, names: Iterable[str]) -> dict[str, list[
         d["topic"]: sorted(p["partition"] for p in d["partitions"])
         for d in described if d["error_code"] == 0
     }
+
+
+async def topic_names(bootstrap: str) -> set[str]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        return set(await admin.list_topics())
+    finally:
+        await admin.close()
+
+
+async def delete_topics(bootstrap: str, names: Iterable[str], *, per_request: int = 200) -> None:
+    """For throwaway topics only (tests, benchmarks): the audit trail is never deleted.
+    A few hundred per request: a broker answers thousands of partitions slowly."""
+    ordered = sorted(set(names))
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=120_000)
+    await admin.start()
+    try:
+        for i in range(0, len(ordered), per_request):
+            await admin.delete_topics(ordered[i:i + per_request], timeout_ms=60_000)
+    finally:
+        await admin.close()
