@@ -49,3 +49,39 @@ async def test_rebuild_as_of_and_swap(
 
     retired = await swap(pg_pool, live, f"{schema_prefix}rebuild")
     assert await rows(pg_pool, live) == await rows(pg_pool, retired)
+
+
+async def test_a_rebuild_applies_an_event_published_twice_once(
+    pg_pool: asyncpg.Pool, schema_prefix: str, topics: Topics, kafka_bootstrap: str,
+    producer: AIOKafkaProducer,
+) -> None:
+    issued = invoice("i-1", "100.00")
+    paid = allocation("a-1", "i-1", "40.00")
+    await publish(producer, topics.invoicing, [issued, issued])  # a relay re-sent it
+    await publish(producer, topics.cash_application, [paid])
+
+    stats = await rebuild(pool=pg_pool, bootstrap=kafka_bootstrap, projections=[InvoiceOpenAmounts()],
+                          topics=topics, target_schema=f"{schema_prefix}rebuild")
+
+    assert (stats.applied, stats.duplicates) == (2, 1)
+    assert await rows(pg_pool, f"{schema_prefix}rebuild") == [("i-1", 100, 40, 2)]
+
+
+async def test_a_resumed_rebuild_applies_an_event_it_applied_before_stopping_once(
+    pg_pool: asyncpg.Pool, schema_prefix: str, topics: Topics, kafka_bootstrap: str,
+    producer: AIOKafkaProducer,
+) -> None:
+    """The resumed run does not remember the ids of the first: the table tells it."""
+    issued, paid = invoice("i-1", "100.00"), allocation("a-1", "i-1", "40.00")
+    await publish(producer, topics.invoicing, [issued])
+    await publish(producer, topics.cash_application, [paid])
+    target = f"{schema_prefix}rebuild"
+    await rebuild(pool=pg_pool, bootstrap=kafka_bootstrap, projections=[InvoiceOpenAmounts()],
+                  topics=topics, target_schema=target)
+    await publish(producer, topics.cash_application, [paid, allocation("a-2", "i-1", "10.00")])
+
+    stats = await rebuild(pool=pg_pool, bootstrap=kafka_bootstrap, projections=[InvoiceOpenAmounts()],
+                          topics=topics, target_schema=target, resume=True)
+
+    assert (stats.applied, stats.duplicates) == (1, 1)
+    assert await rows(pg_pool, target) == [("i-1", 100, 50, 3)]

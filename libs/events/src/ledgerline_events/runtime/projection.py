@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -57,15 +57,19 @@ class RejectedEvent(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Record:
-    """The part of a Kafka record the runtime needs (aiokafka's ConsumerRecord fits)."""
+class Record(NamedTuple):
+    """The part of a Kafka record the runtime needs (aiokafka's ConsumerRecord fits). A named
+    tuple: a replay makes a million of them, and a frozen dataclass's __init__ costs 3x more."""
 
     topic: str
     partition: int
     offset: int
     key: bytes | None
     value: bytes | None
+
+
+class AppliedBefore(Exception):
+    """A rebuild's batch holds an event id already in its processed table."""
 
 
 @dataclass(frozen=True)
@@ -125,12 +129,16 @@ class BatchApplier:
     def __init__(
         self, pool: asyncpg.Pool, schema: str, projections: Sequence[Projection], topics: Topics,
         *, dead_letter: DeadLetterSink | None = None, as_of: datetime | None = None,
+        rebuilding: bool = False,
     ) -> None:
         self.pool = pool
         self.schema = schema
         self.dead_letter = dead_letter
         self.as_of = as_of
         self._routes = [(p, set(p.topics(topics))) for p in projections]
+        # A rebuild is the only writer of its schema's partitions: it remembers the ids it
+        # committed (as integers) instead of asking the table which ones are new (`_fresh`).
+        self._committed: set[int] | None = set() if rebuilding else None
 
     async def apply(self, records: Sequence[Record]) -> BatchStats:
         """Apply one batch exactly once; retries transient failures, never skips silently.
@@ -149,12 +157,14 @@ class BatchApplier:
 
     async def _apply_batch(self, records: Sequence[Record], failed: str | None = None) -> BatchStats:
         rejected: dict[UUID, str] = {}
-        attempt = 0
+        attempt, exact = 0, False
         while True:
             stats = BatchStats()
             try:
-                await self._apply_once(records, stats, rejected, failed)
+                await self._apply_once(records, stats, rejected, failed, exact)
                 return stats
+            except AppliedBefore:
+                exact = True  # a resumed rebuild met an id it applied before it stopped
             except RejectedEvent as refusal:
                 rejected[refusal.envelope.event_id] = refusal.reason  # retried without it
             except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):
@@ -166,7 +176,7 @@ class BatchApplier:
 
     async def _apply_once(
         self, records: Sequence[Record], stats: BatchStats, rejected: dict[UUID, str],
-        failed: str | None,
+        failed: str | None, exact: bool,
     ) -> None:
         """One transaction: skip what an earlier delivery already committed, apply the rest,
         dead-letter what cannot be applied, store the offsets."""
@@ -176,16 +186,19 @@ class BatchApplier:
             decoded, dead = self._decode(unseen)
             if failed is not None:
                 dead, decoded = dead + [DeadLetter(r, failed) for r, _ in decoded], []
-            dead += [DeadLetter(r, f"rejected: {rejected[e.event_id]}")
-                     for r, e in decoded if e.event_id in rejected]
-            decoded = [(r, e) for r, e in decoded if e.event_id not in rejected]
-            fresh = await self._fresh(conn, decoded, stats)
+            if rejected:
+                dead += [DeadLetter(r, f"rejected: {rejected[e.event_id]}")
+                         for r, e in decoded if e.event_id in rejected]
+                decoded = [(r, e) for r, e in decoded if e.event_id not in rejected]
+            fresh = await self._fresh(conn, decoded, stats, exact)
             for projection, wanted in self._routes:
                 events = [e for r, e in fresh if r.topic in wanted]
                 if events:
                     await projection.apply(conn, events)
             await self._send_dead(dead, stats)  # before the commit: a crash re-sends, never loses
             await self._store_offsets(conn, records)
+        if self._committed is not None:  # only once committed: a rolled-back batch is retried
+            self._committed.update(e.event_id.int for _, e in fresh)
         stats.applied += len(fresh)
         for r, _ in fresh:
             stats.by_topic[r.topic] = stats.by_topic.get(r.topic, 0) + 1
@@ -233,7 +246,8 @@ class BatchApplier:
                         reason=d.reason)
 
     async def _fresh(
-        self, conn: asyncpg.Connection, decoded: list[tuple[Record, Envelope]], stats: BatchStats
+        self, conn: asyncpg.Connection, decoded: list[tuple[Record, Envelope]], stats: BatchStats,
+        exact: bool,
     ) -> list[tuple[Record, Envelope]]:
         if self.as_of is not None:
             kept = [(r, e) for r, e in decoded if e.occurred_at <= self.as_of]
@@ -241,6 +255,10 @@ class BatchApplier:
             decoded = kept
         if not decoded:
             return []
+        if self._committed is not None and not exact:
+            copied = await self._copy_fresh(conn, decoded, self._committed)
+            stats.duplicates += len(decoded) - len(copied)
+            return copied
         # Sorted ids: concurrent instances lock the same keys in the same order (no deadlock).
         # By their integer value: UUID's own comparison runs in Python, a million calls a rebuild.
         ids = sorted({e.event_id for _, e in decoded}, key=_as_int)
@@ -255,6 +273,28 @@ class BatchApplier:
                 new_ids.discard(e.event_id)  # a duplicate inside the batch applies once
                 fresh.append((r, e))
         stats.duplicates += len(decoded) - len(fresh)
+        return fresh
+
+    @staticmethod
+    async def _copy_fresh(
+        conn: asyncpg.Connection, decoded: list[tuple[Record, Envelope]], committed: set[int],
+    ) -> list[tuple[Record, Envelope]]:
+        """A rebuild's fresh events: not among the ids it committed, each once; their ids are
+        inserted without asking for the ones that were new. An id the table already holds,
+        from before a resumed rebuild stopped, fails the insert: the batch is then applied
+        the exact way."""
+        fresh: list[tuple[Record, Envelope]] = []
+        batch: set[int] = set()
+        for r, e in decoded:
+            key = e.event_id.int
+            if key not in committed and key not in batch:
+                batch.add(key)
+                fresh.append((r, e))
+        try:
+            await conn.execute("INSERT INTO processed_event SELECT unnest($1::uuid[])",
+                               [e.event_id for _, e in fresh])
+        except asyncpg.UniqueViolationError as exc:
+            raise AppliedBefore from exc
         return fresh
 
     @staticmethod

@@ -151,7 +151,8 @@ async def _replay(
         consumer.seek(tp, start[tp])
     pending = {tp for tp in tps if start[tp] < end[tp]}
     total = sum(end[tp] - start[tp] for tp in tps)
-    applier = BatchApplier(pool, plan.schema, plan.projections, plan.topics, as_of=plan.as_of)
+    applier = BatchApplier(pool, plan.schema, plan.projections, plan.topics, as_of=plan.as_of,
+                           rebuilding=True)
     began, done = time.monotonic(), 0
     while pending:
         batches = await consumer.getmany(*pending, timeout_ms=500, max_records=plan.batch_size)

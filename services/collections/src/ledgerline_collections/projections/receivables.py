@@ -151,9 +151,7 @@ INSERT_INVOICES = """
                          due_date, issued_at, gross)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[],
                          $6::date[], $7::timestamptz[], $8::numeric[])
-    ON CONFLICT (invoice_id) DO NOTHING
-    RETURNING invoice_id
-"""
+    ON CONFLICT (invoice_id) DO NOTHING"""
 
 # The customer's name and language as of their latest invoice (business time, then invoice
 # id to break ties), whatever order invoices arrive in.
@@ -167,20 +165,18 @@ UPSERT_CUSTOMERS = """
     WHERE (customer.known_at, customer.known_from) <= (EXCLUDED.known_at, EXCLUDED.known_from)
 """
 
-# Movements of invoices not known yet change only their balance. An invoice that landed in
-# this batch ($7: not a duplicate) was not counted before: it enters the roll-ups with its
-# whole balance, so with the movements that arrived before it (its own issue movement is in
-# the same batch, so it is always among the moved).
-# The movements of a batch, each once (a duplicate event id inserts nothing).
-INSERTED = """
+# The movements of a batch, each once (a duplicate event id inserts nothing). Movements of
+# invoices not known yet change only their balance. An invoice that landed in this batch
+# ($7: not a duplicate) was not counted before: it enters the roll-ups with its whole
+# balance, so with the movements that arrived before it (its own issue movement is in the
+# same batch, so it is always among the moved).
+INSERT_MOVEMENTS = """
 WITH inserted AS (
     INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
                          $5::numeric[], $6::text[])
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING invoice_id, occurred_at, delta)"""
-
-INSERT_MOVEMENTS = INSERTED + """,
+    RETURNING invoice_id, occurred_at, delta),
 moved AS (
     SELECT invoice_id, sum(delta) AS delta, max(occurred_at) AS moved_at
     FROM inserted GROUP BY invoice_id),
@@ -198,13 +194,12 @@ changed AS (
            b.open_amount AS after
     FROM balanced b JOIN moved m USING (invoice_id) JOIN invoice i USING (invoice_id))""" + ROLL_UP
 
-# A rebuild's movements: the balances only; the roll-ups are derived once at the end.
-INSERT_MOVEMENTS_ONLY = INSERTED + """
-INSERT INTO invoice_balance (invoice_id, open_amount, last_moved_at)
-SELECT invoice_id, sum(delta), max(occurred_at) FROM inserted GROUP BY invoice_id
-ON CONFLICT (invoice_id) DO UPDATE SET
-    open_amount = invoice_balance.open_amount + EXCLUDED.open_amount,
-    last_moved_at = greatest(invoice_balance.last_moved_at, EXCLUDED.last_moved_at)
+# A rebuild's movements: the runtime hands a rebuild each event once (so no conflict to
+# handle), and the balances are derived once at the end.
+APPEND_MOVEMENTS = """
+    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
+                         $5::numeric[], $6::text[])
 """
 
 
@@ -224,10 +219,11 @@ class CustomerSeen:
 
 class Receivables:
     """`rebuilding=True` is the rebuild's variant (`for_rebuild`): a replay into an empty
-    schema keeps only the invoices, movements and balances per batch, without the indexes
-    the queries read by, and `complete` then builds those indexes and derives the roll-ups
-    once from the balances, with the statement an upgrade uses (ROLLUP_DDL), instead of
-    updating them batch after batch."""
+    schema keeps only the invoices and movements per batch, appending the movements (the
+    runtime hands a rebuild's projections each event once), without the indexes the queries
+    read by. `complete` then derives the balances from the movements and the roll-ups from
+    the balances, with the statements an upgrade uses (BALANCE_DDL, ROLLUP_DDL), and builds
+    the indexes, instead of updating all that batch after batch."""
 
     name = "receivables"
 
@@ -252,8 +248,10 @@ class Receivables:
             await conn.execute(ROLLUP_DDL)
 
     async def complete(self, conn: asyncpg.Connection) -> None:
-        """After a rebuild (resumed ones too): the indexes, and the roll-ups derived afresh
-        from the balances."""
+        """After a rebuild (resumed ones too): the balances and roll-ups derived afresh from
+        the movements, and the indexes."""
+        await conn.execute("DROP TABLE invoice_balance")
+        await conn.execute(BALANCE_DDL)
         await conn.execute(INDEXES)
         await conn.execute("DROP TABLE IF EXISTS open_customers")
         await conn.execute(ROLLUP_DDL)
@@ -271,8 +269,11 @@ class Receivables:
                     envelope.event_id, movement.invoice_id, movement.currency,
                     movement.occurred_at, movement.delta, movement.kind))
         landed: list[str] = []
-        if invoices:
-            rows = await conn.fetch(INSERT_INVOICES, *unnest_columns(invoices.values(), 8))
+        if invoices and self.rebuilding:  # the roll-ups come at the end: no need for `landed`
+            await conn.execute(INSERT_INVOICES, *unnest_columns(invoices.values(), 8))
+        elif invoices:
+            rows = await conn.fetch(INSERT_INVOICES + " RETURNING invoice_id",
+                                    *unnest_columns(invoices.values(), 8))
             landed = [r["invoice_id"] for r in rows]
         if customers:
             rows = [(c.customer_id, c.name, c.language, c.email, c.known_at, c.known_from)
@@ -280,7 +281,7 @@ class Receivables:
             await conn.execute(UPSERT_CUSTOMERS, *unnest_columns(rows, 6))
         if movements:
             if self.rebuilding:
-                await conn.execute(INSERT_MOVEMENTS_ONLY, *unnest_columns(movements.values(), 6))
+                await conn.execute(APPEND_MOVEMENTS, *unnest_columns(movements.values(), 6))
             else:
                 await conn.execute(INSERT_MOVEMENTS, *unnest_columns(movements.values(), 6), landed)
 
