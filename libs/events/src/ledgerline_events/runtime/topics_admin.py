@@ -4,7 +4,7 @@ audit trail, so nothing is deleted by age or size."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -18,10 +18,18 @@ FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 PARTITIONS = 6
 
 
-async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int = PARTITIONS) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+@contextlib.asynccontextmanager
+async def _admin(bootstrap: str, **options: int) -> AsyncIterator[AIOKafkaAdminClient]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await admin.start()
     try:
+        yield admin
+    finally:
+        await admin.close()
+
+
+async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int = PARTITIONS) -> None:
+    async with _admin(bootstrap) as admin:
         existing = set(await admin.list_topics())
         missing = sorted(set(names) - existing)
         if not missing:
@@ -30,18 +38,12 @@ async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int
                for n in missing]
         with contextlib.suppress(TopicAlreadyExistsError):  # another process made it first
             await admin.create_topics(new)
-    finally:
-        await admin.close()
 
 
 async def partitions_of(bootstrap: str, names: Iterable[str]) -> dict[str, list[int]]:
     """Partition numbers of each existing topic (missing topics are left out)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
+    async with _admin(bootstrap) as admin:
         described = await admin.describe_topics(sorted(set(names)))
-    finally:
-        await admin.close()
     return {
         d["topic"]: sorted(p["partition"] for p in d["partitions"])
         for d in described if d["error_code"] == 0
@@ -49,22 +51,14 @@ async def partitions_of(bootstrap: str, names: Iterable[str]) -> dict[str, list[
 
 
 async def topic_names(bootstrap: str) -> set[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
+    async with _admin(bootstrap) as admin:
         return set(await admin.list_topics())
-    finally:
-        await admin.close()
 
 
 async def delete_topics(bootstrap: str, names: Iterable[str], *, per_request: int = 200) -> None:
     """For throwaway topics only (tests, benchmarks): the audit trail is never deleted.
     A few hundred per request: a broker answers thousands of partitions slowly."""
     ordered = sorted(set(names))
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=120_000)
-    await admin.start()
-    try:
+    async with _admin(bootstrap, request_timeout_ms=120_000) as admin:
         for i in range(0, len(ordered), per_request):
             await admin.delete_topics(ordered[i:i + per_request], timeout_ms=60_000)
-    finally:
-        await admin.close()

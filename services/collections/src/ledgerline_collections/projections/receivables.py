@@ -152,6 +152,7 @@ INSERT_INVOICES = """
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[],
                          $6::date[], $7::timestamptz[], $8::numeric[])
     ON CONFLICT (invoice_id) DO NOTHING"""
+INSERT_INVOICES_LANDED = INSERT_INVOICES + " RETURNING invoice_id"  # the ones not known before
 
 # The customer's name and language as of their latest invoice (business time, then invoice
 # id to break ties), whatever order invoices arrive in.
@@ -272,8 +273,7 @@ class Receivables:
         if invoices and self.rebuilding:  # the roll-ups come at the end: no need for `landed`
             await conn.execute(INSERT_INVOICES, *unnest_columns(invoices.values(), 8))
         elif invoices:
-            rows = await conn.fetch(INSERT_INVOICES + " RETURNING invoice_id",
-                                    *unnest_columns(invoices.values(), 8))
+            rows = await conn.fetch(INSERT_INVOICES_LANDED, *unnest_columns(invoices.values(), 8))
             landed = [r["invoice_id"] for r in rows]
         if customers:
             rows = [(c.customer_id, c.name, c.language, c.email, c.known_at, c.known_from)
