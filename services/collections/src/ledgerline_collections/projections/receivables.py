@@ -166,16 +166,19 @@ UPSERT_CUSTOMERS = """
     WHERE (customer.known_at, customer.known_from) <= (EXCLUDED.known_at, EXCLUDED.known_from)
 """
 
-# The movements of a batch, each once (a duplicate event id inserts nothing). Movements of
-# invoices not known yet change only their balance. An invoice that landed in this batch
+# A rebuild appends a batch's movements as they are: the runtime hands a rebuild each event
+# once, and the balances are derived once at the end.
+APPEND_MOVEMENTS = """
+    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
+                         $5::numeric[], $6::text[])"""
+
+# Live, the movements of a batch, each once (a duplicate event id inserts nothing). Movements
+# of invoices not known yet change only their balance. An invoice that landed in this batch
 # ($7: not a duplicate) was not counted before: it enters the roll-ups with its whole
 # balance, so with the movements that arrived before it (its own issue movement is in the
 # same batch, so it is always among the moved).
-INSERT_MOVEMENTS = """
-WITH inserted AS (
-    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
-                         $5::numeric[], $6::text[])
+INSERT_MOVEMENTS = "WITH inserted AS (" + APPEND_MOVEMENTS + """
     ON CONFLICT (event_id) DO NOTHING
     RETURNING invoice_id, occurred_at, delta),
 moved AS (
@@ -195,13 +198,6 @@ changed AS (
            b.open_amount AS after
     FROM balanced b JOIN moved m USING (invoice_id) JOIN invoice i USING (invoice_id))""" + ROLL_UP
 
-# A rebuild's movements: the runtime hands a rebuild each event once (so no conflict to
-# handle), and the balances are derived once at the end.
-APPEND_MOVEMENTS = """
-    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
-                         $5::numeric[], $6::text[])
-"""
 
 
 @dataclass(frozen=True)
