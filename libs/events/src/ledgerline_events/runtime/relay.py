@@ -99,11 +99,7 @@ class OutboxRelay:
         """Send one batch of the outbox in commit-position order; returns how many."""
         assert self._producer is not None
         async with self.pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"SELECT o.position, coalesce(e.customer_id, e.aggregate_id) AS key, e.body "
-                f"FROM {self._s}.outbox o JOIN {self._s}.event e USING (position) "
-                f"ORDER BY o.position LIMIT $1", self.batch_size,
-            )
+            rows = await conn.fetch(pending_sql(self._s), self.batch_size)
             if not rows:
                 return 0
             sent = [
@@ -117,3 +113,14 @@ class OutboxRelay:
             )
         self.published += len(rows)
         return len(rows)
+
+
+def pending_sql(s: str) -> str:
+    """The outbox's oldest positions, then their events by primary key. Not a join: with the
+    outbox's statistics taken during a backlog, the planner merge-joined the whole event table
+    on every poll (97 ms at 256,000 stored events, growing with the store)."""
+    return (
+        f"SELECT position, coalesce(customer_id, aggregate_id) AS key, body FROM {s}.event "
+        f"WHERE position = ANY(ARRAY(SELECT position FROM {s}.outbox ORDER BY position LIMIT $1)) "
+        "ORDER BY position"
+    )
