@@ -7,7 +7,7 @@ publishes exactly what was committed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +38,8 @@ class EventStore:
         self.schema = schema
         self.producer = producer
         self._s = ident(schema)
+        # Set by the runtime to its relay's `wake`: true if that relay is the active one.
+        self.wake_local_relay: Callable[[], bool] = lambda: False
 
     @property
     def notify_channel(self) -> str:
@@ -107,7 +109,10 @@ class EventStore:
     async def _wake_relay(self, conn: asyncpg.Connection) -> None:
         """NOTIFY after the commit, not in it: PostgreSQL serialises the commits of notifying
         transactions on one lock held through their WAL flush, which capped commands at one
-        fsync each. A lost wake-up only delays publishing until the relay's next poll."""
+        fsync each. A lost wake-up only delays publishing until the relay's next poll.
+        When this process's relay is the one publishing, it is woken without the database."""
+        if self.wake_local_relay():
+            return
         try:
             await conn.execute("SELECT pg_notify($1, '')", self.notify_channel)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

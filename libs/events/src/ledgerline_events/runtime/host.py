@@ -70,6 +70,7 @@ class Runtime:
             await hook(self)
         self.relay = OutboxRelay(self.pool, s.write_schema, s.topics.events(s.service_name),
                                  s.kafka_bootstrap)
+        self.store.wake_local_relay = self.relay.wake
         if s.run_worker:
             self.start_worker()
 

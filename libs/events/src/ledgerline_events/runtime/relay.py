@@ -87,6 +87,13 @@ class OutboxRelay:
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
+    def wake(self) -> bool:
+        """Publish now, if this instance is the one publishing (an in-process command just
+        committed); false tells the caller to NOTIFY whichever instance is."""
+        if self.active:
+            self._wake.set()
+        return self.active
+
     async def _publish_forever(self) -> None:
         while True:
             self._wake.clear()
