@@ -9,7 +9,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from ledgerline_events.contract import Topics
-from ledgerline_events.runtime import ConsumerRunner
+from ledgerline_events.runtime import ConsumerRunner, rebuild, swap
 from ledgerline_events.testing import eventually
 
 from ..sample import InvoiceOpenAmounts, invoice
@@ -60,3 +60,30 @@ async def _no_lag(runner: ConsumerRunner, topic: str) -> bool:
 
 async def _applied(pool: asyncpg.Pool, schema: str, n: int) -> bool:
     return len(await rows(pool, schema)) == n
+
+
+async def test_a_live_consumer_resumes_from_the_offsets_of_a_rebuild_swapped_in_behind_it(
+    pg_pool: asyncpg.Pool, schema_prefix: str, topics: Topics, kafka_bootstrap: str,
+    producer: AIOKafkaProducer,
+) -> None:
+    live = f"{schema_prefix}read"
+
+    def new_runner() -> ConsumerRunner:
+        return ConsumerRunner(
+            service="collections", pool=pg_pool, schema=live,
+            projections=[InvoiceOpenAmounts()], topics=topics, bootstrap=kafka_bootstrap,
+            group_id=f"{topics.prefix}group", batch_size=500,
+        )
+
+    async with running(new_runner):
+        await publish(producer, topics.invoicing, [invoice("inv-a", "1.00")])
+        await eventually(lambda: _applied(pg_pool, live, 1))
+        await rebuild(pool=pg_pool, bootstrap=kafka_bootstrap, projections=[InvoiceOpenAmounts()],
+                      topics=topics, target_schema=f"{schema_prefix}rebuilt")
+        # Published after the rebuild read the log, applied only to the schema about to retire.
+        await publish(producer, topics.invoicing, [invoice("inv-b", "1.00")])
+        await eventually(lambda: _applied(pg_pool, live, 2))
+        await swap(pg_pool, live, f"{schema_prefix}rebuilt")
+        await publish(producer, topics.invoicing, [invoice("inv-c", "1.00")])
+        await eventually(lambda: _applied(pg_pool, live, 3))
+        assert [r[0] for r in await rows(pg_pool, live)] == ["inv-a", "inv-b", "inv-c"]

@@ -27,6 +27,7 @@ from .projection import (
     DeadLetter,
     Projection,
     Record,
+    SchemaSwapped,
     install_read_schema,
     stored_offsets,
 )
@@ -119,29 +120,27 @@ class ConsumerRunner:
             batches = await self._consumer.getmany(timeout_ms=200, max_records=self.batch_size)
             if not batches:
                 continue
-            if await self._generation_changed():
-                await self.seek_to_stored(self._consumer.assignment())
-                continue
             records = [
                 Record(m.topic, m.partition, m.offset, m.key, m.value)
                 for msgs in batches.values() for m in msgs
             ]
-            self.totals.merge(await applier.apply(records))
+            applier.generation = self._generation
+            try:
+                self.totals.merge(await applier.apply(records))
+            except SchemaSwapped:
+                await self.seek_to_stored(self._consumer.assignment())
+                continue
             advance(self._positions, batches)
-
-    async def _generation_changed(self) -> bool:
-        async with self.pool.acquire() as conn:
-            generation = await conn.fetchval(
-                f"SELECT generation FROM {ident(self.schema)}.read_model_generation WHERE id = 1"
-            )
-        changed = self._generation is not None and generation != self._generation
-        self._generation = generation
-        return changed
 
     async def seek_to_stored(self, partitions: set[TopicPartition] | frozenset[TopicPartition]) -> None:
         """Resume every assigned partition where PostgreSQL says we are."""
         assert self._consumer is not None
         async with self.pool.acquire() as conn:
+            # The generation first: a swap between the two reads shows as a changed
+            # generation at the next batch, which seeks again.
+            self._generation = await conn.fetchval(
+                f"SELECT generation FROM {ident(self.schema)}.read_model_generation WHERE id = 1"
+            )
             offsets = await stored_offsets(conn, self.schema)
         for tp in partitions:
             stored = offsets.get((tp.topic, tp.partition))

@@ -125,6 +125,10 @@ async def stored_offsets(conn: asyncpg.Connection, schema: str) -> dict[tuple[st
     return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
 
 
+class SchemaSwapped(Exception):
+    """A rebuilt schema was swapped in since the consumer sought its offsets: seek again."""
+
+
 class BatchApplier:
     def __init__(
         self, pool: asyncpg.Pool, schema: str, projections: Sequence[Projection], topics: Topics,
@@ -139,13 +143,18 @@ class BatchApplier:
         # A rebuild is the only writer of its schema's partitions: it remembers the ids it
         # committed (as integers) instead of asking the table which ones are new (`_fresh`).
         self._committed: set[int] | None = set() if rebuilding else None
+        # The read schema's generation the caller's positions belong to (None: not checked).
+        self.generation: object = None
 
     async def apply(self, records: Sequence[Record]) -> BatchStats:
         """Apply one batch exactly once; retries transient failures, never skips silently.
         A projection failing on some event (a bug) isolates it: the batch is split down to
-        that one event, which is dead-lettered with the error so the stream keeps going."""
+        that one event, which is dead-lettered with the error so the stream keeps going.
+        Raises SchemaSwapped, having applied nothing, if `generation` is no longer current."""
         try:
             return await self._apply_batch(records)
+        except SchemaSwapped:
+            raise
         except Exception as exc:
             if len(records) > 1:
                 total = BatchStats()
@@ -203,22 +212,21 @@ class BatchApplier:
         for r, _ in fresh:
             stats.by_topic[r.topic] = stats.by_topic.get(r.topic, 0) + 1
 
-    @staticmethod
-    async def _unseen(conn: asyncpg.Connection, records: Sequence[Record]) -> list[Record]:
+    async def _unseen(self, conn: asyncpg.Connection, records: Sequence[Record]) -> list[Record]:
         """Records past the stored offsets. Locking the partitions' offset rows serializes two
-        instances handed the same partition by a rebalance: the second sees the first's commit."""
+        instances handed the same partition by a rebalance: the second sees the first's commit.
+        The no-op upsert creates a missing row and locks an existing one, in sorted order."""
         partitions = sorted({(r.topic, r.partition) for r in records})
-        topics, numbers = [t for t, _ in partitions], [p for _, p in partitions]
-        await conn.execute(
-            "INSERT INTO consumer_offset (topic, partition, next_offset) "
-            "SELECT t, p, 0 FROM unnest($1::text[], $2::int[]) AS u(t, p) ON CONFLICT DO NOTHING",
-            topics, numbers,
-        )
         rows = await conn.fetch(
-            "SELECT topic, partition, next_offset FROM consumer_offset "
-            "WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[])) "
-            "ORDER BY topic, partition FOR UPDATE", topics, numbers,
+            "INSERT INTO consumer_offset AS o (topic, partition, next_offset) "
+            "SELECT t, p, 0 FROM unnest($1::text[], $2::int[]) AS u(t, p) "
+            "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = o.next_offset "
+            "RETURNING topic, partition, next_offset, "
+            "(SELECT generation FROM read_model_generation WHERE id = 1)",
+            [t for t, _ in partitions], [p for _, p in partitions],
         )
+        if self.generation is not None and rows and rows[0]["generation"] != self.generation:
+            raise SchemaSwapped
         stored = {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
         return [r for r in records if r.offset >= stored[(r.topic, r.partition)]]
 
