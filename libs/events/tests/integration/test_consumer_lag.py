@@ -72,7 +72,7 @@ async def test_a_live_consumer_resumes_from_the_offsets_of_a_rebuild_swapped_in_
         return ConsumerRunner(
             service="collections", pool=pg_pool, schema=live,
             projections=[InvoiceOpenAmounts()], topics=topics, bootstrap=kafka_bootstrap,
-            group_id=f"{topics.prefix}group", batch_size=500,
+            group_id=f"{topics.prefix}group", batch_size=500, linger_s=0.01,
         )
 
     async with running(new_runner):

@@ -40,7 +40,7 @@ class SalesIntakeWorker:
             service=s.service_name, pool=runtime.pool, schema=s.write_schema,
             projections=[SalesIntake(self.invoicing)], topics=s.topics,
             bootstrap=s.kafka_bootstrap, group_id=s.sales_intake_group,
-            batch_size=s.consumer_batch_size,
+            batch_size=s.consumer_batch_size, linger_s=s.consumer_linger_ms / 1000,
         )
         await self.runner.install()
 

@@ -40,6 +40,7 @@ class ConsumerRunner:
     def __init__(
         self, *, service: str, pool: asyncpg.Pool, schema: str, projections: Sequence[Projection],
         topics: Topics, bootstrap: str, group_id: str, batch_size: int = 2000,
+        linger_s: float = 0.0,
     ) -> None:
         self.service = service
         self.pool = pool
@@ -49,6 +50,7 @@ class ConsumerRunner:
         self.bootstrap = bootstrap
         self.group_id = group_id
         self.batch_size = batch_size
+        self.linger_s = linger_s
         self.dead_letter_topic = topics.dead_letter(service)
         self.subscribed = sorted({t for p in projections for t in p.topics(topics)})
         self.totals = BatchStats()
@@ -120,6 +122,7 @@ class ConsumerRunner:
             batches = await self._consumer.getmany(timeout_ms=200, max_records=self.batch_size)
             if not batches:
                 continue
+            batches = await self._linger(batches)
             records = [
                 Record(m.topic, m.partition, m.offset, m.key, m.value)
                 for msgs in batches.values() for m in msgs
@@ -131,6 +134,21 @@ class ConsumerRunner:
                 await self.seek_to_stored(self._consumer.assignment())
                 continue
             advance(self._positions, batches)
+
+    async def _linger(
+        self, batches: dict[TopicPartition, list[Any]]
+    ) -> dict[TopicPartition, list[Any]]:
+        """A batch short of full waits a moment for more: under load a few events per
+        transaction cost far more CPU than the wait, and nothing waits when idle."""
+        assert self._consumer is not None
+        have = sum(len(m) for m in batches.values())
+        if self.linger_s <= 0 or have >= self.batch_size:
+            return batches
+        await asyncio.sleep(self.linger_s)
+        more = await self._consumer.getmany(timeout_ms=0, max_records=self.batch_size - have)
+        for tp, msgs in more.items():
+            batches.setdefault(tp, []).extend(msgs)
+        return batches
 
     async def seek_to_stored(self, partitions: set[TopicPartition] | frozenset[TopicPartition]) -> None:
         """Resume every assigned partition where PostgreSQL says we are."""

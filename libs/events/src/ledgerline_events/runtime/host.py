@@ -64,6 +64,7 @@ class Runtime:
             service=s.service_name, pool=self.pool, schema=s.read_schema,
             projections=self.projections, topics=s.topics, bootstrap=s.kafka_bootstrap,
             group_id=s.consumer_group, batch_size=s.consumer_batch_size,
+            linger_s=s.consumer_linger_ms / 1000,
         )
         await self.runner.install()
         for hook in self.on_install:
