@@ -42,8 +42,6 @@ async def _generic_plan(conn: asyncpg.Connection, sql: str) -> str:
     async with conn.transaction():
         await conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         await conn.execute(f"PREPARE relay_poll(int) AS {sql}")
-        try:
-            lines = await conn.fetch("EXPLAIN EXECUTE relay_poll(1000)")
-        finally:
-            await conn.execute("DEALLOCATE relay_poll")
+        lines = await conn.fetch("EXPLAIN EXECUTE relay_poll(1000)")
+        await conn.execute("DEALLOCATE relay_poll")
     return "\n".join(r[0] for r in lines)
