@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from ledgerline_events.runtime import requires
 
-from ..adapters.statements import MalformedStatement, StatementFormat
+from ..adapters.statements import IntradayReport, MalformedStatement, StatementFormat
 from ..application.commands import (
     AllocatePayment,
     RecordPayment,
@@ -112,8 +112,9 @@ def add_error_mapping(app: FastAPI) -> None:
 
     @app.exception_handler(MalformedStatement)
     async def malformed(_: Request, exc: MalformedStatement) -> JSONResponse:
-        return JSONResponse({"detail": exc.problem, "rule": "malformed_statement",
-                             "location": exc.location, "field": "file"}, status_code=422)
+        rule = "intraday_report" if isinstance(exc, IntradayReport) else "malformed_statement"
+        return JSONResponse({"detail": exc.problem, "rule": rule, "location": exc.location,
+                             "field": "file"}, status_code=422)
 
 
 def statements_router(max_bytes: int) -> APIRouter:
