@@ -133,3 +133,24 @@ async def test_a_bank_csv_export_is_read_through_its_profile(service: Any) -> No
     unknown = await service.client.post("/statements", params={"format": "csv",
                                                                 "profile": "nope"}, content=export)
     assert (unknown.status_code, unknown.json()["rule"]) == (422, "unknown_csv_profile")
+
+
+async def test_an_unidentified_payment_says_what_was_tried(service: Any, unique_id: str) -> None:
+    first, second = f"A-{unique_id}", f"B-{unique_id}"
+    await service.issue_invoice(first, f"INV-{unique_id}-1", "480.00")
+    await service.issue_invoice(second, f"INV-{unique_id}-2", "480.00")
+    await service.wait_invoices(first, 1)
+    await service.wait_invoices(second, 1)
+    csv = (b"statement_ref,entry_ref,booking_date,amount,currency,payer_name,payer_account,"
+           b"remittance\nS-1,1,2026-03-05,480.00,EUR,Someone,NL91ABNA0417164300,"
+           b"order 77\n")
+    r = await post(service, "csv", csv)
+    assert r.json()["entries"][0]["outcome"] == "unidentified_payer", r.text
+    (queued,) = [p for p in (await service.client.get("/unapplied")).json()["payments"]
+                 if p["payment_id"] == r.json()["entries"][0]["payment_id"]]
+    assert queued["identification"]["tried"] == [
+        "the remittance names no open invoice number",
+        "account NL91ABNA0417164300 is not known for any customer",
+        "open invoices of 480.00 EUR belong to 2 customers",
+    ]
+    assert queued["identification"]["same_amount_customers"] == sorted([first, second])
