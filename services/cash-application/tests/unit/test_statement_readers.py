@@ -248,3 +248,17 @@ def test_a_configured_profile_reads_a_direction_column() -> None:
               b"05/03/2026\t99,00\tDR\tB\tfee\n")
     (line,) = read_statement(StatementFormat.CSV, export, profile)
     assert (str(line.amount.amount), line.payer_name, line.entry_ref[:8]) == ("10.00", "A", "content-")
+
+
+@pytest.mark.parametrize("version", ["02", "04", "06", "08", "10", "12", "13"])
+def test_every_camt053_version_is_read(version: str) -> None:
+    raw = camt(CAMT_ENTRY.format(amt='<Amt Ccy="EUR">10.00</Amt>', ind="CRDT", dt="2026-03-05")
+               ).replace(b"camt.053.001.08", f"camt.053.001.{version}".encode())
+    (line,) = read_statement(StatementFormat.CAMT053, raw)
+    assert line.identity == "statement:NL91ABNA0417164300/S1:E1"
+
+
+def test_what_a_payment_cannot_carry_is_cut_not_crashed_on() -> None:
+    long_csv = (CSV_HEADER + f"S,1,2026-03-05,1.00,EUR,{'N' * 300},{'9' * 40},x\n").encode()
+    (line,) = read_statement(StatementFormat.CSV, long_csv)
+    assert (len(line.payer_name), line.payer_account) == (200, "")

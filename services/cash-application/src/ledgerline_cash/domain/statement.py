@@ -7,7 +7,7 @@ Parsers for the bank formats live in `adapters/statements/`; they all produce th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -59,6 +59,12 @@ class StatementLine:
     def identity(self) -> str:
         """The idempotency key of the payment this line records."""
         return f"statement:{self.statement_ref}:{self.entry_ref}"
+
+    def within_payment_limits(self) -> StatementLine:
+        """The line as a payment can carry it (PaymentReceived's field limits): a name cut at
+        200 characters, text at 2000, and an "account" longer than any account dropped."""
+        return replace(self, payer_name=self.payer_name[:200], remittance=self.remittance[:2000],
+                       payer_account=self.payer_account if len(self.payer_account) <= 34 else "")
 
 
 def credited_amount(text: str, currency: str) -> Money:

@@ -38,9 +38,9 @@ def read_statement(
 ) -> list[StatementLine]:
     """All incoming payments of the file, each with its identity; MalformedStatement (or
     IntradayReport) means nothing is imported."""
-    if fmt is StatementFormat.CSV:
-        return identify_entries(parse_csv(raw, csv_profile or LEDGERLINE))
-    return identify_entries(READERS[fmt](raw))
+    lines = (parse_csv(raw, csv_profile or LEDGERLINE) if fmt is StatementFormat.CSV
+             else READERS[fmt](raw))
+    return identify_entries([line.within_payment_limits() for line in lines])
 
 
 __all__ = ["SHIPPED", "CsvProfile", "IntradayReport", "MalformedStatement", "StatementFormat",
