@@ -262,3 +262,9 @@ def test_what_a_payment_cannot_carry_is_cut_not_crashed_on() -> None:
     long_csv = (CSV_HEADER + f"S,1,2026-03-05,1.00,EUR,{'N' * 300},{'9' * 40},x\n").encode()
     (line,) = read_statement(StatementFormat.CSV, long_csv)
     assert (len(line.payer_name), line.payer_account) == (200, "")
+
+
+def test_our_own_csv_keeps_the_identities_it_had() -> None:
+    lines = read_statement(StatementFormat.CSV, (FIXTURES / "csv_sample.csv").read_bytes())
+    assert [line.identity for line in lines] == ["statement:CSV-2026-03-05:1",
+                                                 "statement:CSV-2026-03-05:2"]

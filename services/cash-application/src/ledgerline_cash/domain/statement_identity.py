@@ -53,8 +53,9 @@ def payer_account(text: str) -> str:
 def statement_ref(account: str, statement_id: str, sequence: str = "",
                   on: date | None = None) -> str:
     """`<account>/<statement id>[/<sequence>]@<date>`: the statement as the bank names it,
-    made unique by the account it belongs to and the day it covers."""
-    parts = [account or "-", statement_id.strip() or "-"]
+    made unique by the account it belongs to and the day it covers. Without an account (our
+    own CSV layout, whose producer names its statements) it is the id as before."""
+    parts = [account, statement_id.strip() or "-"] if account else [statement_id.strip() or "-"]
     if sequence.strip():
         parts.append(sequence.strip())
     ref = "/".join(parts) + (f"@{on.isoformat()}" if on else "")
