@@ -29,7 +29,7 @@ _ENVELOPE = re.compile(r"\{[1-3]:[^{}]*(\{[^{}]*\}[^{}]*)*\}|\{4:|\{5:[^{}]*(\{[
 
 @dataclass
 class Normalised:
-    text: str
+    text: str = ""
     entry_lines: list[list[int]] = field(default_factory=list)  # per statement, per :61:
 
 
@@ -38,38 +38,49 @@ def normalise(original: str, *, intraday: bool = False) -> Normalised:
     `intraday`: tests and previews read MT942 too)."""
     if not intraday and re.search(r"\{2:[IO]942", original):
         raise IntradayReport("line 1", _INTRADAY_MESSAGE)
-    out: list[str] = []
-    result = Normalised("")
-    inside = closed = skipping = False
-    last_tag = ""
+    cleaner = _Cleaner(intraday)
     for number, raw_line in enumerate(original.splitlines(), start=1):
-        line = _ENVELOPE.sub("", raw_line).rstrip()
+        cleaner.feed(number, _ENVELOPE.sub("", raw_line).rstrip())
+    return Normalised("\n".join(cleaner.out) + "\n", cleaner.entry_lines)
+
+
+@dataclass
+class _Cleaner:
+    """Line by line: where we are in a statement decides what a line is."""
+
+    intraday: bool
+    out: list[str] = field(default_factory=list)
+    entry_lines: list[list[int]] = field(default_factory=list)
+    inside: bool = False  # after a :20:
+    closed: bool = False  # after the closing balance
+    last_tag: str = ""
+
+    def feed(self, number: int, line: str) -> None:
         found = _TAG.match(line)
         tag = found.group("tag") if found else ""
-        if tag in _INTRADAY_TAGS and not intraday:
+        if tag in _INTRADAY_TAGS and not self.intraday:
             raise IntradayReport(f"line {number}", _INTRADAY_MESSAGE)
         if tag == "20":
-            inside, closed, skipping = True, False, False
-            result.entry_lines.append([])
-        if not inside or (closed and not tag):
-            continue  # headers, trailers and what follows the closing balance
+            self.inside, self.closed = True, False
+            self.entry_lines.append([])
+        if not self.inside or (self.closed and not tag):
+            return  # headers, trailers and what follows the closing balance
         if tag:
-            closed = closed or tag in _CLOSING_TAGS
-            skipping = tag == "86" and closed
-            last_tag = tag
-            if tag == "61":
-                result.entry_lines[-1].append(number)
-        if skipping:
-            continue
-        if not tag and last_tag in _ONE_LINE_TAGS and out:
-            out[-1] += line.strip()  # a wrapped one-line tag
-            continue
-        if not tag and last_tag == "61" and not _TAG.match(out[-1]):
-            out[-1] += " " + line.strip()  # :61: has one line of supplementary details
-            continue
-        out.append(line)
-    result.text = "\n".join(out) + "\n"
-    return result
+            self._tag(tag, number, line)
+        elif self.last_tag in _ONE_LINE_TAGS:
+            self.out[-1] += line.strip()  # a wrapped one-line tag
+        elif self.last_tag == "61" and not _TAG.match(self.out[-1]):
+            self.out[-1] += " " + line.strip()  # :61: has one line of supplementary details
+        else:
+            self.out.append(line)
+
+    def _tag(self, tag: str, number: int, line: str) -> None:
+        self.closed = self.closed or tag in _CLOSING_TAGS
+        self.last_tag = tag
+        if tag == "61":
+            self.entry_lines[-1].append(number)
+        if not (tag == "86" and self.closed):  # statement-level information: dropped
+            self.out.append(line)
 
 
 _INTRADAY_MESSAGE = (
