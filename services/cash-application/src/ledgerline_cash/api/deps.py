@@ -23,7 +23,8 @@ async def _cash_desk(request: Request) -> CashDesk:
 
 async def _queries(request: Request) -> CashQueries:
     runtime = request.app.state.runtime
-    return CashQueries(runtime.pool, request.app.state.settings.read_schema)
+    settings: Settings = request.app.state.settings
+    return CashQueries(runtime.pool, settings.read_schema, settings.write_schema)
 
 
 Desk = Annotated[CashDesk, Depends(_cash_desk)]

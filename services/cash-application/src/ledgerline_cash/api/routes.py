@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.runtime import requires
 
-from ..adapters.statements import MalformedStatement, StatementFormat
+from ..adapters.statements import IntradayReport, MalformedStatement, StatementFormat
 from ..application.commands import (
     AllocatePayment,
     RecordPayment,
@@ -21,7 +21,7 @@ from ..application.commands import (
     ReversePayment,
 )
 from ..config import Settings
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, InvalidCommand
 from .deps import Desk, Queries
 from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
 from .upload import uploaded_file
@@ -39,8 +39,18 @@ async def record_payment(body: PaymentIn, desk: Desk, key: IdempotencyKey) -> di
 
 async def import_statement(
     request: Request, desk: Desk, fmt: Annotated[StatementFormat, Query(alias="format")],
+    key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1,
+                                      max_length=200)] = None,
+    profile: Annotated[str, Query(max_length=64)] = "ledgerline",
 ) -> dict[str, Any]:
-    return await desk.import_statement(fmt, await uploaded_file(request))
+    """A bank file; `profile` names the CSV layout (README: CSV profiles)."""
+    settings: Settings = request.app.state.settings
+    csv_profile = settings.csv_profile(profile)
+    if csv_profile is None:
+        known = ", ".join(settings.csv_profile_names())
+        raise InvalidCommand("unknown_csv_profile", f"no CSV profile '{profile}'; known: {known}",
+                             "profile")
+    return await desk.import_statement(fmt, await uploaded_file(request), key, csv_profile)
 
 
 @commands.post("/payments/{payment_id}/allocations", status_code=201,
@@ -136,8 +146,9 @@ def add_error_mapping(app: FastAPI) -> None:
 
     @app.exception_handler(MalformedStatement)
     async def malformed(_: Request, exc: MalformedStatement) -> JSONResponse:
-        return JSONResponse({"detail": exc.problem, "rule": "malformed_statement",
-                             "location": exc.location, "field": "file"}, status_code=422)
+        rule = "intraday_report" if isinstance(exc, IntradayReport) else "malformed_statement"
+        return JSONResponse({"detail": exc.problem, "rule": rule, "location": exc.location,
+                             "field": "file"}, status_code=422)
 
 
 def statements_router(max_bytes: int) -> APIRouter:

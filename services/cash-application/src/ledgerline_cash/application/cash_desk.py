@@ -17,19 +17,25 @@ from typing import Any
 import asyncpg
 
 from ledgerline_events.contract import Envelope, Event
-from ledgerline_events.contract.cash_application import PaymentAllocated, PaymentMethod
+from ledgerline_events.contract.cash_application import (
+    PaymentAllocated,
+    PaymentMethod,
+    PaymentReceived,
+)
 from ledgerline_events.runtime import (
     ConcurrencyConflict,
     EventStore,
+    IdempotencyKeyReused,
     UnitOfWork,
 )
 
 from ..adapters.open_items import OpenItems, PayerAccounts, Sources
-from ..adapters.statements import StatementFormat, StatementLine, read_statement
+from ..adapters.statements import CsvProfile, StatementFormat, StatementLine, read_statement
 from ..domain import payment as pay
 from ..domain.auto_match import receive_and_apply
 from ..domain.errors import InvalidCommand, NotFound, StateConflict
 from ..domain.matching import MatchingSettings
+from ..domain.statement_identity import entry_terms, file_fingerprint
 from ..projections.cash_ledger import apply_own_events
 from .commands import (
     AllocatePayment,
@@ -40,6 +46,7 @@ from .commands import (
     ReversePayment,
 )
 from .results import applied_result
+from .statement_answers import imported, same_file
 
 Clock = Callable[[], datetime]
 Dated = Sequence[tuple[Event, datetime]]
@@ -77,12 +84,18 @@ class CashDesk:
             return await self._receive(uow, payment_id, line, cmd, cmd.customer_id, at)
         return await self._run(key, cmd.fingerprint(), body)
 
-    async def import_statement(self, fmt: StatementFormat, raw: bytes) -> dict[str, Any]:
-        """Every credit entry of the file, each recorded once, in one transaction."""
-        lines = read_statement(fmt, raw)  # MalformedStatement: nothing written
+    async def import_statement(
+        self, fmt: StatementFormat, raw: bytes, key: str | None = None,
+        csv_profile: CsvProfile | None = None,
+    ) -> dict[str, Any]:
+        """Every credit entry of the file, each recorded once, in one transaction. `key` (the
+        request's Idempotency-Key) returns the first answer again; the same file again, under
+        any key, is answered as such (statement_answers.same_file)."""
+        lines = read_statement(fmt, raw, csv_profile)
+        file = file_fingerprint(raw)  # MalformedStatement above: nothing written
         for attempt in range(RETRIES):
             try:
-                return await self._import(lines)
+                return await self._import(lines, file, key)
             except (ConcurrencyConflict, asyncpg.DeadlockDetectedError):
                 await asyncio.sleep(0.01 * (attempt + 1))
         raise StateConflict("concurrent_change", "statement import kept conflicting; retry")
@@ -172,23 +185,49 @@ class CashDesk:
             return uow.set_result({"customer_id": cmd.customer_id, "refunds": refunds})
         return await self._run(key, cmd.fingerprint(), body)
 
-    async def _import(self, lines: list[StatementLine]) -> dict[str, Any]:
-        entries: list[dict[str, Any]] = []
-        async with self.store.pool.acquire() as conn, conn.transaction():
-            for line in lines:
-                async with self.store.unit_of_work(
-                    line.identity, fingerprint=_line_fingerprint(line), conn=conn
-                ) as uow:
-                    if uow.previous_result is not None:
-                        entries.append({**uow.previous_result, "duplicate": True})
-                        continue
-                    payment_id = "PAY-" + hashlib.sha256(line.identity.encode()).hexdigest()[:24]
-                    result = await self._receive(uow, payment_id, line, None, None,
-                                                 _booked_at(line, self.clock()))
-                    entries.append({**result, "duplicate": False})
-        return {"entries": entries,
-                "recorded": sum(1 for e in entries if not e["duplicate"]),
-                "duplicates": sum(1 for e in entries if e["duplicate"])}
+    async def _import(self, lines: list[StatementLine], file: str, key: str | None
+                      ) -> dict[str, Any]:
+        store = self.store
+        async with store.pool.acquire() as conn, conn.transaction(), store.unit_of_work(
+            key, fingerprint=f"statement-file:{file}", conn=conn
+        ) as request:
+            if request.previous_result is not None:  # the same Idempotency-Key again
+                return request.previous_result
+            async with store.unit_of_work(f"statement-file:{file}", fingerprint=file,
+                                          conn=conn) as seen:
+                if seen.previous_result is not None:
+                    return request.set_result(same_file(seen.previous_result))
+                entries = [await self._import_line(conn, line) for line in lines]
+                return request.set_result(seen.set_result(imported(entries, file)))
+
+    async def _import_line(self, conn: asyncpg.Connection, line: StatementLine
+                           ) -> dict[str, Any]:
+        try:
+            async with self.store.unit_of_work(
+                line.identity, fingerprint=entry_terms(line), conn=conn
+            ) as uow:
+                if uow.previous_result is not None:
+                    return {**uow.previous_result, "duplicate": True, "location": line.location}
+                payment_id = _statement_payment_id(line)
+                result = await self._receive(uow, payment_id, line, None, None,
+                                             _booked_at(line, self.clock()))
+                return {**result, "duplicate": False, "location": line.location}
+        except IdempotencyKeyReused:
+            raise await self._entry_conflict(conn, line) from None
+
+    async def _entry_conflict(self, conn: asyncpg.Connection, line: StatementLine
+                              ) -> StateConflict:
+        """The same entry, imported before with other terms: name it and both versions."""
+        payment_id = _statement_payment_id(line)
+        stream = (await self.store.load_streams(conn, [payment_id])).get(payment_id, [])
+        first = stream[0].payload if stream else None
+        before = (f"{format(first.amount.amount, 'f')} {first.amount.currency} value "
+                  f"{first.received_on}" if isinstance(first, PaymentReceived) else "other terms")
+        return StateConflict(
+            "statement_entry_conflict",
+            f"{line.location or 'an entry'}: entry {line.entry_ref} of statement "
+            f"{line.statement_ref} was imported before as {before}; this file says "
+            f"{entry_terms(line)}. Nothing from this file was imported.", "file")
 
     async def _receive(
         self, uow: UnitOfWork, payment_id: str, line: StatementLine,
@@ -268,8 +307,8 @@ def _payment_id(events: list[Event]) -> str:
     return payment_id
 
 
-def _line_fingerprint(line: StatementLine) -> str:
-    return f"{line.amount.amount}:{line.amount.currency}:{line.value_date}"
+def _statement_payment_id(line: StatementLine) -> str:
+    return "PAY-" + hashlib.sha256(line.identity.encode()).hexdigest()[:24]
 
 
 def _booked_at(line: StatementLine, now: datetime) -> datetime:

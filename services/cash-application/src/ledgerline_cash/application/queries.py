@@ -12,9 +12,12 @@ from typing import Any
 
 import asyncpg
 
+from ledgerline_events.contract import Money
 from ledgerline_events.contract.invoice_status import invoice_status
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import ident
+
+from ..domain.identification import IdentificationFacts, number_keys_in, what_was_tried
 
 # The movements inside both time bounds ($2 business, $3 recorded; NULL: no bound).
 IN_TIME = ("($2::timestamptz IS NULL OR m.occurred_at <= $2) "
@@ -36,9 +39,12 @@ def _money(amount: Decimal, currency: str) -> dict[str, str]:
 
 
 class CashQueries:
-    def __init__(self, pool: asyncpg.Pool, read_schema: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, read_schema: str, write_schema: str | None = None
+                 ) -> None:
         self.pool = pool
         self._r = ident(read_schema)
+        # The payer accounts learned by commands: a hint for unidentified payments only.
+        self._w = ident(write_schema) if write_schema else None
 
     async def open_items(
         self, customer_id: str, as_of: datetime | None = None, known_at: datetime | None = None
@@ -95,13 +101,41 @@ class CashQueries:
         }
 
     async def unapplied(self) -> list[dict[str, Any]]:
-        """Cash waiting for a person: unidentified payers first, then credit on account
+        """Cash waiting for a person: unidentified payers first, each with what was tried to
+        identify it (domain/identification.py), then credit on account
         (credit notes' excess included)."""
-        rows = await self.pool.fetch(
-            f"SELECT * FROM {self._r}.payment WHERE unapplied > 0 AND received_on IS NOT NULL "
-            "ORDER BY customer_id NULLS FIRST, received_on, payment_id"
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"SELECT * FROM {self._r}.payment WHERE unapplied > 0 "
+                "AND received_on IS NOT NULL "
+                "ORDER BY customer_id NULLS FIRST, received_on, payment_id"
+            )
+            return [{**_payment(r), "identification": await self._tried(conn, r)}
+                    if r["customer_id"] is None else _payment(r) for r in rows]
+
+    async def _tried(self, conn: asyncpg.Connection, row: asyncpg.Record) -> dict[str, Any]:
+        amount = Money.of(quantize(row["amount"], row["currency"]), row["currency"])
+        named = await conn.fetch(
+            f"SELECT invoice_number, customer_id FROM {self._r}.open_item "
+            "WHERE number_key = ANY($1::text[]) AND open_amount > 0 "
+            "AND invoice_number IS NOT NULL AND customer_id IS NOT NULL",
+            sorted(number_keys_in(row["remittance"] or "")),
         )
-        return [_payment(r) for r in rows]
+        same_amount = await conn.fetch(
+            f"SELECT DISTINCT customer_id FROM {self._r}.open_item WHERE currency = $1 "
+            "AND open_amount = $2 AND invoice_number IS NOT NULL AND customer_id IS NOT NULL "
+            "ORDER BY customer_id LIMIT 20", row["currency"], row["unapplied"],
+        )
+        account = (row["payer_account"] or "").replace(" ", "").upper()
+        known = await conn.fetchval(
+            f"SELECT customer_id FROM {self._w}.payer_account WHERE account = $1", account,
+        ) if self._w and account else None
+        facts = IdentificationFacts(
+            amount, account, {r["invoice_number"]: r["customer_id"] for r in named},
+            known, tuple(r["customer_id"] for r in same_amount))
+        return {"tried": what_was_tried(facts), "named_invoices": facts.named_invoices,
+                "account_known_for": known,
+                "same_amount_customers": list(facts.same_amount_customers)}
 
     async def payment(self, payment_id: str) -> dict[str, Any] | None:
         row = await self.pool.fetchrow(
