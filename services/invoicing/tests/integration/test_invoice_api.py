@@ -9,8 +9,13 @@ from typing import Any
 
 import pytest
 
-from ledgerline_events.contract.base import new_envelope
-from ledgerline_events.contract.cash_application import MatchReason, PaymentAllocated
+from ledgerline_events.contract.base import Event, new_envelope
+from ledgerline_events.contract.cash_application import (
+    CancellationApplied,
+    CreditNoteApplied,
+    MatchReason,
+    PaymentAllocated,
+)
 from ledgerline_events.contract.money import Money
 from ledgerline_events.testing import eventually
 
@@ -39,6 +44,13 @@ def allocation(invoice_id: str, amount: str, on: date, customer_id: str = "C-9")
         allocated_on=on,
     )
     return new_envelope(payload, aggregate_id="pay-1", aggregate_version=2,
+                        customer_id=customer_id, producer="cash-application",
+                        occurred_at=datetime(on.year, on.month, on.day, 12, tzinfo=UTC))
+
+
+def cleared(payload: Event, on: date, customer_id: str = "C-9") -> Any:
+    """A clearing decision of cash application, as it would publish it."""
+    return new_envelope(payload, aggregate_id=f"clearing-{id(payload)}", aggregate_version=1,
                         customer_id=customer_id, producer="cash-application",
                         occurred_at=datetime(on.year, on.month, on.day, 12, tzinfo=UTC))
 
@@ -78,24 +90,31 @@ async def test_invoice_credit_note_cancellation_and_statement(service: Service) 
     await registered(service, invoice_id, status="partially_paid", settled="50.00")
 
     too_much = await post(service, f"/invoices/{invoice_id}/credit-notes",
-                          {"amount": {"amount": "70.01", "currency": "EUR"},
+                          {"amount": {"amount": "120.01", "currency": "EUR"},
                            "reason": "price correction", "issue_date": "2026-03-15"}, "k-2")
     assert too_much.status_code == 409
     assert too_much.json()["field"] == "amount.amount"
-    assert "remaining amount 70.00 EUR" in too_much.json()["rule"]
+    assert "invoiced and not credited yet 120.00 EUR" in too_much.json()["rule"]
 
     credited = await post(service, f"/invoices/{invoice_id}/credit-notes",
                           {"amount": {"amount": "20.00", "currency": "EUR"},
-                           "reason": "price correction", "issue_date": "2026-03-15"}, "k-3")
+                           "reason": "price correction", "issue_date": "2026-03-15",
+                           "occurred_at": "2026-03-15T12:00:00Z"}, "k-3")
     assert credited.status_code == 201, credited.text
     assert credited.json()["credit_note_number"] == "CN-2026-000001"
+    await service.publish(service.topics.cash_application, cleared(CreditNoteApplied(
+        credit_note_id=credited.json()["credit_note_id"], credit_note_number="CN-2026-000001",
+        invoice_id=invoice_id, credit_id="CR-1", amount=Money.of("20.00", "EUR"),
+        applied=Money.of("20.00", "EUR"), to_account=Money.of("0.00", "EUR"),
+        applied_on=date(2026, 3, 15)), date(2026, 3, 15)))
 
     paid = await post(service, f"/invoices/{invoice_id}/cancel", {"reason": "mistake"}, "k-4")
     assert paid.status_code == 409
     assert "allocated" in paid.json()["rule"] or "credit note" in paid.json()["rule"]
 
     detail = await registered(service, invoice_id, credited="20.00", outstanding="50.00")
-    assert [h["kind"] for h in detail["history"]] == ["issued", "allocated", "credited"]
+    assert [h["kind"] for h in detail["history"]] == [
+        "issued", "allocated", "credit_note", "credited"]
 
     response = await service.http.get(
         "/customers/C-9/statement", params={"from": "2026-03-05", "to": "2026-03-31"}
@@ -119,6 +138,9 @@ async def test_untouched_invoice_is_cancelled_and_listed_as_cancelled(service: S
                            {"reason": "duplicate of another invoice",
                             "cancelled_on": "2026-03-02"}, "k-2")
     assert cancelled.status_code == 200, cancelled.text
+    await service.publish(service.topics.cash_application, cleared(CancellationApplied(
+        invoice_id=invoice_id, amount=Money.of("120.00", "EUR"),
+        applied=Money.of("120.00", "EUR"), applied_on=date(2026, 3, 2)), date(2026, 3, 2)))
     await registered(service, invoice_id, status="cancelled", outstanding="0.00")
     listed = await service.invoices(customer_id="C-9", status="cancelled")
     assert [i["invoice_id"] for i in listed] == [invoice_id]
