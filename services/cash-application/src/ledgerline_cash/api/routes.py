@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from ledgerline_events.runtime import requires
+from ledgerline_events.runtime import IdempotencyKey, requires
 
 from ..adapters.statements import MalformedStatement, StatementFormat
 from ..application.commands import (
@@ -23,8 +23,6 @@ from ..domain.errors import DomainError
 from .deps import Desk, Queries
 from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
 from .upload import uploaded_file
-
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 commands = APIRouter(tags=["payments"], dependencies=[requires("finance")])
 reads = APIRouter(tags=["read"])
