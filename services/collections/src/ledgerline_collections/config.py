@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -42,6 +42,9 @@ class CollectionsSettings(ServiceSettings):
     bank_iban: str = "GB00EXAM00000000000000"
     bank_bic: str = "EXAMGB00"
     final_notice_days: int = 10
+    # Whose earlier write-offs on the same invoice and customer count against a caller's
+    # approval limit: the caller's own ("caller") or everybody's ("everyone").
+    write_off_limit_counts: Literal["caller", "everyone"] = "caller"
 
     @property
     def buckets(self) -> AgeingBuckets:

@@ -1,6 +1,7 @@
 """Disputes and bad debt: given what is open, when a collector acts, then these events."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -12,10 +13,17 @@ from ledgerline_collections.domain.disputes import (
     decide_resolve_dispute,
     replay_dispute,
 )
-from ledgerline_collections.domain.errors import InvalidCommand, StateConflict, UnknownSubject
+from ledgerline_collections.domain.errors import (
+    InvalidCommand,
+    NotAuthorised,
+    StateConflict,
+    UnknownSubject,
+)
 from ledgerline_collections.domain.write_offs import (
+    ApprovalLimit,
     RecoverWrittenOffDebt,
     WriteOffDebt,
+    WrittenOffBefore,
     decide_recovery,
     decide_write_off,
     replay_invoice_write_offs,
@@ -111,6 +119,25 @@ def test_never_write_off_more_than_is_open(
     with pytest.raises(error) as refused:
         decide_write_off(None, write_off(amount), eur(open_amount), TODAY)
     assert refused.value.rule == rule  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("amount", "on_invoice", "on_customer", "allowed"), [
+    ("5000", "0", "0", True),
+    ("1000", "5000", "5000", False),  # 5000 + 1000 on one invoice: not two requests within 5000
+    ("1000", "0", "4500", False),  # another invoice of the same customer counts too
+    ("500", "0", "4500", True),
+])
+def test_the_approval_limit_counts_what_was_written_off_before_on_the_invoice_and_customer(
+    amount: str, on_invoice: str, on_customer: str, allowed: bool,
+) -> None:
+    cmd = WriteOffDebt("w2", "inv-1", eur(amount), "insolvency", "fay",
+                       ApprovalLimit(Decimal(5000), "EUR"),
+                       WrittenOffBefore(Decimal(on_invoice), Decimal(on_customer)))
+    if allowed:
+        assert decide_write_off(None, cmd, eur("10000"), TODAY)
+    else:
+        with pytest.raises(NotAuthorised, match="already written off"):
+            decide_write_off(None, cmd, eur("10000"), TODAY)
 
 
 def test_recoveries_never_exceed_what_is_still_written_off() -> None:

@@ -104,8 +104,9 @@ async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, 
 async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: App,
                     clock: Now, key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
-    return await commands.write_off(app, w, invoice_id, body.amount, body.reason, body.approver,
-                                    approval_limit_of(caller))
+    return await commands.write_off(
+        app, w, invoice_id, body.amount, body.reason, caller.name, approval_limit_of(caller),
+        limit_counts_everyone=app.write_off_limit_counts_everyone)
 
 
 @router.post("/write-offs/{write_off_id}/recoveries", status_code=CREATED,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import asyncpg
+
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.collections import (
     CallOutcome,
@@ -23,8 +25,7 @@ from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
 from ..domain.errors import InvalidCommand, UnknownSubject
 from .context import Collections, Write, new_id
-
-WRITE_OFF_INDEX = "write_off_index"
+from .write_off_index import WRITE_OFF_INDEX
 
 
 async def open_dispute(
@@ -69,14 +70,18 @@ async def resolve_dispute(
 
 async def write_off(
     app: Collections, w: Write, invoice_id: str, amount: Money | None, reason: str, approver: str,
-    approval_limit: write_offs.ApprovalLimit | None = None,
+    approval_limit: write_offs.ApprovalLimit | None = None, *, limit_counts_everyone: bool = False,
 ) -> dict[str, Any]:
+    """`approver` is the signed-in caller; with `limit_counts_everyone` everybody's earlier
+    write-offs on the customer count against the caller's limit, else only the caller's."""
     invoice = await _invoice(app, invoice_id)
-    cmd = write_offs.WriteOffDebt(new_id("wo"), invoice_id, amount, reason, approver,
-                                  approval_limit)
     async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
         if uow.previous_result is not None:
             return uow.previous_result
+        before = await _written_off_before(uow.conn, app, invoice_id, invoice.customer_id,
+                                           invoice.currency, None if limit_counts_everyone else approver)
+        cmd = write_offs.WriteOffDebt(new_id("wo"), invoice_id, amount, reason, approver,
+                                      approval_limit, before)
         aggregate = f"write-offs:{invoice_id}"
         history = await uow.load(aggregate)
         ledger = write_offs.replay_invoice_write_offs(invoice_id, history)
@@ -89,14 +94,35 @@ async def write_off(
         )
         await uow.append(aggregate, len(history), events, customer_id=invoice.customer_id,
                          occurred_at=w.occurred_at)
-        await uow.conn.execute(
-            f"INSERT INTO {ident(app.store.schema)}.{WRITE_OFF_INDEX} (write_off_id, invoice_id)"
-            " VALUES ($1, $2)", cmd.write_off_id, invoice_id,
-        )
         (written,) = events
         assert isinstance(written, DebtWrittenOff)
+        await uow.conn.execute(
+            f"INSERT INTO {ident(app.store.schema)}.{WRITE_OFF_INDEX} (write_off_id, invoice_id,"
+            " customer_id, currency, amount, approver) VALUES ($1, $2, $3, $4, $5, $6)",
+            cmd.write_off_id, invoice_id, invoice.customer_id, written.amount.currency,
+            written.amount.amount, approver,
+        )
         return uow.set_result({"write_off_id": cmd.write_off_id, "invoice_id": invoice_id,
                                "amount": written.amount.model_dump(mode="json")})
+
+
+async def _written_off_before(
+    conn: asyncpg.Connection, app: Collections, invoice_id: str, customer_id: str,
+    currency: str, approver: str | None,
+) -> write_offs.WrittenOffBefore:
+    """Earlier write-offs of the customer in `currency` (by `approver`, None: by anyone). The
+    customer's lock serialises write-offs on its invoices: two at once cannot both fit."""
+    s = ident(app.store.schema)
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                       f"{s}.write-offs:{customer_id}")
+    row = await conn.fetchrow(
+        f"SELECT coalesce(sum(amount) FILTER (WHERE invoice_id = $2), 0) AS on_invoice,"
+        f" coalesce(sum(amount), 0) AS on_customer FROM {s}.{WRITE_OFF_INDEX}"
+        " WHERE customer_id = $1 AND currency = $3 AND ($4::text IS NULL OR approver = $4)",
+        customer_id, invoice_id, currency, approver,
+    )
+    assert row is not None
+    return write_offs.WrittenOffBefore(row["on_invoice"], row["on_customer"])
 
 
 async def recover(app: Collections, w: Write, write_off_id: str, amount: Money) -> dict[str, Any]:

@@ -21,6 +21,8 @@ class Collections:
     policy: DunningPolicy
     payment: PaymentInstructions
     buckets: AgeingBuckets
+    # Approval limits count everyone's earlier write-offs on the customer, not only the caller's.
+    write_off_limit_counts_everyone: bool = False
 
 
 @dataclass(frozen=True)

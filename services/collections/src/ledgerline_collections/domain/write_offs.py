@@ -1,9 +1,11 @@
 """Bad debt: writing off what cannot be collected, and recovering it if it later is.
 
 A write-off is full (the whole open amount) or partial, never more than the invoice's open
-amount, always with a reason and an approver, and never above the approval limit of the
-person asking. A recovery never exceeds what is still written
-off (written off minus earlier recoveries).
+amount, always with a reason and an approver (the signed-in caller), and never above the
+approval limit of the person asking, counting what was already written off on the same
+customer (so on the same invoice too): by the caller, or by anyone when the company says so.
+Splitting a large write-off into small ones therefore gains nothing. A recovery never
+exceeds what is still written off (written off minus earlier recoveries).
 """
 
 from __future__ import annotations
@@ -42,9 +44,18 @@ class ApprovalLimit:
 
 
 @dataclass(frozen=True)
+class WrittenOffBefore:
+    """What counts against an approval limit: the total already written off, in the new
+    write-off's currency, on the same invoice and on the same customer (which includes it)."""
+
+    on_invoice: Decimal = Decimal(0)
+    on_customer: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
 class WriteOffDebt:
-    """Command: write off `amount` of an invoice (None: everything still open), asked by a
-    person with `approval_limit` (None: no limit)."""
+    """Command: write off `amount` of an invoice (None: everything still open), asked by
+    `approver` with `approval_limit` (None: no limit), `before` counting against it."""
 
     write_off_id: str
     invoice_id: str
@@ -52,6 +63,7 @@ class WriteOffDebt:
     reason: str
     approver: str
     approval_limit: ApprovalLimit | None = None
+    before: WrittenOffBefore = WrittenOffBefore()
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ def decide_write_off(
         raise StateConflict(
             "amount", "not_above_open_amount", f"the invoice has only {open_amount} open"
         )
-    within_approval_limit(amount, cmd.approval_limit)
+    within_approval_limit(amount, cmd.approval_limit, cmd.before)
     return [
         DebtWrittenOff(
             write_off_id=cmd.write_off_id,
@@ -93,8 +105,11 @@ def decide_write_off(
     ]
 
 
-def within_approval_limit(amount: Money, limit: ApprovalLimit | None) -> None:
-    """A write-off above the asker's approval limit needs someone with a higher one."""
+def within_approval_limit(
+    amount: Money, limit: ApprovalLimit | None, before: WrittenOffBefore = WrittenOffBefore(),
+) -> None:
+    """A write-off above the asker's approval limit needs someone with a higher one; what
+    was written off before on the same invoice and customer counts towards it."""
     if limit is None:
         return
     if limit.currency not in (None, amount.currency):
@@ -103,6 +118,13 @@ def within_approval_limit(amount: Money, limit: ApprovalLimit | None) -> None:
     if amount.amount > limit.amount:
         raise NotAuthorised("amount", "approval_limit",
                             f"{amount} is above your approval limit of {limit.amount}")
+    counted = max(before.on_invoice, before.on_customer)
+    if amount.amount + counted > limit.amount:
+        raise NotAuthorised(
+            "amount", "approval_limit",
+            f"{amount} with {counted} {amount.currency} already written off on this customer "
+            f"({before.on_invoice} on this invoice) is above your approval limit of "
+            f"{limit.amount}")
 
 
 def decide_recovery(
