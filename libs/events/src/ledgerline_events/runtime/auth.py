@@ -301,3 +301,21 @@ async def _optional_idempotency_key(caller: CurrentCaller,
 
 IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
 OptionalIdempotencyKey = Annotated[str | None, Depends(_optional_idempotency_key)]
+
+
+# Roles of people. Machine roles (`sales-system`) read what they need to decide, never the
+# payers' bank accounts.
+PEOPLE = frozenset({"finance", "collector", "auditor", "admin"})
+BANK_DETAILS = frozenset({"payer_account", "iban", "bank_account"})
+
+
+def without_bank_details(data: Any, caller: Caller) -> Any:
+    """`data` as the caller may read it: bank account fields blanked for machine roles."""
+    if caller.roles & PEOPLE:
+        return data
+    if isinstance(data, dict):
+        return {k: None if k in BANK_DETAILS else without_bank_details(v, caller)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [without_bank_details(v, caller) for v in data]
+    return data

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from ledgerline_events.runtime import IdempotencyKey, requires
+from ledgerline_events.runtime import CurrentCaller, IdempotencyKey, requires
+from ledgerline_events.runtime.auth import without_bank_details
 
 from ..adapters.statements import MalformedStatement, StatementFormat
 from ..application.commands import (
@@ -80,16 +81,17 @@ async def balance(customer_id: str, queries: Queries) -> dict[str, Any]:
 
 
 @reads.get("/unapplied")
-async def unapplied(queries: Queries) -> dict[str, Any]:
-    return {"payments": await queries.unapplied()}
+async def unapplied(queries: Queries, caller: CurrentCaller) -> dict[str, Any]:
+    return {"payments": without_bank_details(await queries.unapplied(), caller)}
 
 
 @reads.get("/payments/{payment_id}")
-async def payment(payment_id: str, queries: Queries) -> dict[str, Any]:
+async def payment(payment_id: str, queries: Queries, caller: CurrentCaller) -> dict[str, Any]:
     found = await queries.payment(payment_id)
     if found is None:
         raise HTTPException(404, f"no payment {payment_id}")
-    return found
+    answer: dict[str, Any] = without_bank_details(found, caller)
+    return answer
 
 
 def add_error_mapping(app: FastAPI) -> None:
