@@ -260,6 +260,8 @@ class BatchApplier:
                 dead.append(DeadLetter(record, exc.reason))
             except ValueRefused as exc:
                 dead.append(DeadLetter(record, f"{exc} ({exc.rule})"))
+            except Exception as exc:  # decoding is pure: whatever it raises, the data is bad
+                dead.append(DeadLetter(record, f"undecodable: {exc!r}"))
         return good, dead
 
     async def _send_dead(self, dead: list[DeadLetter], stats: BatchStats) -> None:
