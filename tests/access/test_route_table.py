@@ -51,6 +51,7 @@ WRITES = {
         ("POST", "/invoices/{invoice_id}/disputes"): {"collector", "finance"},
         ("POST", "/disputes/{dispute_id}/resolve"): {"finance"},
         ("POST", "/invoices/{invoice_id}/write-offs"): {"finance"},
+        ("POST", "/write-offs/{write_off_id}/approve"): {"finance"},
         ("POST", "/write-offs/{write_off_id}/recoveries"): {"finance"},
     },
 }

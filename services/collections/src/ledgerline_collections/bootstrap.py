@@ -72,6 +72,7 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             policy=settings.dunning_policy, payment=settings.payment_instructions,
             buckets=settings.buckets,
             write_off_limit_counts_everyone=settings.write_off_limit_counts == "everyone",
+            write_off_second_approval_above=settings.write_off_second_approval_above,
         )
 
     async def daily_dunning(runtime: Runtime) -> None:

@@ -45,6 +45,9 @@ class CollectionsSettings(ServiceSettings):
     # Whose earlier write-offs on the same invoice and customer count against a caller's
     # approval limit: the caller's own ("caller") or everybody's ("everyone").
     write_off_limit_counts: Literal["caller", "everyone"] = "caller"
+    # Four eyes: a write-off above this amount (in its own currency) is only requested until a
+    # second person approves it (POST /write-offs/{id}/approve). None: one person suffices.
+    write_off_second_approval_above: Decimal | None = None
 
     @property
     def buckets(self) -> AgeingBuckets:

@@ -5,6 +5,7 @@ write off. The approver the event records is the signed-in caller, whatever the 
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -112,3 +113,38 @@ async def test_with_everyone_counted_a_colleagues_write_offs_use_up_the_limit_to
             answer = await client.post("/invoices/E-1/write-offs", json=body,
                                        headers={**headers, "Idempotency-Key": key})
             assert answer.status_code == status, (sub, answer.text)
+
+
+async def test_above_the_four_eyes_threshold_a_second_person_approves(
+    settings: CollectionsSettings, producer: AIOKafkaProducer, topics: Topics,
+    auth_headers: Callable[..., dict[str, str]],
+) -> None:
+    app = build_app(settings.model_copy(update={"write_off_second_approval_above": Decimal(5000)}),
+                    clock=lambda: NOW)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://collections",
+            headers=auth_headers("auditor")) as client:
+        await open_invoice(client, producer, topics, "F-1", "C-4EYES", "9000.00")
+        fay = auth_headers("finance", sub="fay", approval_limit="10000.00")
+        asked = await client.post(
+            "/invoices/F-1/write-offs", json={"amount": {"amount": "8000.00", "currency": "EUR"},
+                                              "reason": "insolvency"},
+            headers={**fay, "Idempotency-Key": "f1"})
+        assert asked.status_code == 201 and asked.json()["status"] == "awaiting_second_approval"
+        write_off_id = asked.json()["write_off_id"]
+
+        async def approve(headers: dict[str, str], key: str) -> httpx.Response:
+            return await client.post(f"/write-offs/{write_off_id}/approve", json={},
+                                     headers={**headers, "Idempotency-Key": key})
+
+        same = await approve(fay, "a1")
+        assert same.status_code == 403 and same.json()["rule"] == "four_eyes"
+        small = await approve(auth_headers("finance", sub="gus", approval_limit="1000.00"), "a2")
+        assert small.status_code == 403 and small.json()["rule"] == "approval_limit"
+        hal = await approve(auth_headers("finance", sub="hal", approval_limit="10000.00"), "a3")
+        assert hal.status_code == 201 and hal.json()["approvers"] == ["fay", "hal"]
+
+        async def written_off() -> bool:
+            shown = (await client.get("/customers/C-4EYES")).json().get("write_offs", [])
+            return [(w["approver"], w["amount"]) for w in shown] == [("hal", "8000.00")]
+        await eventually(written_off)

@@ -21,10 +21,12 @@ from ledgerline_collections.domain.errors import (
 )
 from ledgerline_collections.domain.write_offs import (
     ApprovalLimit,
+    ApproveWriteOff,
     RecoverWrittenOffDebt,
     WriteOffDebt,
     WrittenOffBefore,
     decide_recovery,
+    decide_second_approval,
     decide_write_off,
     replay_invoice_write_offs,
 )
@@ -33,6 +35,7 @@ from ledgerline_events.contract.collections import (
     DebtWrittenOff,
     DisputeOutcome,
     DisputeReason,
+    WriteOffRequested,
     WrittenOffDebtRecovered,
 )
 
@@ -138,6 +141,33 @@ def test_the_approval_limit_counts_what_was_written_off_before_on_the_invoice_an
     else:
         with pytest.raises(NotAuthorised, match="already written off"):
             decide_write_off(None, cmd, eur("10000"), TODAY)
+
+
+def test_above_the_four_eyes_threshold_one_person_asks_and_another_approves() -> None:
+    asked = WriteOffDebt("w3", "inv-1", eur("8000"), "insolvency", "fay",
+                         ApprovalLimit(Decimal(10000)))
+    (request,) = decide_write_off(None, asked, eur("9000"), TODAY, Decimal(5000))
+    assert isinstance(request, WriteOffRequested) and request.requested_by == "fay"
+    ledger = replay_invoice_write_offs("inv-1", history([request]))
+    assert ledger.net_written_off == 0 and "w3" in ledger.requested
+
+    with pytest.raises(NotAuthorised, match="second person"):
+        decide_second_approval(ledger, ApproveWriteOff("w3", "fay"), eur("9000"), TODAY)
+    with pytest.raises(NotAuthorised, match="approval limit"):
+        decide_second_approval(ledger, ApproveWriteOff("w3", "gus", ApprovalLimit(Decimal(500))),
+                               eur("9000"), TODAY)
+    with pytest.raises(StateConflict, match="only"):
+        decide_second_approval(ledger, ApproveWriteOff("w3", "gus"), eur("7000"), TODAY)
+    (written,) = decide_second_approval(ledger, ApproveWriteOff("w3", "gus"), eur("9000"), TODAY)
+    assert isinstance(written, DebtWrittenOff)
+    assert (written.approver, written.amount) == ("gus", eur("8000"))
+    done = replay_invoice_write_offs("inv-1", history([request, written]))
+    assert done.net_written_off == Decimal(8000) and not done.requested
+    with pytest.raises(StateConflict, match="already approved"):
+        decide_second_approval(done, ApproveWriteOff("w3", "hal"), eur("1000"), TODAY)
+    small = WriteOffDebt("w4", "inv-1", eur("5000"), "insolvency", "fay")
+    assert isinstance(decide_write_off(None, small, eur("9000"), TODAY, Decimal(5000))[0],
+                      DebtWrittenOff)  # at the threshold: one person suffices
 
 
 def test_recoveries_never_exceed_what_is_still_written_off() -> None:

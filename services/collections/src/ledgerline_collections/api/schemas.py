@@ -55,6 +55,10 @@ class WriteOffBody(WriteBody):
     approver: str | None = Field(default=None, max_length=100, deprecated=True)
 
 
+class ApprovalBody(WriteBody):
+    """The second person's approval: who it is comes from their token."""
+
+
 class RecoveryBody(WriteBody):
     amount: Money
 
