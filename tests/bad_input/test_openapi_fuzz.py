@@ -113,4 +113,5 @@ async def test_what_the_fuzzer_found_is_refused_with_422(
     nul_query = await http["invoicing"].get("/invoices?customer_id=%00", headers=headers)
     assert nul_query.status_code == 422
     kpis = await http["collections"].get("/kpis?from=0001-01-01&to=0001-01-01", headers=headers)
-    assert kpis.status_code == 422 and kpis.json()["rule"] == "date_range"
+    # Outside the value policy's date window, refused before the KPI's own range check.
+    assert kpis.status_code == 422 and kpis.json()["rule"] == "date_outside_window"

@@ -161,3 +161,22 @@ async def test_a_payment_too_large_to_show_is_never_accepted_so_reads_stay_whole
     assert_refusal(refused, "amount_too_large")
     balance = await cash.get("/customers/C-HUGE/balance", headers=auth_headers("auditor"))
     assert balance.status_code == 200 and balance.json()["currencies"] == []
+
+
+@pytest.mark.parametrize(("amount", "booking_date", "payer"), [
+    ("1e30", "2026-03-05", "Ann"), ("1.001", "2026-03-05", "Ann"),
+    ("10.00", "9999-12-31", "Ann"), ("10.00", "2026-03-05", "A\x00nn"),
+])
+async def test_statement_lines_outside_the_policy_refuse_the_file_and_write_nothing(
+    amount: str, booking_date: str, payer: str, in_process: Any, auth_headers: Headers,
+) -> None:
+    csv = ("statement_ref,entry_ref,booking_date,amount,currency,payer_name,payer_account,"
+           f"remittance\nST-EDGE,1,2026-03-05,5.00,EUR,Bob,,ok\n"
+           f"ST-EDGE,2,{booking_date},{amount},EUR,{payer},,x\n")
+    before = await stored_events(in_process)
+    answer = await in_process.clients["cash-application"].post(
+        "/statements?format=csv", content=csv.encode(),
+        headers={**auth_headers("finance"), "content-type": "text/csv"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"] and answer.json()["rule"], answer.text
+    assert await stored_events(in_process) == before
