@@ -65,6 +65,9 @@ class ServiceSettings(AuthSettings):
     max_amount: Decimal = ValuePolicy.max_amount
     earliest_date: date = ValuePolicy.earliest
     latest_date: date = ValuePolicy.latest
+    # A command's business date (`occurred_at`) may be at most this far after now: clocks of
+    # callers drift, and nothing is known about the future.
+    business_time_tolerance_seconds: int = 300
 
     def value_policy(self) -> ValuePolicy:
         return ValuePolicy(self.max_amount, self.earliest_date, self.latest_date)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
+from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.runtime import CurrentCaller, IdempotencyKey, requires
 from ledgerline_events.runtime.auth import without_bank_details
 
@@ -16,6 +17,7 @@ from ..application.commands import (
     AllocatePayment,
     RecordPayment,
     RefundCredit,
+    RefundCustomer,
     ReverseAllocation,
     ReversePayment,
 )
@@ -53,31 +55,63 @@ async def allocate(
 async def unallocate(
     payment_id: str, allocation_id: str, desk: Desk, key: IdempotencyKey,
     reason: Annotated[str, Query(min_length=1, max_length=500)] = "unallocated by hand",
+    occurred_at: Annotated[UtcDateTime | None, Query()] = None,
 ) -> dict[str, Any]:
-    return await desk.unallocate(ReverseAllocation(payment_id, allocation_id, reason), key)
+    return await desk.unallocate(
+        ReverseAllocation(payment_id, allocation_id, reason, occurred_at), key)
 
 
 @commands.post("/payments/{payment_id}/reverse", summary="Reverse a bounced/recalled payment")
 async def reverse(
     payment_id: str, body: ReversalIn, desk: Desk, key: IdempotencyKey
 ) -> dict[str, Any]:
-    return await desk.reverse(ReversePayment(payment_id, body.reason), key)
+    return await desk.reverse(ReversePayment(payment_id, body.reason, body.occurred_at), key)
 
 
 @commands.post("/payments/{payment_id}/refunds", status_code=201,
-               summary="Refund credit on account")
+               summary="Refund credit on account held by one payment or credit")
 async def refund(payment_id: str, body: RefundIn, desk: Desk, key: IdempotencyKey) -> dict[str, Any]:
-    return await desk.refund(RefundCredit(payment_id, body.amount, body.reason), key)
+    return await desk.refund(
+        RefundCredit(payment_id, body.amount, body.reason, body.occurred_at), key)
+
+
+@commands.post("/customers/{customer_id}/refunds", status_code=201,
+               summary="Refund a customer's credit on account, from its oldest sources first")
+async def refund_customer(
+    customer_id: str, body: RefundIn, desk: Desk, key: IdempotencyKey
+) -> dict[str, Any]:
+    return await desk.refund_customer(
+        RefundCustomer(customer_id, body.amount, body.reason, body.occurred_at), key)
+
+
+AsOf = Annotated[UtcDateTime | None, Query(
+    description="business instant: the figures as of then (default: now)")]
+KnownAt = Annotated[UtcDateTime | None, Query(
+    description="recorded instant: only what was known by then (default: now)")]
 
 
 @reads.get("/customers/{customer_id}/open-items")
-async def open_items(customer_id: str, queries: Queries) -> dict[str, Any]:
-    return {"customer_id": customer_id, "open_items": await queries.open_items(customer_id)}
+async def open_items(
+    customer_id: str, queries: Queries, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
+    return {"customer_id": customer_id, "as_of": as_of, "known_at": known_at,
+            "open_items": await queries.open_items(customer_id, as_of, known_at)}
 
 
 @reads.get("/customers/{customer_id}/balance")
-async def balance(customer_id: str, queries: Queries) -> dict[str, Any]:
-    return {"customer_id": customer_id, "currencies": await queries.balance(customer_id)}
+async def balance(
+    customer_id: str, queries: Queries, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
+    return {"customer_id": customer_id, "as_of": as_of, "known_at": known_at,
+            "currencies": await queries.balance(customer_id, as_of, known_at)}
+
+
+@reads.get("/invoices/{invoice_id}", summary="An invoice as clearing sees it")
+async def invoice(invoice_id: str, queries: Queries) -> dict[str, Any]:
+    found = await queries.invoice(invoice_id)
+    if found is None:
+        raise HTTPException(404, f"no invoice {invoice_id}")
+    return found
 
 
 @reads.get("/unapplied")

@@ -1,5 +1,8 @@
 """Command handlers: open a unit of work, load, decide with the domain, append, and fold our
-own new events into the read model in the same transaction (see README: invoice-side lock)."""
+own new events into the read model in the same transaction (see README: invoice-side lock).
+
+Every command happens at a business instant: the `occurred_at` given (never in the future,
+beyond a small tolerance), else now; a payment without one is dated its `received_on`."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ import asyncio
 import hashlib
 import random
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
@@ -21,7 +24,7 @@ from ledgerline_events.runtime import (
     UnitOfWork,
 )
 
-from ..adapters.open_items import OpenItems, PayerAccounts
+from ..adapters.open_items import OpenItems, PayerAccounts, Sources
 from ..adapters.statements import StatementFormat, StatementLine, read_statement
 from ..domain import payment as pay
 from ..domain.auto_match import receive_and_apply
@@ -32,33 +35,46 @@ from .commands import (
     AllocatePayment,
     RecordPayment,
     RefundCredit,
+    RefundCustomer,
     ReverseAllocation,
     ReversePayment,
 )
 from .results import applied_result
 
 Clock = Callable[[], datetime]
+Dated = Sequence[tuple[Event, datetime]]
 RETRIES = 20
 
 
 class CashDesk:
     def __init__(
         self, store: EventStore, *, read_schema: str, matching: MatchingSettings,
-        clock: Clock = lambda: datetime.now(UTC),
+        clock: Clock = lambda: datetime.now(UTC), tolerance: timedelta = timedelta(minutes=5),
     ) -> None:
         self.store = store
         self.read_schema = read_schema
         self.matching = matching
         self.clock = clock
+        self.tolerance = tolerance
+
+    def _instant(self, given: datetime | None, default: datetime | None = None) -> datetime:
+        """The command's business instant: as given (not in the future), else the default,
+        else now."""
+        now = self.clock()
+        if given is not None and given > now + self.tolerance:
+            raise InvalidCommand("in_future", f"dated {given.isoformat()}, after now",
+                                 "occurred_at")
+        return given or min(default or now, now)
 
     async def record_payment(self, cmd: RecordPayment, key: str) -> dict[str, Any]:
         """A payment from the API, matched at once."""
+        at = self._instant(cmd.occurred_at, _midnight(cmd.received_on))
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             payment_id = f"PAY-{uuid.uuid4().hex[:20]}"
             line = StatementLine("", "", cmd.received_on, cmd.received_on, cmd.amount,
                                  cmd.payer_name, cmd.payer_account, cmd.remittance)
-            return await self._receive(uow, payment_id, line, cmd, cmd.customer_id,
-                                       cmd.occurred_at or self.clock())
+            return await self._receive(uow, payment_id, line, cmd, cmd.customer_id, at)
         return await self._run(key, cmd.fingerprint(), body)
 
     async def import_statement(self, fmt: StatementFormat, raw: bytes) -> dict[str, Any]:
@@ -72,54 +88,88 @@ class CashDesk:
         raise StateConflict("concurrent_change", "statement import kept conflicting; retry")
 
     async def allocate(self, cmd: AllocatePayment, key: str) -> dict[str, Any]:
-        """A person allocates (part of) a payment to an invoice."""
+        """A person allocates (part of) a payment, or a credit on account, to an invoice."""
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
             locked = await OpenItems(uow.conn, self.read_schema).lock_invoice(cmd.invoice_id)
             if locked is None:
                 raise InvalidCommand("unknown_invoice", f"no invoice {cmd.invoice_id}",
                                      "invoice_id")
-            customer_id, invoice = locked
+            invoice, customer_id = locked.invoice, locked.customer_id
             allocation_id = f"AL-{uuid.uuid4().hex[:20]}"
             events = pay.allocate(state, pay.Allocate(
                 allocation_id, invoice.invoice_id, customer_id, invoice.open_amount.currency,
-                invoice.open_amount, cmd.amount, discount=cmd.discount,
+                locked.to_clear.clearable_at(at), cmd.amount, discount=cmd.discount,
                 explanation=cmd.explanation or "allocated by hand",
-            ), self.clock().date())
-            await self._commit(uow, history, events, state.customer_id or customer_id)
+                invoice_issued_at=locked.to_clear.issued_at,
+            ), at)
+            await self._commit(uow, history, [(e, at) for e in events],
+                               state.customer_id or customer_id)
             await PayerAccounts(uow.conn, self.store.schema).learn(state.payer_account,
                                                                    customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "allocation_id": allocation_id})
         return await self._run(key, cmd.fingerprint(), body)
 
     async def unallocate(self, cmd: ReverseAllocation, key: str) -> dict[str, Any]:
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
             if not any(isinstance(e.payload, PaymentAllocated)
                        and e.payload.allocation_id == cmd.allocation_id for e in history):
                 raise NotFound("unknown_allocation", f"no allocation {cmd.allocation_id}")
-            events = pay.unallocate(state, cmd.allocation_id, cmd.reason, self.clock().date())
-            await self._commit(uow, history, events, state.customer_id)
+            events = pay.unallocate(state, cmd.allocation_id, cmd.reason, at)
+            await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id,
                                    "reversed_allocation_id": cmd.allocation_id})
         return await self._run(key, cmd.fingerprint(), body)
 
     async def reverse(self, cmd: ReversePayment, key: str) -> dict[str, Any]:
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
-            events = pay.reverse_payment(state, cmd.reason, self.clock().date())
-            await self._commit(uow, history, events, state.customer_id)
+            events = pay.reverse_payment(state, cmd.reason, at)
+            await self._commit(uow, history, [(e, pay.instant_of(state, e, at)) for e in events],
+                               state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "reversed": True,
                                    "allocations_reversed": len(events) - 1})
         return await self._run(key, cmd.fingerprint(), body)
 
     async def refund(self, cmd: RefundCredit, key: str) -> dict[str, Any]:
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
             refund_id = f"RF-{uuid.uuid4().hex[:20]}"
-            events = pay.refund(state, refund_id, cmd.amount, cmd.reason, self.clock().date())
-            await self._commit(uow, history, events, state.customer_id)
+            events = pay.refund(state, refund_id, cmd.amount, cmd.reason, at)
+            await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "refund_id": refund_id})
+        return await self._run(key, cmd.fingerprint(), body)
+
+    async def refund_customer(self, cmd: RefundCustomer, key: str) -> dict[str, Any]:
+        """Refund the customer's credit on account, whatever payments or credit notes it came
+        from: drawn from the oldest first, one RefundIssued per source."""
+        at = self._instant(cmd.occurred_at)
+
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
+            sources = await Sources(uow.conn, self.read_schema).with_credit(
+                cmd.customer_id, cmd.amount.currency)
+            streams = await self.store.load_streams(uow.conn, sources)
+            states = {s: pay.replay(streams.get(s, [])) for s in sources}
+            drawn = pay.draw_credit(states, cmd.amount, at)  # raises if not enough
+            refunds = []
+            for source, amount in drawn:
+                state, history = states[source], streams[source]
+                assert state is not None
+                refund_id = f"RF-{uuid.uuid4().hex[:20]}"
+                events = pay.refund(state, refund_id, amount, cmd.reason, at)
+                await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
+                refunds.append({"payment_id": source, "refund_id": refund_id,
+                                "amount": amount.model_dump(mode="json")})
+            return uow.set_result({"customer_id": cmd.customer_id, "refunds": refunds})
         return await self._run(key, cmd.fingerprint(), body)
 
     async def _import(self, lines: list[StatementLine]) -> dict[str, Any]:
@@ -142,12 +192,12 @@ class CashDesk:
 
     async def _receive(
         self, uow: UnitOfWork, payment_id: str, line: StatementLine,
-        cmd: RecordPayment | None, customer_id: str | None, occurred_at: datetime,
+        cmd: RecordPayment | None, customer_id: str | None, at: datetime,
     ) -> dict[str, Any]:
         items = OpenItems(uow.conn, self.read_schema)
         accounts = PayerAccounts(uow.conn, self.store.schema)
         customer_id, identified_by = await _identify(items, accounts, line, customer_id)
-        invoices = (await items.lock_customer(customer_id, line.amount.currency)
+        invoices = (await items.lock_customer(customer_id, line.amount.currency, at)
                     if customer_id else [])
         receive = pay.ReceivePayment(
             payment_id, line.amount, line.value_date,
@@ -155,9 +205,9 @@ class CashDesk:
             line.payer_account, line.remittance, line.statement_ref or None,
             line.entry_ref or None,
         )
-        applied = receive_and_apply(receive, customer_id, invoices, self.matching,
-                                    self.clock().date(), lambda: f"AL-{uuid.uuid4().hex[:20]}")
-        await self._commit(uow, [], applied.events, customer_id, occurred_at)
+        applied = receive_and_apply(receive, customer_id, invoices, self.matching, at,
+                                    lambda: f"AL-{uuid.uuid4().hex[:20]}")
+        await self._commit(uow, [], applied.dated, customer_id)
         if customer_id and identified_by != "payer_account":
             await accounts.learn(line.payer_account, customer_id)
         return uow.set_result(applied_result(payment_id, line, customer_id, identified_by,
@@ -173,12 +223,12 @@ class CashDesk:
         return history, state
 
     async def _commit(
-        self, uow: UnitOfWork, history: list[Envelope], events: list[Event],
-        customer_id: str | None, occurred_at: datetime | None = None,
+        self, uow: UnitOfWork, history: list[Envelope], dated: Dated, customer_id: str | None,
     ) -> None:
+        events = [e for e, _ in dated]
         aggregate_id = history[0].aggregate_id if history else _payment_id(events)
         appended = await uow.append(aggregate_id, len(history), events, customer_id=customer_id,
-                                    occurred_at=occurred_at or self.clock())
+                                    occurred_at=[at for _, at in dated])
         await apply_own_events(uow.conn, self.read_schema, appended)
 
     async def _run(
@@ -223,5 +273,8 @@ def _line_fingerprint(line: StatementLine) -> str:
 
 
 def _booked_at(line: StatementLine, now: datetime) -> datetime:
-    booked = datetime.combine(line.booking_date, time(), tzinfo=UTC)
-    return min(booked, now)
+    return min(_midnight(line.booking_date), now)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
