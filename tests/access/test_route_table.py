@@ -42,6 +42,7 @@ WRITES = {
         ("DELETE", "/payments/{payment_id}/allocations/{allocation_id}"): {"finance"},
         ("POST", "/payments/{payment_id}/reverse"): {"finance"},
         ("POST", "/payments/{payment_id}/refunds"): {"finance"},
+        ("POST", "/customers/{customer_id}/refunds"): {"finance"},
     },
     "collections": {
         ("POST", "/dunning-runs"): {"collector"},
