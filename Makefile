@@ -35,6 +35,7 @@ up: setup infra services demo ## everything: set-up, infrastructure, services, d
 	@echo
 	@echo "ledgerline is up:"
 	@echo "  dashboard         http://127.0.0.1:$${LEDGERLINE_DASHBOARD_PORT:-8100}/"
+	@echo "                    sign in with a token: set -a; . .local/secrets.env; set +a; .venv/bin/ledgerline token --roles finance"
 	@echo "  credit            http://127.0.0.1:$${LEDGERLINE_CREDIT_PORT:-8101}/docs"
 	@echo "  invoicing         http://127.0.0.1:$${LEDGERLINE_INVOICING_PORT:-8102}/docs"
 	@echo "  cash-application  http://127.0.0.1:$${LEDGERLINE_CASH_APPLICATION_PORT:-8103}/docs"

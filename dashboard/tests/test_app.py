@@ -1,5 +1,5 @@
-"""The pages against fake services (an httpx transport): figures shown, and a notice on the
-panels of a service that is down while the rest still shows."""
+"""The pages against fake services (an httpx transport), signed in as an auditor: figures
+shown, and a notice on the panels of a service that is down while the rest still shows."""
 
 from collections.abc import Callable
 from datetime import date
@@ -7,12 +7,15 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from ledgerline_events.runtime.auth import Authenticator, mint_token
 
 from ledgerline_dashboard.app import create_app
 from ledgerline_dashboard.config import DashboardSettings
+from ledgerline_dashboard.signin import COOKIE
 
 from .samples import ACCOUNT, AGEING, AGEING_OCT, BALANCE, CREDIT, DISPUTES, UNAPPLIED, WORKLIST, kpi_report
 
+SECRET = "dashboard-test-secret-of-at-least-thirty-two-bytes"
 SETTINGS = DashboardSettings(credit_url="http://credit", invoicing_url="http://invoicing",
                              cash_application_url="http://cash", collections_url="http://collections")
 
@@ -42,10 +45,17 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
     return handle
 
 
+def signed_in(app: Any, *roles: str) -> TestClient:
+    """A browser whose person signed in (an auditor unless roles are given)."""
+    browser = TestClient(app)
+    browser.cookies.set(COOKIE, mint_token(SECRET, "ann", roles or ["auditor"]))
+    return browser
+
+
 def client(down: frozenset[str] = frozenset()) -> TestClient:
     app = create_app(SETTINGS, transport=httpx.MockTransport(fake_services(set(down))),
-                     today=lambda: date(2026, 11, 25))
-    return TestClient(app)
+                     today=lambda: date(2026, 11, 25), authenticator=Authenticator(SECRET, None))
+    return signed_in(app)
 
 
 def test_overview_shows_every_panel() -> None:
@@ -66,8 +76,8 @@ def test_overview_asks_ageing_for_the_most_overdue_page_and_as_of_totals_only() 
         return answer(request)
 
     app = create_app(SETTINGS, transport=httpx.MockTransport(recording),
-                     today=lambda: date(2026, 11, 25))
-    assert TestClient(app).get("/?as_of=2026-10-01").status_code == 200
+                     today=lambda: date(2026, 11, 25), authenticator=Authenticator(SECRET, None))
+    assert signed_in(app).get("/?as_of=2026-10-01").status_code == 200
     assert {tuple(sorted(p.items())) for p in asked} == {
         (("limit", "5"), ("order", "overdue")), (("as_of", "2026-10-01"), ("limit", "0"))}
 

@@ -86,7 +86,7 @@ export LEDGERLINE_DASHBOARD_COLLECTIONS_URL=${LEDGERLINE_DASHBOARD_COLLECTIONS_U
 
 # Access control: services refuse to start without a secret. One random secret per data
 # directory, made once into .local/secrets.env (mode 600, git-ignored) unless the caller set
-# LEDGERLINE_AUTH_JWT_SECRET; the dashboard mints its auditor token from it, `ledgerline`
+# LEDGERLINE_AUTH_JWT_SECRET; the dashboard checks sign-in tokens with it, `ledgerline`
 # (simulate, token) its own: `set -a; . .local/secrets.env; set +a`.
 load_secret() {
   local secrets="$root/.local/secrets.env"

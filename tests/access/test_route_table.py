@@ -42,6 +42,7 @@ WRITES = {
         ("DELETE", "/payments/{payment_id}/allocations/{allocation_id}"): {"finance"},
         ("POST", "/payments/{payment_id}/reverse"): {"finance"},
         ("POST", "/payments/{payment_id}/refunds"): {"finance"},
+        ("POST", "/customers/{customer_id}/refunds"): {"finance"},
     },
     "collections": {
         ("POST", "/dunning-runs"): {"collector"},
@@ -51,6 +52,7 @@ WRITES = {
         ("POST", "/invoices/{invoice_id}/disputes"): {"collector", "finance"},
         ("POST", "/disputes/{dispute_id}/resolve"): {"finance"},
         ("POST", "/invoices/{invoice_id}/write-offs"): {"finance"},
+        ("POST", "/write-offs/{write_off_id}/approve"): {"finance"},
         ("POST", "/write-offs/{write_off_id}/recoveries"): {"finance"},
     },
 }

@@ -108,8 +108,10 @@ async def test_what_the_fuzzer_found_is_refused_with_422(
     http, headers = in_process.clients, auth_headers()
     nul_hold = await http["credit"].post("/customers/C-1/holds", json={"placed_by": "a\x00"},
                                          headers={**headers, "Idempotency-Key": "nul"})
-    assert nul_hold.status_code == 422 and nul_hold.json()["rule"] == "invalid_value"
+    # The value policy names the rule before PostgreSQL would refuse it (`invalid_value`).
+    assert nul_hold.status_code == 422 and nul_hold.json()["rule"] == "nul_character"
     nul_query = await http["invoicing"].get("/invoices?customer_id=%00", headers=headers)
     assert nul_query.status_code == 422
     kpis = await http["collections"].get("/kpis?from=0001-01-01&to=0001-01-01", headers=headers)
-    assert kpis.status_code == 422 and kpis.json()["rule"] == "date_range"
+    # Outside the value policy's date window, refused before the KPI's own range check.
+    assert kpis.status_code == 422 and kpis.json()["rule"] == "date_outside_window"

@@ -1,6 +1,7 @@
 """End to end: the four services and the dashboard as real processes, a small demo seeded
-through the services, the dashboard opened in headless Chromium; the figures it shows must
-equal the services' read APIs. Screenshots go to test-artifacts/."""
+through the services, the dashboard opened in headless Chromium and signed in to as an
+auditor; the figures it shows must equal the services' read APIs. Screenshots go to
+test-artifacts/."""
 
 from __future__ import annotations
 
@@ -38,7 +39,12 @@ def test_dashboard_shows_the_services_figures(kafka_bootstrap: str, pg_dsn: str,
         acme_balance = cash.get("/customers/C-ACME/balance").json()
 
         with chromium() as browser:
+            # No session: the sign-in page; an auditor signs in with a token the services accept.
             browser.get(stack.url("dashboard") + "/")
+            token_input = browser.find_element(By.CSS_SELECTOR, "[data-token-input]")
+            token_input.send_keys(auditor_headers()["Authorization"].removeprefix("Bearer "))
+            browser.find_element(By.CSS_SELECTOR, "[data-sign-in]").click()
+            assert browser.find_element(By.CSS_SELECTOR, "[data-viewer]").text == "browser-test"
             assert not browser.find_elements(By.CSS_SELECTOR, "[data-notice]")
             for currency, figures in ageing_now["currencies"].items():
                 block = browser.find_element(By.CSS_SELECTOR, f'article[data-currency="{currency}"]')

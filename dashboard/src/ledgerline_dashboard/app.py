@@ -14,10 +14,12 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from ledgerline_events.runtime import token_from_environment
+from ledgerline_events.runtime.auth import Authenticator, authenticator_from
+from ledgerline_events.runtime.settings import AuthSettings
 
-from . import pages
+from . import pages, signin
 from .config import DashboardSettings
+from .signin import Viewer
 from .sources import ReadApis
 
 HERE = Path(__file__).parent
@@ -36,15 +38,14 @@ def _parse_date(value: str | None) -> date | None:
 
 def create_app(settings: DashboardSettings | None = None,
                transport: httpx.AsyncBaseTransport | None = None,
-               today: Callable[[], date] = _today) -> FastAPI:
-    """The app; tests may pass settings, an httpx transport (fake services) and a clock."""
+               today: Callable[[], date] = _today,
+               authenticator: Authenticator | None = None) -> FastAPI:
+    """The app; tests may pass settings, an httpx transport (fake services), a clock and the
+    authenticator (default: the services' own settings, LEDGERLINE_AUTH_*)."""
     settings = settings or DashboardSettings()
-    # Read-only: LEDGERLINE_DASHBOARD_TOKEN, else an auditor token from the services' secret.
-    token = token_from_environment("ledgerline-dashboard", ["auditor"],
-                                   token_variable="LEDGERLINE_DASHBOARD_TOKEN")
+    auth = authenticator or authenticator_from(AuthSettings())
     client = httpx.AsyncClient(timeout=settings.timeout_s, transport=transport,
-                               limits=httpx.Limits(max_connections=20),
-                               headers={"Authorization": f"Bearer {token}"} if token else None)
+                               limits=httpx.Limits(max_connections=20))
     apis = ReadApis(settings.service_urls(), client)
 
     @asynccontextmanager
@@ -61,21 +62,67 @@ def create_app(settings: DashboardSettings | None = None,
     async def health() -> dict[str, Any]:
         return {"status": "ok", "services": await apis.health()}
 
+    def sign_in_page(request: Request, problem: str | None = None, next_path: str = "/",
+                     status: int = 401) -> Response:
+        return templates.TemplateResponse(
+            request, "sign_in.html", {"problem": problem, "next": signin.safe_next(next_path)},
+            status_code=status)
+
+    async def signed_in(request: Request) -> Viewer | Response:
+        viewer = await signin.viewer_of(request, auth)
+        if viewer is None:
+            wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return sign_in_page(request, next_path=wanted)
+        return viewer
+
+    @app.get("/sign-in", response_class=HTMLResponse)
+    async def sign_in_form(request: Request, next: str = "/") -> Response:
+        return sign_in_page(request, next_path=next, status=200)
+
+    @app.post("/sign-in", response_class=HTMLResponse)
+    async def sign_in(request: Request) -> Response:
+        token, next_path = await signin.posted_token(request)
+        try:
+            viewer = await signin.verify(auth, token)
+        except signin.SignInRefused as refused:
+            return sign_in_page(request, str(refused), next_path)
+        answer = RedirectResponse(next_path, status_code=303)
+        answer.set_cookie(signin.COOKIE, viewer.token, max_age=signin.seconds_left(auth, token),
+                          httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return answer
+
+    @app.post("/sign-out")
+    async def sign_out() -> Response:
+        answer = RedirectResponse("/sign-in", status_code=303)
+        answer.delete_cookie(signin.COOKIE)
+        return answer
+
     @app.get("/", response_class=HTMLResponse)
     async def overview(request: Request, as_of: Annotated[str | None, Query()] = None) -> Response:
+        viewer = await signed_in(request)
+        if not isinstance(viewer, Viewer):
+            return viewer
         chosen = _parse_date(as_of)
-        page = await pages.overview(apis, settings, today(), chosen)
-        return templates.TemplateResponse(request, "overview.html", {"page": page,
-                                          "bad_as_of": bool(as_of) and chosen is None})
+        page = await pages.overview(apis.as_viewer(viewer.token), settings, today(), chosen,
+                                    with_unapplied=viewer.sees("unapplied"))
+        return templates.TemplateResponse(request, "overview.html", {
+            "page": page, "viewer": viewer, "bad_as_of": bool(as_of) and chosen is None})
 
     @app.get("/customers", response_class=HTMLResponse)
-    async def find_customer(customer_id: str = "") -> Response:
+    async def find_customer(request: Request, customer_id: str = "") -> Response:
+        viewer = await signed_in(request)
+        if not isinstance(viewer, Viewer):
+            return viewer
         target = f"/customers/{customer_id.strip()}" if customer_id.strip() else "/"
         return RedirectResponse(target, status_code=303)
 
     @app.get("/customers/{customer_id}", response_class=HTMLResponse)
     async def customer(request: Request, customer_id: str) -> Response:
-        page = await pages.customer_page(apis, customer_id, today())
-        return templates.TemplateResponse(request, "customer.html", {"page": page})
+        viewer = await signed_in(request)
+        if not isinstance(viewer, Viewer):
+            return viewer
+        page = await pages.customer_page(apis.as_viewer(viewer.token), customer_id, today())
+        return templates.TemplateResponse(request, "customer.html",
+                                          {"page": page, "viewer": viewer})
 
     return app

@@ -66,7 +66,8 @@ async def _invoice_numbers(apis: ReadApis, invoice_ids: set[str]) -> dict[str, s
 
 
 async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
-                   as_of: date | None) -> Overview:
+                   as_of: date | None, *, with_unapplied: bool = True) -> Overview:
+    """`with_unapplied`: read (and show) unapplied cash, for the roles that see it."""
     months = kpis.last_months(today, settings.trend_months)
     reads: dict[str, tuple[str, str, dict[str, str] | None]] = {
         # Bucket totals of every customer, and the page holding each currency's most overdue.
@@ -74,8 +75,9 @@ async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
             "order": "overdue", "limit": str(settings.top_overdue_per_currency)}),
         "worklist": ("collections", "/worklist", None),
         "disputes": ("collections", "/disputes", {"status": "open"}),
-        "unapplied": ("cash-application", "/unapplied", None),
     }
+    if with_unapplied:
+        reads["unapplied"] = ("cash-application", "/unapplied", None)
     if as_of:
         reads["ageing_as_of"] = ("collections", "/ageing", {"as_of": as_of.isoformat(),
                                                             "limit": "0"})  # totals only
@@ -102,7 +104,7 @@ async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
         worklist_size=len(work.data) if work.ok else 0,
         disputes=panel(got["disputes"], collections.open_disputes, settings.top_rows),
         unapplied=panel(got["unapplied"], lambda d, n: cash.unapplied_cash(d["payments"], n),
-                        settings.top_rows))
+                        settings.top_rows) if with_unapplied else Panel())
     shown_ids = {r.customer_id for rows in (top.view or {}).values() for r in rows}
     shown_ids |= {r.customer_id for r in page.worklist.view or []}
     shown_ids |= {r.customer_id for r in (page.disputes.view.rows if page.disputes.view else [])}

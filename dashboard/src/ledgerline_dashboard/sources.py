@@ -27,14 +27,20 @@ class Fetched:
 class ReadApis:
     """One shared HTTP client; `get(service, path)` never raises."""
 
-    def __init__(self, urls: Mapping[str, str], client: httpx.AsyncClient) -> None:
+    def __init__(self, urls: Mapping[str, str], client: httpx.AsyncClient,
+                 token: str | None = None) -> None:
         self.urls = dict(urls)
         self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else None
+
+    def as_viewer(self, token: str) -> ReadApis:
+        """The same services, read as the signed-in person: each applies its own rules."""
+        return ReadApis(self.urls, self.client, token)
 
     async def get(self, service: str, path: str, params: Mapping[str, str] | None = None) -> Fetched:
         url = self.urls[service] + path
         try:
-            response = await self.client.get(url, params=params)
+            response = await self.client.get(url, params=params, headers=self.headers)
         except httpx.HTTPError as exc:
             return Fetched(notice=f"The {service} service is not reachable ({type(exc).__name__} "
                                   f"at {self.urls[service]}); this panel is empty until it is back.")

@@ -73,17 +73,30 @@ def test_a_token_signed_with_another_secret_is_never_remembered_as_good() -> Non
     ({"sub": "x", "roles": ["root"]}, SECRET, "unknown roles"),
     ({"roles": ["finance"]}, SECRET, "sub"),
     ({"sub": "x", "roles": ["finance"], "approval_limit": "lots"}, SECRET, "approval_limit"),
+    ({"sub": "x", "roles": ["finance"], "approval_limit": "NaN"}, SECRET, "approval_limit"),
+    ({"sub": "x", "roles": ["finance"], "approval_limit": "Infinity"}, SECRET, "approval_limit"),
+    ({"sub": "x", "roles": ["finance"], "approval_limit": "-5"}, SECRET, "approval_limit"),
+    ({"sub": "x", "roles": ["finance"], "approval_limit": {"amount": "sNaN", "currency": "EUR"}},
+     SECRET, "approval_limit"),
+    ({"sub": "x", "roles": ["finance"], "approval_limit": {"amount": "5", "currency": "XXX"}},
+     SECRET, "approval_limit"),
+    ({"sub": "x", "roles": ["finance"], "exp": None}, SECRET, "exp"),
+    ({"sub": "x", "roles": ["finance"], "exp": int(time.time()) + 400 * 24 * 3600}, SECRET,
+     "longer than the maximum"),
 ])
 def test_bad_tokens_are_refused_with_the_reason(
     claims: dict[str, object], secret: str, problem: str
 ) -> None:
+    # Valid for a minute unless the case is about `exp` (None: a token without one).
+    claims = {k: v for k, v in {"exp": int(time.time()) + 60, **claims}.items() if v is not None}
     token = jwt.encode(claims, secret, algorithm="HS256")
     with pytest.raises(InvalidCredentials, match=problem):
         authenticator().from_token(token)
 
 
 def test_a_token_signed_with_none_is_refused() -> None:
-    unsigned = jwt.encode({"sub": "x", "roles": ["admin"]}, None, algorithm="none")
+    unsigned = jwt.encode({"sub": "x", "roles": ["admin"], "exp": int(time.time()) + 60}, None,
+                          algorithm="none")
     with pytest.raises(InvalidCredentials):
         authenticator().from_token(unsigned)
 

@@ -19,9 +19,9 @@ from ledgerline_events.runtime.topics_admin import ensure_topics
 from .adapters.read_model import ReadModel
 from .api import commands, queries
 from .api.errors import add_collections_error_answers
-from .application.commands import WRITE_OFF_INDEX
 from .application.context import Collections
 from .application.dunning_run import run_dunning
+from .application.write_off_index import install_write_off_index
 from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
 from .projections.receivables import Receivables
@@ -58,10 +58,7 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
         schema = ident(settings.write_schema)
 
         async def ddl(conn: asyncpg.Connection) -> None:
-            await conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {schema}.{WRITE_OFF_INDEX}"
-                " (write_off_id text PRIMARY KEY, invoice_id text NOT NULL)"
-            )
+            await install_write_off_index(conn, schema)
 
         await install_once(runtime.pool, ddl)
         t = settings.topics
@@ -74,6 +71,8 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             store=runtime.store, read_model=ReadModel(runtime.pool, settings.read_schema),
             policy=settings.dunning_policy, payment=settings.payment_instructions,
             buckets=settings.buckets,
+            write_off_limit_counts_everyone=settings.write_off_limit_counts == "everyone",
+            write_off_second_approval_above=settings.write_off_second_approval_above,
         )
 
     async def daily_dunning(runtime: Runtime) -> None:

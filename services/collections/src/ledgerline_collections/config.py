@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -42,6 +42,12 @@ class CollectionsSettings(ServiceSettings):
     bank_iban: str = "GB00EXAM00000000000000"
     bank_bic: str = "EXAMGB00"
     final_notice_days: int = 10
+    # Whose earlier write-offs on the same invoice and customer count against a caller's
+    # approval limit: the caller's own ("caller") or everybody's ("everyone").
+    write_off_limit_counts: Literal["caller", "everyone"] = "caller"
+    # Four eyes: a write-off above this amount (in its own currency) is only requested until a
+    # second person approves it (POST /write-offs/{id}/approve). None: one person suffices.
+    write_off_second_approval_above: Decimal | None = None
 
     @property
     def buckets(self) -> AgeingBuckets:

@@ -1,6 +1,7 @@
 """Disputes and bad debt: given what is open, when a collector acts, then these events."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -12,11 +13,20 @@ from ledgerline_collections.domain.disputes import (
     decide_resolve_dispute,
     replay_dispute,
 )
-from ledgerline_collections.domain.errors import InvalidCommand, StateConflict, UnknownSubject
+from ledgerline_collections.domain.errors import (
+    InvalidCommand,
+    NotAuthorised,
+    StateConflict,
+    UnknownSubject,
+)
 from ledgerline_collections.domain.write_offs import (
+    ApprovalLimit,
+    ApproveWriteOff,
     RecoverWrittenOffDebt,
     WriteOffDebt,
+    WrittenOffBefore,
     decide_recovery,
+    decide_second_approval,
     decide_write_off,
     replay_invoice_write_offs,
 )
@@ -25,6 +35,7 @@ from ledgerline_events.contract.collections import (
     DebtWrittenOff,
     DisputeOutcome,
     DisputeReason,
+    WriteOffRequested,
     WrittenOffDebtRecovered,
 )
 
@@ -111,6 +122,52 @@ def test_never_write_off_more_than_is_open(
     with pytest.raises(error) as refused:
         decide_write_off(None, write_off(amount), eur(open_amount), TODAY)
     assert refused.value.rule == rule  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("amount", "on_invoice", "on_customer", "allowed"), [
+    ("5000", "0", "0", True),
+    ("1000", "5000", "5000", False),  # 5000 + 1000 on one invoice: not two requests within 5000
+    ("1000", "0", "4500", False),  # another invoice of the same customer counts too
+    ("500", "0", "4500", True),
+])
+def test_the_approval_limit_counts_what_was_written_off_before_on_the_invoice_and_customer(
+    amount: str, on_invoice: str, on_customer: str, allowed: bool,
+) -> None:
+    cmd = WriteOffDebt("w2", "inv-1", eur(amount), "insolvency", "fay",
+                       ApprovalLimit(Decimal(5000), "EUR"),
+                       WrittenOffBefore(Decimal(on_invoice), Decimal(on_customer)))
+    if allowed:
+        assert decide_write_off(None, cmd, eur("10000"), TODAY)
+    else:
+        with pytest.raises(NotAuthorised, match="already written off"):
+            decide_write_off(None, cmd, eur("10000"), TODAY)
+
+
+def test_above_the_four_eyes_threshold_one_person_asks_and_another_approves() -> None:
+    asked = WriteOffDebt("w3", "inv-1", eur("8000"), "insolvency", "fay",
+                         ApprovalLimit(Decimal(10000)))
+    (request,) = decide_write_off(None, asked, eur("9000"), TODAY, Decimal(5000))
+    assert isinstance(request, WriteOffRequested) and request.requested_by == "fay"
+    ledger = replay_invoice_write_offs("inv-1", history([request]))
+    assert ledger.net_written_off == 0 and "w3" in ledger.requested
+
+    with pytest.raises(NotAuthorised, match="second person"):
+        decide_second_approval(ledger, ApproveWriteOff("w3", "fay"), eur("9000"), TODAY)
+    with pytest.raises(NotAuthorised, match="approval limit"):
+        decide_second_approval(ledger, ApproveWriteOff("w3", "gus", ApprovalLimit(Decimal(500))),
+                               eur("9000"), TODAY)
+    with pytest.raises(StateConflict, match="only"):
+        decide_second_approval(ledger, ApproveWriteOff("w3", "gus"), eur("7000"), TODAY)
+    (written,) = decide_second_approval(ledger, ApproveWriteOff("w3", "gus"), eur("9000"), TODAY)
+    assert isinstance(written, DebtWrittenOff)
+    assert (written.approver, written.amount) == ("gus", eur("8000"))
+    done = replay_invoice_write_offs("inv-1", history([request, written]))
+    assert done.net_written_off == Decimal(8000) and not done.requested
+    with pytest.raises(StateConflict, match="already approved"):
+        decide_second_approval(done, ApproveWriteOff("w3", "hal"), eur("1000"), TODAY)
+    small = WriteOffDebt("w4", "inv-1", eur("5000"), "insolvency", "fay")
+    assert isinstance(decide_write_off(None, small, eur("9000"), TODAY, Decimal(5000))[0],
+                      DebtWrittenOff)  # at the threshold: one person suffices
 
 
 def test_recoveries_never_exceed_what_is_still_written_off() -> None:

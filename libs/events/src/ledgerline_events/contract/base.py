@@ -12,7 +12,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 def _aware_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("instants must be timezone-aware (UTC)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-12:00 has no UTC instant
+        raise ValueError("the instant is outside the calendar in UTC") from None
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc)]

@@ -130,8 +130,22 @@ class DisputeResolved(Event):
     resolved_on: date
 
 
+class WriteOffRequested(Event):
+    """A write-off above the company's four-eyes threshold, asked for by one person: it
+    changes nothing owed until a second person approves it (then `DebtWrittenOff`, same id)."""
+
+    event_type = "collections.WriteOffRequested"
+    write_off_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    reason: str = Field(min_length=1, max_length=500)
+    requested_by: str = Field(min_length=1, max_length=100)
+    requested_on: date
+
+
 class DebtWrittenOff(Event):
-    """Debt judged uncollectible, fully or partly, with reason and approver."""
+    """Debt judged uncollectible, fully or partly, with reason and approver: the signed-in
+    person who approved it (after a `WriteOffRequested` of the same id: the second person)."""
 
     event_type = "collections.DebtWrittenOff"
     write_off_id: str = Field(min_length=1, max_length=64)
@@ -172,6 +186,6 @@ class ReportSnapshotTaken(Event):
 
 COLLECTIONS_EVENTS: tuple[type[Event], ...] = (
     ReminderSent, CollectionCallLogged, PromiseToPayRecorded, PromiseToPayKept,
-    PromiseToPayBroken, DisputeOpened, DisputeResolved, DebtWrittenOff, WrittenOffDebtRecovered,
-    ReportSnapshotTaken,
+    PromiseToPayBroken, DisputeOpened, DisputeResolved, WriteOffRequested, DebtWrittenOff,
+    WrittenOffDebtRecovered, ReportSnapshotTaken,
 )

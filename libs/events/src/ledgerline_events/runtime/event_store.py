@@ -18,6 +18,7 @@ import orjson
 import structlog
 
 from ledgerline_events.contract import Envelope, Event, decode, encode
+from ledgerline_events.contract.values import value_policy
 
 from .postgres import ident, install_once
 
@@ -226,7 +227,12 @@ class UnitOfWork:
         return envelopes
 
     async def write(self, envelopes: Sequence[Envelope]) -> None:
-        """Store ready-made envelopes (versions already set) and queue them for publishing."""
+        """Store ready-made envelopes (versions already set) and queue them for publishing.
+        Raises ValueRefused for an event outside the value policy: what consumers would
+        dead-letter is never written."""
+        policy = value_policy()
+        for envelope in envelopes:
+            policy.check_envelope(envelope)
         s = self.store._s
         try:
             await self.conn.execute(

@@ -15,12 +15,14 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from pydantic import SecretStr
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ledgerline_events.contract.values import use_value_policy
+
 from .admin import admin_router
-from .auth import AccessRefused, Authenticator, authenticate
+from .auth import AccessRefused, authenticate, authenticator_from
 from .consumer import ConsumerRunner
+from .edges import StrictJson, add_refusal_answers, check_route_inputs
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused
 from .observability import RuntimeCollector, configure_logging
 from .postgres import create_pool
@@ -122,7 +124,8 @@ def create_service_app(
     and the OpenAPI pages are public. Raises `AuthNotConfigured` without a secret or API keys."""
     settings = runtime.settings
     configure_logging(settings.log_level, json=settings.log_json)
-    authenticator = Authenticator(_secret(settings.auth_jwt_secret), _secret(settings.auth_api_keys))
+    use_value_policy(settings.value_policy())
+    authenticator = authenticator_from(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -138,16 +141,15 @@ def create_service_app(
     app.state.runtime = runtime
     app.state.authenticator = authenticator
     _add_operations(app, runtime)
+    app.add_middleware(StrictJson, limit=settings.max_request_bytes)
+    add_refusal_answers(app)
     _add_error_mapping(app)
     signed_in = [Depends(authenticate)]
     app.include_router(admin_router(), dependencies=signed_in)
     for router in routers:
         app.include_router(router, dependencies=signed_in)
+    check_route_inputs(app)
     return app
-
-
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None else None
 
 
 def _add_operations(app: FastAPI, runtime: Runtime) -> None:

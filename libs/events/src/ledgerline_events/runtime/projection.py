@@ -8,6 +8,7 @@ the consumed offsets, all in one PostgreSQL transaction.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,7 @@ import asyncpg
 import structlog
 
 from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decode
+from ledgerline_events.contract.values import ValueRefused, value_policy
 
 from .postgres import ident, set_search_path
 
@@ -33,6 +35,13 @@ TRANSIENT_DB_ERRORS = (
 
 
 _as_int = attrgetter("int")
+REUSED_ID = "event id reused with other content: the event applied under this id stays"
+
+
+def digest(value: bytes | None) -> bytes:
+    """What a message said, in 16 bytes: a producer re-sending an event sends the same bytes
+    (our relay sends what it stored)."""
+    return hashlib.blake2b(value or b"", digest_size=16).digest()
 
 
 class Projection(Protocol):
@@ -108,6 +117,9 @@ async def install_read_schema(
             topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL,
             PRIMARY KEY (topic, partition));
         CREATE TABLE IF NOT EXISTS processed_event (event_id uuid PRIMARY KEY);
+        -- What the message said (a hash of its bytes), so an id reused with other content is
+        -- told from a redelivery. NULL: recorded without it (a command folding its own events).
+        ALTER TABLE processed_event ADD COLUMN IF NOT EXISTS digest bytea;
         CREATE TABLE IF NOT EXISTS read_model_generation (
             id int PRIMARY KEY CHECK (id = 1), generation uuid NOT NULL,
             created_at timestamptz NOT NULL DEFAULT now());
@@ -199,7 +211,8 @@ class BatchApplier:
                 dead += [DeadLetter(r, f"rejected: {rejected[e.event_id]}")
                          for r, e in decoded if e.event_id in rejected]
                 decoded = [(r, e) for r, e in decoded if e.event_id not in rejected]
-            fresh = await self._fresh(conn, decoded, stats, exact)
+            fresh, reused = await self._fresh(conn, decoded, stats, exact)
+            dead += [DeadLetter(r, REUSED_ID) for r in reused]
             for projection, wanted in self._routes:
                 events = [e for r, e in fresh if r.topic in wanted]
                 if events:
@@ -235,13 +248,20 @@ class BatchApplier:
     ) -> tuple[list[tuple[Record, Envelope]], list[DeadLetter]]:
         good: list[tuple[Record, Envelope]] = []
         dead: list[DeadLetter] = []
+        policy = value_policy()
         for record in records:
             try:
                 if record.value is None:
                     raise UndecodableEvent("empty message")
-                good.append((record, decode(record.value)))
+                envelope = decode(record.value)
+                policy.check_message(record.value, envelope)
+                good.append((record, envelope))
             except UndecodableEvent as exc:
                 dead.append(DeadLetter(record, exc.reason))
+            except ValueRefused as exc:
+                dead.append(DeadLetter(record, f"{exc} ({exc.rule})"))
+            except Exception as exc:  # decoding is pure: whatever it raises, the data is bad
+                dead.append(DeadLetter(record, f"undecodable: {exc!r}"))
         return good, dead
 
     async def _send_dead(self, dead: list[DeadLetter], stats: BatchStats) -> None:
@@ -256,32 +276,58 @@ class BatchApplier:
     async def _fresh(
         self, conn: asyncpg.Connection, decoded: list[tuple[Record, Envelope]], stats: BatchStats,
         exact: bool,
-    ) -> list[tuple[Record, Envelope]]:
+    ) -> tuple[list[tuple[Record, Envelope]], list[Record]]:
+        """The events to apply, and the records reusing an applied event's id with other
+        content (dead-lettered: a redelivery is dropped, a different event is not silently)."""
         if self.as_of is not None:
             kept = [(r, e) for r, e in decoded if e.occurred_at <= self.as_of]
             stats.skipped_after_as_of += len(decoded) - len(kept)
             decoded = kept
         if not decoded:
-            return []
+            return [], []
         if self._committed is not None and not exact:
             remembered = await self._fresh_in_rebuild(conn, decoded, self._committed)
             stats.duplicates += len(decoded) - len(remembered)
-            return remembered
+            return remembered, []
+        first: dict[UUID, bytes] = {}
+        for r, e in decoded:
+            first.setdefault(e.event_id, digest(r.value))
         # Sorted ids: concurrent instances lock the same keys in the same order (no deadlock).
         # By their integer value: UUID's own comparison runs in Python, a million calls a rebuild.
-        ids = sorted({e.event_id for _, e in decoded}, key=_as_int)
+        ids = sorted(first, key=_as_int)
         new = await conn.fetch(
-            "INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[]) "
-            "ON CONFLICT DO NOTHING RETURNING event_id", ids,
+            "INSERT INTO processed_event (event_id, digest) SELECT * FROM "
+            "unnest($1::uuid[], $2::bytea[]) ON CONFLICT DO NOTHING RETURNING event_id",
+            ids, [first[i] for i in ids],
         )
         new_ids = {r["event_id"] for r in new}
+        stored = await self._stored_digests(conn, [i for i in ids if i not in new_ids], first)
         fresh: list[tuple[Record, Envelope]] = []
+        reused: list[Record] = []
         for r, e in decoded:
             if e.event_id in new_ids:
                 new_ids.discard(e.event_id)  # a duplicate inside the batch applies once
                 fresh.append((r, e))
-        stats.duplicates += len(decoded) - len(fresh)
-        return fresh
+            elif digest(r.value) != stored.get(e.event_id, first[e.event_id]):
+                reused.append(r)
+        stats.duplicates += len(decoded) - len(fresh) - len(reused)
+        return fresh, reused
+
+    @staticmethod
+    async def _stored_digests(
+        conn: asyncpg.Connection, seen: list[UUID], first: dict[UUID, bytes],
+    ) -> dict[UUID, bytes]:
+        """The digests applied events were recorded with; one recorded without takes the
+        digest of this delivery (the first from Kafka: what its producer published)."""
+        if not seen:
+            return {}
+        rows = await conn.fetch(
+            "UPDATE processed_event p SET digest = coalesce(p.digest, d.digest) "
+            "FROM unnest($1::uuid[], $2::bytea[]) AS d(event_id, digest) "
+            "WHERE p.event_id = d.event_id RETURNING p.event_id, p.digest",
+            seen, [first[i] for i in seen],
+        )
+        return {r["event_id"]: r["digest"] for r in rows}
 
     @staticmethod
     async def _fresh_in_rebuild(
@@ -301,8 +347,10 @@ class BatchApplier:
         if not fresh:
             return fresh
         try:
-            await conn.execute("INSERT INTO processed_event SELECT unnest($1::uuid[])",
-                               [e.event_id for _, e in fresh])
+            await conn.execute(
+                "INSERT INTO processed_event (event_id, digest) "
+                "SELECT * FROM unnest($1::uuid[], $2::bytea[])",
+                [e.event_id for _, e in fresh], [digest(r.value) for r, _ in fresh])
         except asyncpg.UniqueViolationError as exc:
             raise AppliedBefore from exc
         return fresh

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.contract.values import ValuePolicy
+
+from .oidc import OidcProvider
 
 
-class ServiceSettings(BaseSettings):
-    """Subclass per service and set `service_name`. Env prefix: ``LEDGERLINE_``."""
+class AuthSettings(BaseSettings):
+    """Who may call (runtime/auth.py), shared by the services and the dashboard."""
 
     model_config = SettingsConfigDict(env_prefix="LEDGERLINE_", extra="ignore")
+
+    # At least one way to check callers, or a service refuses to start. The secret signs
+    # bearer JWTs (HS256); the keys are JSON {key: {sub, roles}}.
+    auth_jwt_secret: SecretStr | None = None
+    auth_api_keys: SecretStr | None = None
+    # Tokens must expire within this many seconds of being presented (claim `exp`).
+    auth_max_token_lifetime_s: int = 24 * 3600
+    # An OpenID Connect provider's RS256 tokens, beside the secret's (runtime/oidc.py).
+    auth_oidc_issuer: str | None = None
+    auth_oidc_jwks_url: str | None = None
+    auth_oidc_audience: str | None = None
+    auth_oidc_roles_claim: str = "roles"
+
+    def oidc_provider(self) -> OidcProvider | None:
+        if not (self.auth_oidc_issuer and self.auth_oidc_jwks_url):
+            return None
+        return OidcProvider(self.auth_oidc_issuer, self.auth_oidc_jwks_url,
+                            self.auth_oidc_audience, self.auth_oidc_roles_claim)
+
+
+class ServiceSettings(AuthSettings):
+    """Subclass per service and set `service_name`. Env prefix: ``LEDGERLINE_``."""
 
     service_name: ClassVar[str] = ""
 
@@ -30,16 +57,20 @@ class ServiceSettings(BaseSettings):
     consumer_linger_ms: int = 10
     log_level: str = "INFO"
     log_json: bool = True
-    # Access control (runtime/auth.py): at least one of the two, or the service refuses to
-    # start. The secret signs bearer JWTs (HS256); the keys are JSON {key: {sub, roles}}.
-    auth_jwt_secret: SecretStr | None = None
-    auth_api_keys: SecretStr | None = None
     # Largest request body accepted (bytes); larger answers 413. Services may raise it per
     # route (cash-application's statement import).
     max_request_bytes: int = 1024 * 1024
+    # The value policy of every edge (contract/values.py): largest amount in any currency,
+    # and the window every date and instant must lie in.
+    max_amount: Decimal = ValuePolicy.max_amount
+    earliest_date: date = ValuePolicy.earliest
+    latest_date: date = ValuePolicy.latest
     # A command's business date (`occurred_at`) may be at most this far after now: clocks of
     # callers drift, and nothing is known about the future.
     business_time_tolerance_seconds: int = 300
+
+    def value_policy(self) -> ValuePolicy:
+        return ValuePolicy(self.max_amount, self.earliest_date, self.latest_date)
 
     @property
     def topics(self) -> Topics:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from ledgerline_events.contract.base import UtcDateTime
-from ledgerline_events.runtime import requires
+from ledgerline_events.runtime import CurrentCaller, IdempotencyKey, requires
+from ledgerline_events.runtime.auth import without_bank_details
 
 from ..adapters.statements import IntradayReport, MalformedStatement, StatementFormat
 from ..application.commands import (
@@ -25,8 +26,6 @@ from ..domain.errors import DomainError, InvalidCommand
 from .deps import Desk, Queries
 from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
 from .upload import uploaded_file
-
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 commands = APIRouter(tags=["payments"], dependencies=[requires("finance")])
 reads = APIRouter(tags=["read"])
@@ -126,16 +125,17 @@ async def invoice(invoice_id: str, queries: Queries) -> dict[str, Any]:
 
 
 @reads.get("/unapplied")
-async def unapplied(queries: Queries) -> dict[str, Any]:
-    return {"payments": await queries.unapplied()}
+async def unapplied(queries: Queries, caller: CurrentCaller) -> dict[str, Any]:
+    return {"payments": without_bank_details(await queries.unapplied(), caller)}
 
 
 @reads.get("/payments/{payment_id}")
-async def payment(payment_id: str, queries: Queries) -> dict[str, Any]:
+async def payment(payment_id: str, queries: Queries, caller: CurrentCaller) -> dict[str, Any]:
     found = await queries.payment(payment_id)
     if found is None:
         raise HTTPException(404, f"no payment {payment_id}")
-    return found
+    answer: dict[str, Any] = without_bank_details(found, caller)
+    return answer
 
 
 def add_error_mapping(app: FastAPI) -> None:

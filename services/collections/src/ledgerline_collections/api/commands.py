@@ -19,6 +19,7 @@ from ..application.promise_evaluation import evaluate_promises
 from ..domain.write_offs import ApprovalLimit
 from .deps import App, IdempotencyKey, Now, write_of
 from .schemas import (
+    ApprovalBody,
     CallBody,
     DisputeBody,
     DunningRunBody,
@@ -104,8 +105,19 @@ async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, 
 async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: App,
                     clock: Now, key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
-    return await commands.write_off(app, w, invoice_id, body.amount, body.reason, body.approver,
+    return await commands.write_off(app, w, invoice_id, body.amount, body.reason, caller.name,
                                     approval_limit_of(caller))
+
+
+@router.post("/write-offs/{write_off_id}/approve", status_code=CREATED,
+             summary="Approve a write-off someone else asked for (four eyes)",
+             dependencies=FINANCE)
+async def approve_write_off(write_off_id: str, body: ApprovalBody, request: Request, app: App,
+                            clock: Now, key: IdempotencyKey,
+                            caller: CurrentCaller) -> dict[str, Any]:
+    w = write_of(request, key, body, clock())
+    return await commands.approve_write_off(app, w, write_off_id, caller.name,
+                                            approval_limit_of(caller))
 
 
 @router.post("/write-offs/{write_off_id}/recoveries", status_code=CREATED,

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from pydantic import BaseModel
+
+from ledgerline_events.runtime import IdempotencyKey as IdempotencyKey  # per caller
 
 from ..application.context import Collections, Write
 
@@ -27,7 +29,6 @@ def get_clock(request: Request) -> Clock:
 
 App = Annotated[Collections, Depends(get_collections)]
 Now = Annotated[Clock, Depends(get_clock)]
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 
 def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Write:

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from ledgerline_events.contract.values import value_policy
+
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from ..domain.errors import InvalidCommand
@@ -23,12 +25,15 @@ def parse_as_of(value: str | None, now: datetime) -> datetime:
         return now
     try:
         if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time.max, tzinfo=UTC)
+            day = date.fromisoformat(value)
+            value_policy().day(day, "as_of")
+            return datetime.combine(day, time.max, tzinfo=UTC)
         instant = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidCommand("as_of", "date_or_instant", "as_of must be ISO 8601") from None
     if instant.tzinfo is None:
         raise InvalidCommand("as_of", "timezone_required", "give the instant's UTC offset")
+    value_policy().day(instant, "as_of")  # before the conversion, which overflows at the ends
     return instant.astimezone(UTC)
 
 

@@ -51,7 +51,12 @@ class ResolveBody(WriteBody):
 class WriteOffBody(WriteBody):
     amount: Money | None = None  # default: full write-off of what is open
     reason: str = Field(min_length=1, max_length=500)
-    approver: str = Field(min_length=1, max_length=100)
+    # Older clients name an approver; the event records the signed-in caller instead.
+    approver: str | None = Field(default=None, max_length=100, deprecated=True)
+
+
+class ApprovalBody(WriteBody):
+    """The second person's approval: who it is comes from their token."""
 
 
 class RecoveryBody(WriteBody):

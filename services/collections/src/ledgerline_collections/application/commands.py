@@ -10,12 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import asyncpg
+
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.collections import (
     CallOutcome,
     DebtWrittenOff,
     DisputeOutcome,
     DisputeReason,
+    WriteOffRequested,
 )
 from ledgerline_events.runtime import ident
 
@@ -23,8 +26,7 @@ from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
 from ..domain.errors import InvalidCommand, UnknownSubject
 from .context import Collections, Write, new_id
-
-WRITE_OFF_INDEX = "write_off_index"
+from .write_off_index import WRITE_OFF_INDEX
 
 
 async def open_dispute(
@@ -71,32 +73,96 @@ async def write_off(
     app: Collections, w: Write, invoice_id: str, amount: Money | None, reason: str, approver: str,
     approval_limit: write_offs.ApprovalLimit | None = None,
 ) -> dict[str, Any]:
+    """`approver` is the signed-in caller. Earlier write-offs on the customer count against
+    the caller's limit: the caller's own, or everybody's (settings); above the four-eyes
+    threshold the write-off is only requested (status `awaiting_second_approval`)."""
     invoice = await _invoice(app, invoice_id)
-    cmd = write_offs.WriteOffDebt(new_id("wo"), invoice_id, amount, reason, approver,
-                                  approval_limit)
+    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
+        if uow.previous_result is not None:
+            return uow.previous_result
+        counted = None if app.write_off_limit_counts_everyone else approver
+        before = await _written_off_before(uow.conn, app, invoice_id, invoice.customer_id,
+                                           invoice.currency, counted)
+        cmd = write_offs.WriteOffDebt(new_id("wo"), invoice_id, amount, reason, approver,
+                                      approval_limit, before)
+        aggregate = f"write-offs:{invoice_id}"
+        history = await uow.load(aggregate)
+        ledger = write_offs.replay_invoice_write_offs(invoice_id, history)
+        events = write_offs.decide_write_off(
+            ledger.write_offs.get(cmd.write_off_id), cmd, _open_now(invoice, ledger), w.today,
+            app.write_off_second_approval_above,
+        )
+        await uow.append(aggregate, len(history), events, customer_id=invoice.customer_id,
+                         occurred_at=w.occurred_at)
+        (decided,) = events
+        assert isinstance(decided, DebtWrittenOff | WriteOffRequested)
+        await uow.conn.execute(
+            f"INSERT INTO {ident(app.store.schema)}.{WRITE_OFF_INDEX} (write_off_id, invoice_id,"
+            " customer_id, currency, amount, approver) VALUES ($1, $2, $3, $4, $5, $6)",
+            cmd.write_off_id, invoice_id, invoice.customer_id, decided.amount.currency,
+            decided.amount.amount, approver,
+        )
+        status = "written_off" if isinstance(decided, DebtWrittenOff) else "awaiting_second_approval"
+        return uow.set_result({"write_off_id": cmd.write_off_id, "invoice_id": invoice_id,
+                               "amount": decided.amount.model_dump(mode="json"),
+                               "status": status})
+
+
+async def approve_write_off(
+    app: Collections, w: Write, write_off_id: str, approver: str,
+    approval_limit: write_offs.ApprovalLimit | None,
+) -> dict[str, Any]:
+    """The second person's approval of a requested write-off (four eyes)."""
+    cmd = write_offs.ApproveWriteOff(write_off_id, approver, approval_limit)
+    invoice_id = await _invoice_of_write_off(app, write_off_id)
+    invoice = await _invoice(app, invoice_id)
     async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
         if uow.previous_result is not None:
             return uow.previous_result
         aggregate = f"write-offs:{invoice_id}"
         history = await uow.load(aggregate)
         ledger = write_offs.replay_invoice_write_offs(invoice_id, history)
-        # Our own write-offs come from the event store (never behind), the rest from the
-        # projection of invoicing and cash-application events.
-        open_now = Money.of(invoice.open_before_write_offs - ledger.net_written_off,
-                            invoice.currency)
-        events = write_offs.decide_write_off(
-            ledger.write_offs.get(cmd.write_off_id), cmd, open_now, w.today
-        )
+        events = write_offs.decide_second_approval(ledger, cmd, _open_now(invoice, ledger),
+                                                   w.today)
         await uow.append(aggregate, len(history), events, customer_id=invoice.customer_id,
                          occurred_at=w.occurred_at)
-        await uow.conn.execute(
-            f"INSERT INTO {ident(app.store.schema)}.{WRITE_OFF_INDEX} (write_off_id, invoice_id)"
-            " VALUES ($1, $2)", cmd.write_off_id, invoice_id,
-        )
-        (written,) = events
-        assert isinstance(written, DebtWrittenOff)
-        return uow.set_result({"write_off_id": cmd.write_off_id, "invoice_id": invoice_id,
-                               "amount": written.amount.model_dump(mode="json")})
+        requested_by = ledger.requested[write_off_id].requested_by
+        return uow.set_result({"write_off_id": write_off_id, "invoice_id": invoice_id,
+                               "status": "written_off", "approvers": [requested_by, approver]})
+
+
+def _open_now(invoice: InvoiceView, ledger: write_offs.InvoiceWriteOffs) -> Money:
+    # Our own write-offs come from the event store (never behind), the rest from the
+    # projection of invoicing and cash-application events.
+    return Money.of(invoice.open_before_write_offs - ledger.net_written_off, invoice.currency)
+
+
+async def _invoice_of_write_off(app: Collections, write_off_id: str) -> str:
+    invoice_id: str | None = await app.store.pool.fetchval(
+        f"SELECT invoice_id FROM {ident(app.store.schema)}.{WRITE_OFF_INDEX}"
+        " WHERE write_off_id = $1", write_off_id)
+    if invoice_id is None:
+        raise UnknownSubject("write_off_id", "write_off_exists", f"no write-off {write_off_id}")
+    return invoice_id
+
+
+async def _written_off_before(
+    conn: asyncpg.Connection, app: Collections, invoice_id: str, customer_id: str,
+    currency: str, approver: str | None,
+) -> write_offs.WrittenOffBefore:
+    """Earlier write-offs of the customer in `currency` (by `approver`, None: by anyone). The
+    customer's lock serialises write-offs on its invoices: two at once cannot both fit."""
+    s = ident(app.store.schema)
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                       f"{s}.write-offs:{customer_id}")
+    row = await conn.fetchrow(
+        f"SELECT coalesce(sum(amount) FILTER (WHERE invoice_id = $2), 0) AS on_invoice,"
+        f" coalesce(sum(amount), 0) AS on_customer FROM {s}.{WRITE_OFF_INDEX}"
+        " WHERE customer_id = $1 AND currency = $3 AND ($4::text IS NULL OR approver = $4)",
+        customer_id, invoice_id, currency, approver,
+    )
+    assert row is not None
+    return write_offs.WrittenOffBefore(row["on_invoice"], row["on_customer"])
 
 
 async def recover(app: Collections, w: Write, write_off_id: str, amount: Money) -> dict[str, Any]:

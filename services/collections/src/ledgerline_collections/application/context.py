@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from ledgerline_events.runtime import EventStore
 
@@ -21,6 +22,10 @@ class Collections:
     policy: DunningPolicy
     payment: PaymentInstructions
     buckets: AgeingBuckets
+    # Approval limits count everyone's earlier write-offs on the customer, not only the caller's.
+    write_off_limit_counts_everyone: bool = False
+    # Write-offs above this amount (any currency) need a second person's approval.
+    write_off_second_approval_above: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
 """Bad debt: writing off what cannot be collected, and recovering it if it later is.
 
 A write-off is full (the whole open amount) or partial, never more than the invoice's open
-amount, always with a reason and an approver, and never above the approval limit of the
-person asking. A recovery never exceeds what is still written
-off (written off minus earlier recoveries).
+amount, always with a reason and an approver (the signed-in caller), and never above the
+approval limit of the person asking, counting what was already written off on the same
+customer (so on the same invoice too): by the caller, or by anyone when the company says so.
+Splitting a large write-off into small ones therefore gains nothing. Above the company's
+four-eyes threshold a write-off is only requested; a second person, whose own limit covers
+it, approves it. A recovery never exceeds what is still written off (written off minus
+earlier recoveries).
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from datetime import date
 from decimal import Decimal
 
 from ledgerline_events.contract import Envelope, Event, Money
-from ledgerline_events.contract.collections import DebtWrittenOff, WrittenOffDebtRecovered
+from ledgerline_events.contract.collections import (
+    DebtWrittenOff,
+    WriteOffRequested,
+    WrittenOffDebtRecovered,
+)
 
 from .errors import InvalidCommand, NotAuthorised, StateConflict, UnknownSubject
 
@@ -42,14 +50,33 @@ class ApprovalLimit:
 
 
 @dataclass(frozen=True)
+class WrittenOffBefore:
+    """What counts against an approval limit: the total already written off, in the new
+    write-off's currency, on the same invoice and on the same customer (which includes it)."""
+
+    on_invoice: Decimal = Decimal(0)
+    on_customer: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
 class WriteOffDebt:
-    """Command: write off `amount` of an invoice (None: everything still open), asked by a
-    person with `approval_limit` (None: no limit)."""
+    """Command: write off `amount` of an invoice (None: everything still open), asked by
+    `approver` with `approval_limit` (None: no limit), `before` counting against it."""
 
     write_off_id: str
     invoice_id: str
     amount: Money | None
     reason: str
+    approver: str
+    approval_limit: ApprovalLimit | None = None
+    before: WrittenOffBefore = WrittenOffBefore()
+
+
+@dataclass(frozen=True)
+class ApproveWriteOff:
+    """Command: the second person approves a requested write-off."""
+
+    write_off_id: str
     approver: str
     approval_limit: ApprovalLimit | None = None
 
@@ -64,9 +91,11 @@ class RecoverWrittenOffDebt:
 
 
 def decide_write_off(
-    existing: WriteOffState | None, cmd: WriteOffDebt, open_amount: Money, today: date
+    existing: WriteOffState | None, cmd: WriteOffDebt, open_amount: Money, today: date,
+    second_approval_above: Decimal | None = None,
 ) -> list[Event]:
-    """Write off part or all of what is open; never more, never nothing."""
+    """Write off part or all of what is open; never more, never nothing. Above
+    `second_approval_above` (four eyes) the write-off is requested, not yet made."""
     if existing is not None:
         raise StateConflict("write_off_id", "write_off_unique", "write-off already recorded")
     amount = cmd.amount if cmd.amount is not None else open_amount
@@ -80,7 +109,11 @@ def decide_write_off(
         raise StateConflict(
             "amount", "not_above_open_amount", f"the invoice has only {open_amount} open"
         )
-    within_approval_limit(amount, cmd.approval_limit)
+    within_approval_limit(amount, cmd.approval_limit, cmd.before)
+    if second_approval_above is not None and amount.amount > second_approval_above:
+        return [WriteOffRequested(write_off_id=cmd.write_off_id, invoice_id=cmd.invoice_id,
+                                  amount=amount, reason=cmd.reason, requested_by=cmd.approver,
+                                  requested_on=today)]
     return [
         DebtWrittenOff(
             write_off_id=cmd.write_off_id,
@@ -93,8 +126,11 @@ def decide_write_off(
     ]
 
 
-def within_approval_limit(amount: Money, limit: ApprovalLimit | None) -> None:
-    """A write-off above the asker's approval limit needs someone with a higher one."""
+def within_approval_limit(
+    amount: Money, limit: ApprovalLimit | None, before: WrittenOffBefore = WrittenOffBefore(),
+) -> None:
+    """A write-off above the asker's approval limit needs someone with a higher one; what
+    was written off before on the same invoice and customer counts towards it."""
     if limit is None:
         return
     if limit.currency not in (None, amount.currency):
@@ -103,6 +139,36 @@ def within_approval_limit(amount: Money, limit: ApprovalLimit | None) -> None:
     if amount.amount > limit.amount:
         raise NotAuthorised("amount", "approval_limit",
                             f"{amount} is above your approval limit of {limit.amount}")
+    counted = max(before.on_invoice, before.on_customer)
+    if amount.amount + counted > limit.amount:
+        raise NotAuthorised(
+            "amount", "approval_limit",
+            f"{amount} with {counted} {amount.currency} already written off on this customer "
+            f"({before.on_invoice} on this invoice) is above your approval limit of "
+            f"{limit.amount}")
+
+
+def decide_second_approval(
+    ledger: InvoiceWriteOffs, cmd: ApproveWriteOff, open_amount: Money, today: date
+) -> list[Event]:
+    """A second person, not the one who asked and within their own limit, approves a
+    requested write-off of what is still open: it is then made."""
+    request = ledger.requested.get(cmd.write_off_id)
+    if request is None:
+        if cmd.write_off_id in ledger.write_offs:
+            raise StateConflict("write_off_id", "already_written_off", "already approved")
+        raise UnknownSubject("write_off_id", "write_off_requested",
+                             f"no write-off {cmd.write_off_id} awaits approval")
+    if cmd.approver == request.requested_by:
+        raise NotAuthorised("write_off_id", "four_eyes",
+                            "a second person must approve the write-off they did not ask for")
+    if request.amount.amount > open_amount.amount:
+        raise StateConflict("amount", "not_above_open_amount",
+                            f"the invoice has only {open_amount} open now")
+    within_approval_limit(request.amount, cmd.approval_limit)
+    return [DebtWrittenOff(write_off_id=request.write_off_id, invoice_id=request.invoice_id,
+                           amount=request.amount, reason=request.reason, approver=cmd.approver,
+                           written_off_on=today)]
 
 
 def decide_recovery(
@@ -138,6 +204,7 @@ class InvoiceWriteOffs:
 
     invoice_id: str
     write_offs: Mapping[str, WriteOffState] = field(default_factory=dict)
+    requested: Mapping[str, WriteOffRequested] = field(default_factory=dict)  # awaiting approval
 
     @property
     def net_written_off(self) -> Decimal:
@@ -148,9 +215,13 @@ class InvoiceWriteOffs:
 def replay_invoice_write_offs(invoice_id: str, history: Sequence[Envelope]) -> InvoiceWriteOffs:
     """The invoice's write-offs (amount and what was recovered since) from their events."""
     found: dict[str, WriteOffState] = {}
+    requested: dict[str, WriteOffRequested] = {}
     for envelope in history:
         event = envelope.payload
-        if isinstance(event, DebtWrittenOff):
+        if isinstance(event, WriteOffRequested):
+            requested[event.write_off_id] = event
+        elif isinstance(event, DebtWrittenOff):
+            requested.pop(event.write_off_id, None)
             found[event.write_off_id] = WriteOffState(
                 write_off_id=event.write_off_id,
                 invoice_id=event.invoice_id,
@@ -162,4 +233,4 @@ def replay_invoice_write_offs(invoice_id: str, history: Sequence[Envelope]) -> I
             found[event.write_off_id] = replace(
                 state, recovered=state.recovered + event.amount.amount
             )
-    return InvoiceWriteOffs(invoice_id, found)
+    return InvoiceWriteOffs(invoice_id, found, requested)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from ledgerline_credit.bootstrap import CreditService
+from ledgerline_events.runtime import IdempotencyKey as IdempotencyKey  # per caller
+from ledgerline_events.runtime import OptionalIdempotencyKey as OptionalIdempotencyKey
 
 
 def credit_service(request: Request) -> CreditService:
@@ -15,7 +17,3 @@ def credit_service(request: Request) -> CreditService:
 
 
 Service = Annotated[CreditService, Depends(credit_service)]
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
-OptionalIdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
-]

@@ -10,6 +10,7 @@ import asyncpg
 import structlog
 from fastapi import Depends, Header, Request
 
+from ledgerline_events.runtime import IdempotencyKey as IdempotencyKey  # per caller
 from ledgerline_events.runtime import Runtime, set_search_path
 from ledgerline_invoicing.application.commands import Invoicing
 
@@ -45,8 +46,3 @@ InvoicingDep = Annotated[Invoicing, Depends(invoicing)]
 ReadConn = Annotated[asyncpg.Connection, Depends(read_connection)]
 Now = Annotated[datetime, Depends(now)]
 CorrelationId = Annotated[str | None, Depends(correlation_id)]
-IdempotencyKey = Annotated[
-    str,
-    Header(alias="Idempotency-Key", min_length=1, max_length=200,
-           description="repeat a write with the same key to get the first answer"),
-]

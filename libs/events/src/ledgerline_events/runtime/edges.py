@@ -1,0 +1,194 @@
+"""The HTTP edge of every service: strict JSON, the value policy on every parsed input, and
+one JSON refusal shape, so that no request can make a service answer a plain-text 500.
+
+- A JSON body that only a lenient parser reads (`NaN`, `Infinity`, a lone surrogate) is 422
+  `strict_json` before any route sees it.
+- Every route's parsed inputs (body models, query, path and header values) pass the value
+  policy (`contract/values.py`) before the route runs: 422 `{detail, rule, field}`.
+- FastAPI's validation errors keep their list `detail` and gain `rule` and `field` (the first
+  error's); they are rendered so that an offending input (a NaN, a surrogate) cannot break
+  the answer itself. Anything unforeseen is a JSON 500 `internal_error`, logged.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+from collections.abc import Callable
+from email.message import Message as MimeMessage
+from typing import Any
+
+import orjson
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ledgerline_events.contract.values import ValueRefused, value_policy
+
+log = structlog.get_logger("ledgerline.edges")
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that renders whatever a refusal quotes: non-finite numbers become strings and
+    non-ASCII is escaped (an unpaired surrogate cannot be encoded as UTF-8)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(_finite(content), ensure_ascii=True, allow_nan=False,
+                          default=str, separators=(",", ":")).encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def refusal(field: str, rule: str, detail: str, status: int = 422) -> JSONResponse:
+    return SafeJSONResponse({"detail": detail, "rule": rule, "field": field}, status_code=status)
+
+
+class StrictJson:
+    """Refuses JSON bodies a strict parser refuses but Python's lenient one would accept.
+    Bodies above `limit` pass untouched: the route's own size limit answers them 413."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _json_body(scope):
+            await self.app(scope, receive, send)
+            return
+        messages, body, complete = await _buffer(receive, self.limit)
+        if complete and (problem := _not_strict(body)):
+            rule = "unpaired_surrogate" if "surrogate" in problem else "strict_json"
+            await refusal("body", rule, f"the body is not strict JSON: {problem}")(
+                scope, receive, send)
+            return
+        pending = iter(messages)
+
+        async def replay() -> Message:
+            message = next(pending, None)
+            return message if message is not None else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _json_body(scope: Scope) -> bool:
+    content_type = next((v for k, v in scope["headers"] if k == b"content-type"), None)
+    if content_type is None:
+        return False
+    mime = MimeMessage()
+    mime["content-type"] = content_type.decode("latin-1")
+    subtype = mime.get_content_subtype()
+    return mime.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json"))
+
+
+async def _buffer(receive: Receive, limit: int) -> tuple[list[Message], bytes, bool]:
+    messages: list[Message] = []
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more and size <= limit:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages, b"", False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        more = message.get("more_body", False)
+    return messages, b"".join(chunks), not more and size <= limit
+
+
+def _not_strict(body: bytes) -> str | None:
+    if not body.strip():
+        return None
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError as strict:
+        try:
+            json.loads(body)
+        except (ValueError, RecursionError):
+            return None  # not JSON at all: FastAPI's own answer names where
+        return str(strict)
+    return None
+
+
+def check_route_inputs(app: FastAPI) -> None:
+    """Every route's request inputs pass the value policy before the route runs. The call
+    is wrapped in each route's effective context (the dependant its handler runs), so the
+    routers' own routes, shared between apps, stay as they are."""
+    for route in iter_route_contexts(app.routes):
+        dependant = getattr(route, "dependant", None)
+        if isinstance(dependant, Dependant) and dependant.call is not None:
+            dependant.call = _checked(dependant)
+
+
+def _checked(dependant: Dependant) -> Callable[..., Any]:
+    call = dependant.call
+    assert call is not None
+    fields = {f.name: f.alias for f in (*dependant.path_params, *dependant.query_params,
+                                        *dependant.header_params, *dependant.cookie_params)}
+    bodies = {f.name for f in dependant.body_params}
+
+    def check(values: dict[str, Any]) -> None:
+        policy = value_policy()
+        for name, value in values.items():
+            if name in bodies:
+                policy.check(value, "")
+            elif name in fields:
+                policy.check(value, fields[name])
+
+    if inspect.iscoroutinefunction(call):
+        async def checked_async(**values: Any) -> Any:
+            check(values)
+            return await call(**values)
+        return checked_async
+
+    def checked(**values: Any) -> Any:
+        check(values)
+        return call(**values)
+    return checked
+
+
+def add_refusal_answers(app: FastAPI) -> None:
+    @app.exception_handler(ValueRefused)
+    async def outside_policy(_: Request, exc: ValueRefused) -> JSONResponse:
+        return refusal(exc.field, exc.rule, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [_error(e) for e in exc.errors()]
+        first = errors[0] if errors else {"loc": [], "type": "invalid"}
+        return SafeJSONResponse({"detail": errors, "rule": first["type"],
+                                 "field": _field(first["loc"])}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unforeseen(request: Request, exc: Exception) -> JSONResponse:
+        log.error("request.unhandled", path=request.url.path, error=repr(exc), exc_info=exc)
+        return SafeJSONResponse({"detail": "internal error; it has been logged",
+                                 "rule": "internal_error"}, status_code=500)
+
+
+def _error(error: Any) -> dict[str, Any]:
+    kept = {k: error[k] for k in ("loc", "msg", "type", "input") if k in error}
+    if "ctx" in error:
+        kept["ctx"] = {k: str(v) for k, v in error["ctx"].items()}
+    return kept
+
+
+def _field(loc: Any) -> str:
+    parts = [p for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
