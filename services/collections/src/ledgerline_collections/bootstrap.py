@@ -21,7 +21,7 @@ from .api import commands, queries
 from .api.errors import add_collections_error_answers
 from .application.commands import WRITE_OFF_INDEX
 from .application.context import Collections
-from .application.dunning_run import run_dunning
+from .application.dunning_review import scheduled_day
 from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
 from .projections.receivables import Receivables
@@ -73,7 +73,8 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
         app.state.collections = Collections(
             store=runtime.store, read_model=ReadModel(runtime.pool, settings.read_schema),
             policy=settings.dunning_policy, payment=settings.payment_instructions,
-            buckets=settings.buckets,
+            buckets=settings.buckets, date_tolerance_days=settings.business_date_tolerance_days,
+            portfolios={c: tuple(ids) for c, ids in settings.collector_portfolios.items()},
         )
 
     async def daily_dunning(runtime: Runtime) -> None:
@@ -83,8 +84,9 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             await asyncio.sleep(max(wait, 0))
             now = clock()
             try:
-                sent = await run_dunning(app.state.collections, now.date(), now)
-                log.info("dunning.scheduled_run", run_date=now.date().isoformat(), sent=len(sent))
+                done = await scheduled_day(app.state.collections, now.date(), now,
+                                           settings.dunning_review_required)
+                log.info("dunning.scheduled_run", run_date=now.date().isoformat(), **done)
             except Exception as exc:  # a failed run is retried at the next schedule, not lost
                 log.error("dunning.scheduled_run_failed", error=repr(exc))
 

@@ -11,6 +11,7 @@ from fastapi import Depends, Header, Request
 from pydantic import BaseModel
 
 from ..application.context import Collections, Write
+from ..domain.business_dates import not_in_the_future
 
 Clock = Callable[[], datetime]
 
@@ -28,10 +29,15 @@ def get_clock(request: Request) -> Clock:
 App = Annotated[Collections, Depends(get_collections)]
 Now = Annotated[Clock, Depends(get_clock)]
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
+OptionalIdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 
 def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Write:
-    """The write envelope: key, fingerprint of this exact request, business instant."""
+    """The write envelope: key, fingerprint of this exact request, business instant (never
+    after today, give or take the configured tolerance)."""
     occurred_at = getattr(body, "occurred_at", None) or now
+    tolerance = get_collections(request).date_tolerance_days
+    not_in_the_future("occurred_at", occurred_at.date(), now.date(), tolerance)
     raw = f"{request.method} {request.url.path} {body.model_dump_json()}".encode()
     return Write(key, hashlib.sha256(raw).hexdigest(), occurred_at)

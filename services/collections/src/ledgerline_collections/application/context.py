@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ledgerline_events.runtime import EventStore
@@ -21,6 +22,10 @@ class Collections:
     policy: DunningPolicy
     payment: PaymentInstructions
     buckets: AgeingBuckets
+    # Business dates may run this many days ahead of today (a customer a time zone ahead).
+    date_tolerance_days: int = 1
+    # Collector -> the customers they work (the dunning run's `collector` scope).
+    portfolios: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
