@@ -9,6 +9,7 @@ from typing import Any
 
 from ledgerline_credit.domain import account as domain
 from ledgerline_credit.domain.account import CreditAccount
+from ledgerline_credit.domain.business_dates import not_in_the_future
 from ledgerline_events.contract import Event
 from ledgerline_events.contract.credit import CreditHoldPlaced
 from ledgerline_events.runtime import ConcurrencyConflict, EventStore
@@ -19,11 +20,17 @@ Clock = Callable[[], datetime]
 Decide = Callable[[CreditAccount], list[Event]]
 Answer = Callable[[CreditAccount, list[Event]], dict[str, Any]]
 ATTEMPTS = 3
+TOLERANCE_DAYS = 1  # business dates may run one day ahead (a customer a time zone ahead)
 
 
 async def run_on_account(store: EventStore, customer_id: str, key: str | None, fingerprint: str,
-                         decide: Decide, answer: Answer, clock: Clock) -> dict[str, Any]:
-    """One command on one credit account, retried when another writer got there first."""
+                         decide: Decide, answer: Answer, clock: Clock,
+                         occurred_at: datetime | None = None) -> dict[str, Any]:
+    """One command on one credit account, retried when another writer got there first. Its
+    events are dated `occurred_at` (business instant, default now; not after today)."""
+    now = clock()
+    at = occurred_at or now
+    not_in_the_future("occurred_at", at.date(), now.date(), TOLERANCE_DAYS)
     stream = domain.account_id(customer_id)
     for attempt in range(ATTEMPTS):
         try:
@@ -34,7 +41,7 @@ async def run_on_account(store: EventStore, customer_id: str, key: str | None, f
                 account = domain.replay(customer_id, history)
                 events = decide(account)
                 await uow.append(stream, len(history), events, customer_id=customer_id,
-                                 occurred_at=clock())
+                                 occurred_at=at)
                 return uow.set_result(answer(account, events))
         except ConcurrencyConflict:
             if attempt == ATTEMPTS - 1:
@@ -50,7 +57,8 @@ async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock)
 
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
-        lambda a: domain.set_credit_limit(a, cmd.limit, cmd.set_by, cmd.reason), answer, clock)
+        lambda a: domain.set_credit_limit(a, cmd.limit, cmd.set_by, cmd.reason), answer, clock,
+        cmd.occurred_at)
 
 
 async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
@@ -63,7 +71,7 @@ async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
         lambda a: domain.place_manual_hold(a, cmd.detail, cmd.placed_by), answer,
-        clock)
+        clock, cmd.occurred_at)
 
 
 async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dict[str, Any]:
@@ -74,4 +82,4 @@ async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dic
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
         lambda a: domain.release_hold(a, cmd.hold_id, cmd.released_by, cmd.reason),
-        answer, clock)
+        answer, clock, cmd.occurred_at)
