@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import asyncpg
@@ -32,6 +32,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def dates_until(request: Request, at: Annotated[datetime, Depends(now)]) -> date:
+    """The latest business date a write may carry: today plus the configured tolerance."""
+    runtime: Runtime = request.app.state.runtime
+    tolerance = getattr(runtime.settings, "business_date_tolerance_days", 1)
+    return at.date() + timedelta(days=tolerance)
+
+
 def correlation_id(
     x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
 ) -> str | None:
@@ -44,6 +51,7 @@ def correlation_id(
 InvoicingDep = Annotated[Invoicing, Depends(invoicing)]
 ReadConn = Annotated[asyncpg.Connection, Depends(read_connection)]
 Now = Annotated[datetime, Depends(now)]
+LatestDate = Annotated[date, Depends(dates_until)]
 CorrelationId = Annotated[str | None, Depends(correlation_id)]
 IdempotencyKey = Annotated[
     str,
