@@ -117,3 +117,27 @@ async def test_a_check_dated_after_today_is_refused_with_field_and_rule(
     limit = await credit.http.put("/customers/C-F/credit-limits/EUR", json={
         "limit": "10.00", "set_by": "anna", "reason": "x", "occurred_at": "2027-01-01T00:00:00Z"})
     assert limit.status_code == 422 and limit.json()["rule"] == "not_in_the_future"
+
+
+async def test_a_hold_from_a_history_loaded_late_takes_effect_when_its_cause_arose(
+    credit: CreditUnderTest, topics: Topics
+) -> None:
+    limit = await credit.http.put("/customers/C-O/credit-limits/EUR", json={
+        "limit": "5000.00", "set_by": "anna", "reason": "history",
+        "occurred_at": "2025-11-30T09:00:00Z"})
+    assert limit.status_code == 200, limit.text
+    unpaid = dated(invoice("C-O-a", "1000", due=date(2026, 1, 1), customer="C-O"),
+                   date(2025, 12, 1), issue_date=date(2025, 12, 1))
+    await credit.publish(topics.invoicing, unpaid)  # 68 days overdue on 03-10: held
+
+    async def held() -> bool:
+        return bool((await credit.view("C-O")).get("active_holds"))
+
+    await eventually(held)
+    (placed,) = [e for e in await credit.service.store.read_all()
+                 if e.event_type == "credit.CreditHoldPlaced"]
+    assert placed.occurred_at == datetime(2026, 3, 3, tzinfo=UTC)  # due + 60 days + 1
+    before = await check(credit, "C-O", "before-hold", as_of="2026-03-02")
+    after = await check(credit, "C-O", "after-hold", as_of="2026-03-03")
+    assert not any(r.startswith("on credit hold") for r in before["reasons"])
+    assert after["decision"] == "reject" and "on credit hold: overdue" in after["reasons"]

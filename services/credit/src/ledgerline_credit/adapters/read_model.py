@@ -56,6 +56,16 @@ async def standing_in(conn: asyncpg.Connection, customer_id: str, currency: str,
     )
 
 
+# The business date of the latest invoice or movement of each customer.
+LATEST_FACTS = """
+SELECT customer_id, max(on_date) AS latest FROM (
+    SELECT customer_id, issued_on AS on_date FROM invoice WHERE customer_id = ANY($1::text[])
+    UNION ALL
+    SELECT customer_id, on_date FROM ar_movement WHERE customer_id = ANY($1::text[])) facts
+GROUP BY customer_id
+"""
+
+
 async def situations(conn: asyncpg.Connection, customers: Iterable[str],
                      as_of: date) -> dict[str, CreditSituation]:
     """What the automatic hold rules look at, for each customer."""
@@ -67,6 +77,7 @@ async def situations(conn: asyncpg.Connection, customers: Iterable[str],
         "SELECT customer_id, net_written_off FROM customer_standing "
         "WHERE customer_id = ANY($1::text[])", wanted)
     net = {r["customer_id"]: r["net_written_off"] for r in written_off}
+    latest = {r["customer_id"]: r["latest"] for r in await conn.fetch(LATEST_FACTS, wanted)}
     # Grouped in one pass: the daily sweep asks about every customer with an overdue invoice
     # (100,000 of them at scale), and filtering the rows per customer was quadratic.
     by_customer: dict[str, list[asyncpg.Record]] = {}
@@ -80,6 +91,7 @@ async def situations(conn: asyncpg.Connection, customers: Iterable[str],
             exposures=MappingProxyType({r["currency"]: r["total"] for r in rows}),
             oldest_overdue_days=days_overdue(oldest, as_of),
             net_written_off=net.get(customer, Decimal(0)),
+            oldest_due_date=oldest, latest_fact_on=latest.get(customer),
         )
     return found
 
