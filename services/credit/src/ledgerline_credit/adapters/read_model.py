@@ -30,32 +30,6 @@ class StandingInCurrency:
         return self.open_ar + self.open_orders
 
 
-# One indexed round trip: the customer's exposure row in the currency, minus the order being
-# checked if it is already counted, the oldest open due date in any currency, and the score.
-STANDING = """
-SELECT e.open_ar, e.open_orders - coalesce(o.amount, 0) AS open_orders, e.disputed,
-       (SELECT min(x.oldest_due_date) FROM customer_exposure x
-         WHERE x.customer_id = $1) AS oldest_due_date,
-       s.risk_score
-  FROM (SELECT $1::text AS customer_id) k
-  LEFT JOIN customer_exposure e ON e.customer_id = k.customer_id AND e.currency = $2
-  LEFT JOIN customer_standing s ON s.customer_id = k.customer_id
-  LEFT JOIN sales_order o ON o.order_id = $3 AND o.customer_id = k.customer_id
-        AND o.currency = $2 AND o.amount IS NOT NULL AND NOT o.closed
-"""
-
-
-async def standing_in(conn: asyncpg.Connection, customer_id: str, currency: str,
-                      order_ref: str) -> StandingInCurrency:
-    row = await conn.fetchrow(STANDING, customer_id, currency, order_ref)
-    assert row is not None
-    return StandingInCurrency(
-        open_ar=row["open_ar"] or Decimal(0), open_orders=row["open_orders"] or Decimal(0),
-        disputed=row["disputed"] or Decimal(0), oldest_open_due_date=row["oldest_due_date"],
-        risk_score=row["risk_score"] or 0,
-    )
-
-
 # The business date of the latest invoice or movement of each customer.
 LATEST_FACTS = """
 SELECT customer_id, max(on_date) AS latest FROM (

@@ -82,7 +82,8 @@ async def set_credit_limit(service: Service, body: LimitBody, customer_id: str =
                            currency: str = Path(), key: OptionalIdempotencyKey = None) -> Any:
     limit = _money(body.limit, _currency(currency))
     cmd = SetCreditLimit(customer_id, limit, body.set_by, body.reason, key, body.occurred_at)
-    return await account_handlers.set_credit_limit(service.store, cmd, service.clock)
+    tolerance = service.settings.business_date_tolerance_days
+    return await account_handlers.set_credit_limit(service.store, cmd, service.clock, tolerance)
 
 
 @router.post("/credit-checks", summary="May this order go on credit? approve / refer / reject",
@@ -99,7 +100,8 @@ async def check_credit(service: Service, body: CreditCheckBody, key: Idempotency
 async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey,
                      customer_id: str = CustomerId) -> Any:
     cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, key, body.occurred_at)
-    return await account_handlers.place_manual_hold(service.store, cmd, service.clock)
+    tolerance = service.settings.business_date_tolerance_days
+    return await account_handlers.place_manual_hold(service.store, cmd, service.clock, tolerance)
 
 
 @router.post("/customers/{customer_id}/holds/{hold_id}/release",
@@ -108,4 +110,5 @@ async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey,
                        customer_id: str = CustomerId) -> Any:
     cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, key,
                       body.occurred_at)
-    return await account_handlers.release_hold(service.store, cmd, service.clock)
+    tolerance = service.settings.business_date_tolerance_days
+    return await account_handlers.release_hold(service.store, cmd, service.clock, tolerance)

@@ -20,17 +20,17 @@ Clock = Callable[[], datetime]
 Decide = Callable[[CreditAccount], list[Event]]
 Answer = Callable[[CreditAccount, list[Event]], dict[str, Any]]
 ATTEMPTS = 3
-TOLERANCE_DAYS = 1  # business dates may run one day ahead (a customer a time zone ahead)
 
 
 async def run_on_account(store: EventStore, customer_id: str, key: str | None, fingerprint: str,
                          decide: Decide, answer: Answer, clock: Clock,
-                         occurred_at: datetime | None = None) -> dict[str, Any]:
+                         occurred_at: datetime | None = None, tolerance_days: int = 1
+                         ) -> dict[str, Any]:
     """One command on one credit account, retried when another writer got there first. Its
     events are dated `occurred_at` (business instant, default now; not after today)."""
     now = clock()
     at = occurred_at or now
-    not_in_the_future("occurred_at", at.date(), now.date(), TOLERANCE_DAYS)
+    not_in_the_future("occurred_at", at.date(), now.date(), tolerance_days)
     stream = domain.account_id(customer_id)
     for attempt in range(ATTEMPTS):
         try:
@@ -49,7 +49,8 @@ async def run_on_account(store: EventStore, customer_id: str, key: str | None, f
     raise AssertionError("unreachable")
 
 
-async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock) -> dict[str, Any]:
+async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock,
+                           tolerance_days: int = 1) -> dict[str, Any]:
     def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
         return {"customer_id": cmd.customer_id, "currency": cmd.limit.currency,
                 "limit": cmd.limit.model_dump(mode="json"), "changed": bool(events),
@@ -58,11 +59,11 @@ async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock)
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
         lambda a: domain.set_credit_limit(a, cmd.limit, cmd.set_by, cmd.reason), answer, clock,
-        cmd.occurred_at)
+        cmd.occurred_at, tolerance_days)
 
 
 async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
-                            clock: Clock) -> dict[str, Any]:
+                            clock: Clock, tolerance_days: int = 1) -> dict[str, Any]:
     def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
         [placed] = events
         assert isinstance(placed, CreditHoldPlaced)
@@ -71,10 +72,11 @@ async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
         lambda a: domain.place_manual_hold(a, cmd.detail, cmd.placed_by), answer,
-        clock, cmd.occurred_at)
+        clock, cmd.occurred_at, tolerance_days)
 
 
-async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dict[str, Any]:
+async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock,
+                       tolerance_days: int = 1) -> dict[str, Any]:
     def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
         return {"customer_id": cmd.customer_id, "hold_id": cmd.hold_id, "released": True,
                 "released_by": cmd.released_by, "reason": cmd.reason}
@@ -82,4 +84,4 @@ async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dic
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
         lambda a: domain.release_hold(a, cmd.hold_id, cmd.released_by, cmd.reason),
-        answer, clock, cmd.occurred_at)
+        answer, clock, cmd.occurred_at, tolerance_days)
