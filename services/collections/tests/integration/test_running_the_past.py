@@ -217,8 +217,12 @@ async def test_a_dry_run_shows_the_letters_and_a_voided_letter_lets_the_ladder_g
     await eventually(voided_in_account)
     resent = await post(client, "/dunning-runs", scope, key="run-v1-after-void")
     assert [r["level"] for r in resent.json()["reminders"]] == ["friendly_reminder"]
-    published = await read_topic(kafka_bootstrap, topics.collections, at_least=3)
-    voids = [e.payload for e in published if isinstance(e.payload, ReminderVoided)]
+
+    async def voids_published() -> list[ReminderVoided]:
+        published = await read_topic(kafka_bootstrap, topics.collections, at_least=3)
+        return [e.payload for e in published if isinstance(e.payload, ReminderVoided)]
+
+    voids = await eventually(voids_published)
     assert [(v.reminder_id, v.reason, v.voided_by) for v in voids] == [
         (reminder_id, "sent to the wrong address", "bob")]
 
