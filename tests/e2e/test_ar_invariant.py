@@ -22,6 +22,7 @@ from ledgerline_events.contract.sales import (
 )
 from ledgerline_events.testing import eventually
 
+from .agreement import invoices_disagree
 from .ledger import Ledger, fold, read_log
 from .replay_check import quiescent, replay_differences
 from .stack import Stack, running_stack
@@ -176,9 +177,11 @@ async def _mismatches(stack: Stack, ledger: Ledger) -> list[str]:
             "credit open AR": await _credit_open_ar(stack, customer, currency),
         }
         want = {"cash balance": expected, "cash unapplied": ledger.unapplied[(customer, currency)],
-                "collections ageing": expected, "credit open AR": max(expected, Decimal(0))}
+                "collections ageing": expected, "credit open AR": expected}
         wrong += [f"{customer} {currency} {k}: {got[k]} != {want[k]}" for k in got if got[k] != want[k]]
-    return wrong
+    wrong += [f"invoice {i} open {amount} in the log" for i, amount in ledger.below_zero().items()]
+    return wrong + await invoices_disagree(stack.http, ledger.open_per_invoice,
+                                           ledger.open_per_invoice)
 
 
 async def _ageing_total(stack: Stack, customer: str, currency: str) -> Decimal:

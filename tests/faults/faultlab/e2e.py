@@ -22,5 +22,7 @@ def _load(name: str) -> ModuleType:
 
 ledger = _load("ledger")
 replay_check = _load("replay_check")
+agreement = _load("agreement")
 fold, read_log = ledger.fold, ledger.read_log
 RUNTIME_TABLES, table_rows = replay_check.RUNTIME_TABLES, replay_check.table_rows
+invoices_disagree = agreement.invoices_disagree

@@ -22,7 +22,7 @@ class Lab:
     infra: Infra
     fleet: Fleet
     rounds: int = 0
-    over_credited: int = 0  # invoices credited/written off below zero (a documented race)
+    invoices_checked: int = 0  # invoices whose open amount and status all services agree on
     dead_letters: list[str] = field(default_factory=list)
 
     @property

@@ -12,7 +12,6 @@ import asyncpg
 from . import checks
 from .caught_up import TOPICS, wait_caught_up
 from .faults import FAULTS, Fault, Lab
-from .invoice_fold import over_credited
 from .workload import Workload
 
 
@@ -39,7 +38,7 @@ async def run_round(lab: Lab, fault: Fault, seed: int, seconds: float = 6.0) -> 
         problems = await verify(lab, workload)
     acked = sum(c.acknowledged for c in workload.commands)
     line = (f"{what}: {len(workload.orders)} orders, {acked}/{len(workload.commands)} commands "
-            f"acknowledged, {lab.over_credited} invoices over-credited so far, "
+            f"acknowledged, {lab.invoices_checked} invoices agree in all four services, "
             f"{time.monotonic() - started:.0f} s")
     if problems:
         shown = "\n  ".join(problems[:40])
@@ -54,8 +53,10 @@ async def verify(lab: Lab, workload: Workload) -> list[str]:
         await wait_caught_up(pool, bootstrap)
         log = await checks.the_log(bootstrap)
         problems = checks.exactly_once(log, workload)
-        lab.over_credited = len(over_credited(log))
+        problems += checks.no_open_amount_below_zero(log)
         problems += await checks.invariant_mismatches(lab.urls, log)
+        disagreements, lab.invoices_checked = await checks.invoices_disagree(lab.urls, log, workload)
+        problems += disagreements
         problems += await checks.projections_know(lab.urls, workload)
         problems += await checks.replay_differences(pool, bootstrap)
     finally:

@@ -5,23 +5,57 @@ Nothing happens at import time; `build_app` is called by the app factory or by t
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import asyncpg
+import structlog
 from fastapi import FastAPI
 
 from ledgerline_events.runtime import Projection, Runtime, create_service_app
+from ledgerline_events.runtime.projection import TRANSIENT_DB_ERRORS
 
 from .adapters.open_items import PayerAccounts
+from .application.clearing import Clearing
 from .config import Settings
 from .projections.cash_ledger import CashLedger
 
+# The ledger as a replay, an audit or a test's rebuild reads it: it never decides clearing.
 PROJECTIONS = (CashLedger(),)
+CLEARING_SWEEP_S = 2.0
+log = structlog.get_logger("ledgerline.cash")
 
 
 def replay_projections() -> list[Projection]:
     """What a replay rebuilds (ops `ledgerline replay cash-application`)."""
     return [CashLedger()]
+
+
+def clearing_of(runtime: Runtime) -> Clearing:
+    assert runtime.store is not None, "the runtime is not started"
+    return Clearing(runtime.store, runtime.settings.read_schema)
+
+
+def live_ledger(runtime: Callable[[], Runtime]) -> CashLedger:
+    """The consumer's ledger: it clears pending documents after each batch, in its transaction."""
+    async def clear(conn: asyncpg.Connection) -> None:
+        await clearing_of(runtime()).clear_pending(conn)
+    return CashLedger(clearing=clear)
+
+
+async def clearing_sweep(runtime: Runtime) -> None:
+    """Documents no batch will bring back (left undecided by a replay, or by a swap) are
+    cleared within a few seconds."""
+    assert runtime.pool is not None
+    while True:
+        await asyncio.sleep(CLEARING_SWEEP_S)
+        try:
+            async with runtime.pool.acquire() as conn, conn.transaction():
+                await clearing_of(runtime).clear_pending(conn)
+        except (*TRANSIENT_DB_ERRORS, asyncpg.DeadlockDetectedError,
+                asyncpg.UndefinedTableError) as exc:
+            log.warning("clearing.sweep_failed", error=repr(exc))
 
 
 async def install_write_tables(runtime: Runtime) -> None:
@@ -37,7 +71,9 @@ def build_app(
     from .api.routes import add_error_mapping, routers  # the API depends on us, not back
 
     settings = settings or Settings()
-    runtime = Runtime(settings, PROJECTIONS, on_install=[install_write_tables])
+    runtime = Runtime(settings, [live_ledger(lambda: runtime)],
+                      on_install=[install_write_tables], background=[clearing_sweep],
+                      replay_projections=replay_projections())
     app = create_service_app(
         runtime, routers(settings), title="ledgerline cash application",
         description="Payments, statement import, matching, allocations, refunds, open items.",

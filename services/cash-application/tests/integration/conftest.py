@@ -38,9 +38,9 @@ class Service:
     sent: list[Envelope]
 
     async def publish(self, topic: str, payload: Event, customer_id: str, aggregate_id: str,
-                      version: int = 1) -> Envelope:
+                      version: int = 1, at: datetime = NOW) -> Envelope:
         envelope = new_envelope(payload, aggregate_id=aggregate_id, aggregate_version=version,
-                                customer_id=customer_id, occurred_at=NOW,
+                                customer_id=customer_id, occurred_at=at,
                                 producer=topic.split(".")[-2])
         await self.producer.send_and_wait(topic, encode(envelope), key=envelope.partition_key)
         self.sent.append(envelope)
@@ -48,11 +48,11 @@ class Service:
 
     async def issue_invoice(self, customer_id: str, number: str, gross: str, *,
                             due: date = date(2026, 3, 31), issued: date = date(2026, 3, 1),
-                            discount: tuple[int, str] | None = None) -> str:
+                            discount: tuple[int, str] | None = None, at: datetime = NOW) -> str:
         invoice_id = f"inv-{uuid.uuid4().hex[:12]}"
         await self.publish(self.topics.invoicing,
                            invoice(invoice_id, customer_id, number, gross, due, issued, discount),
-                           customer_id, invoice_id)
+                           customer_id, invoice_id, at=at)
         return invoice_id
 
     async def own_events(self) -> list[Envelope]:
@@ -123,7 +123,8 @@ async def consume_all(bootstrap: str, topic: str, expect: Callable[[list[Envelop
 def ar_invariant(events: list[Envelope]) -> dict[tuple[str, str], dict[str, Decimal]]:
     """DESIGN.md's invariant, folded straight from the log: per customer and currency,
     balance = issued - credit notes - cancelled - allocations (incl. discounts) - write-offs
-    + reversals and recoveries; unapplied = payments - reversed payments - allocations - refunds.
+    + reversals and recoveries, each document counted for what clearing applied of it;
+    unapplied = payments + credit notes' excess - reversed payments - allocations - refunds.
     A payment counts for the first customer any of its events names."""
     payer: dict[str, str] = {}
     for e in events:
@@ -144,10 +145,12 @@ def ar_invariant(events: list[Envelope]) -> dict[tuple[str, str], dict[str, Deci
         kind = e.event_type.split(".")[1]
         if kind == "InvoiceIssued":
             add(p.customer.customer_id, p.gross_total, "balance", 1)
-        elif kind in ("CreditNoteIssued", "InvoiceCancelled", "DebtWrittenOff"):
-            add(e.customer_id, p.amount, "balance", -1)
-        elif kind == "WrittenOffDebtRecovered":
-            add(e.customer_id, p.amount, "balance", 1)
+        elif kind in ("CreditNoteApplied", "CancellationApplied", "WriteOffApplied"):
+            add(e.customer_id, p.applied, "balance", -1)
+            if kind == "CreditNoteApplied":
+                add(e.customer_id, p.to_account, "unapplied", 1)
+        elif kind == "RecoveryApplied":
+            add(e.customer_id, p.applied, "balance", 1)
         elif kind in ("PaymentAllocated", "AllocationReversed"):
             sign = 1 if kind == "AllocationReversed" else -1
             gross = p.amount + p.discount if p.discount else p.amount

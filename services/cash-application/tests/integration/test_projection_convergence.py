@@ -1,5 +1,6 @@
 """The cash ledger reaches the same rows whatever the interleaving of topics (each topic's own
-order kept): an allocation seen before its invoice, a reversal before the payment."""
+order kept): an allocation seen before its invoice, a reversal before the payment, a clearing
+decision before the document it decides."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ def streams() -> list[list[Envelope]]:
         env(cash.PaymentReceived(payment_id="p-1", amount=Money.of("200.00", EUR),
                                  received_on=date(2026, 3, 5),
                                  method=cash.PaymentMethod.BANK_TRANSFER), None, "p-1", 1),
+        env(cash.CreditNoteApplied(credit_note_id="cn", credit_note_number="CN-1", invoice_id="i-1",
+                                   credit_id="CR-cn",
+                                   amount=Money.of("50.00", EUR), applied=Money.of("50.00", EUR),
+                                   to_account=Money.of("0.00", EUR),
+                                   applied_on=date(2026, 3, 2)), "C-1", "CR-cn", 1),
         env(cash.PaymentAllocated(allocation_id="a-1", payment_id="p-1", invoice_id="i-1",
                                   amount=Money.of("100.00", EUR),
                                   match_reason=cash.MatchReason.MANUAL,
@@ -59,6 +65,9 @@ def streams() -> list[list[Envelope]]:
                                   amount=Money.of("150.00", EUR),
                                   match_reason=cash.MatchReason.MANUAL,
                                   allocated_on=date(2026, 3, 6)), "C-1", "p-1", 4),
+        env(cash.WriteOffApplied(write_off_id="w", invoice_id="i-1",
+                                 amount=Money.of("20.00", EUR), applied=Money.of("20.00", EUR),
+                                 applied_on=date(2026, 3, 7)), "C-1", "clearing:write_off:w", 1),
     ]
     collections = [
         env(DebtWrittenOff(write_off_id="w", invoice_id="i-1", amount=Money.of("20.00", EUR),
@@ -78,8 +87,10 @@ def interleavings(streams: list[list[Envelope]]) -> list[list[Envelope]]:
 
 
 async def snapshot(conn: asyncpg.Connection) -> tuple[list[tuple[object, ...]], ...]:
-    tables = ("open_item", "payment", "allocation")
-    rows = [await conn.fetch(f"SELECT * FROM {t} ORDER BY 1") for t in tables]
+    tables = ("open_item", "payment", "allocation", "movement ORDER BY 1, 3")
+    rows = [await conn.fetch(f"SELECT * FROM {t} ORDER BY 1") if "ORDER" not in t
+            else await conn.fetch(f"SELECT * FROM {t}") for t in tables]
+    rows.append(await conn.fetch("SELECT * FROM clearing_document ORDER BY 1"))
     return tuple([tuple(r) for r in table] for table in rows)
 
 
@@ -96,7 +107,7 @@ async def test_same_rows_whatever_the_interleaving(
                 await ledger.apply(conn, [e])
             results.append(await snapshot(conn))
     assert all(r == results[0] for r in results)
-    open_items, payments, _ = results[0]
+    open_items, payments, *_ = results[0]
     assert open_items[0][-1] == Decimal("80.00")  # 300 - 50 credit - 150 allocated - 20 w/o
     assert payments[0][1] == "C-1"  # attributed to the customer, though received unidentified
 

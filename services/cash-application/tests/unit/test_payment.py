@@ -47,7 +47,7 @@ def allocation(allocation_id: str, invoice: str, amount: str, open_amount: str =
 
 
 def allocated(payment: p.Payment, cmd: p.Allocate) -> list[Event]:
-    return p.allocate(payment, cmd, TODAY)
+    return p.allocate(payment, cmd, AT)
 
 
 def test_receiving_a_payment_records_it_once() -> None:
@@ -108,25 +108,25 @@ def test_unidentified_payer_is_known_after_first_allocation() -> None:
 
 def test_unallocating_reopens_and_frees_the_cash() -> None:
     history = [*received(), *allocated(given(*received()), allocation("A-1", "I-1", "200.00"))]
-    events = p.unallocate(given(*history), "A-1", "wrong invoice", TODAY)
+    events = p.unallocate(given(*history), "A-1", "wrong invoice", AT)
     assert isinstance(events[0], AllocationReversed) and events[0].invoice_id == "I-1"
     assert given(*history, *events).unapplied == eur("500.00")
     with pytest.raises(StateConflict):
-        p.unallocate(given(*history, *events), "A-1", "again", TODAY)
+        p.unallocate(given(*history, *events), "A-1", "again", AT)
 
 
 def test_reversing_a_payment_reverses_each_live_allocation_then_the_payment() -> None:
     history = [*received()]
     history += allocated(given(*history), allocation("A-1", "I-1", "200.00"))
     history += allocated(given(*history), allocation("A-2", "I-2", "100.00"))
-    history += p.unallocate(given(*history), "A-1", "wrong", TODAY)
-    events = p.reverse_payment(given(*history), "bounced", TODAY)
+    history += p.unallocate(given(*history), "A-1", "wrong", AT)
+    events = p.reverse_payment(given(*history), "bounced", AT)
     assert [type(e) for e in events] == [AllocationReversed, PaymentReversed]
     assert events[0].allocation_id == "A-2"  # type: ignore[attr-defined]
     after = given(*history, *events)
     assert after.reversed and after.unapplied == eur("0")
     with pytest.raises(StateConflict):
-        p.reverse_payment(after, "again", TODAY)
+        p.reverse_payment(after, "again", AT)
     with pytest.raises(StateConflict):
         allocated(after, allocation("A-3", "I-1", "1.00"))
 
@@ -134,15 +134,15 @@ def test_reversing_a_payment_reverses_each_live_allocation_then_the_payment() ->
 def test_refund_of_credit_on_account_up_to_unapplied() -> None:
     history = [*received()]
     history += allocated(given(*history), allocation("A-1", "I-1", "450.00"))
-    events = p.refund(given(*history), "R-1", eur("50.00"), "customer asked", TODAY)
+    events = p.refund(given(*history), "R-1", eur("50.00"), "customer asked", AT)
     assert isinstance(events[0], RefundIssued)
     assert given(*history, *events).unapplied == eur("0.00")
     with pytest.raises(StateConflict):
-        p.refund(given(*history), "R-2", eur("50.01"), "too much", TODAY)
+        p.refund(given(*history), "R-2", eur("50.01"), "too much", AT)
     with pytest.raises(StateConflict):
-        p.reverse_payment(given(*history, *events), "bounced", TODAY)
+        p.reverse_payment(given(*history, *events), "bounced", AT)
 
 
 def test_refund_needs_a_known_payer() -> None:
     with pytest.raises(StateConflict):
-        p.refund(given(*received(), customer=None), "R-1", eur("1.00"), "x", TODAY)
+        p.refund(given(*received(), customer=None), "R-1", eur("1.00"), "x", AT)

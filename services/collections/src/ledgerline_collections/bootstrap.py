@@ -73,7 +73,8 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
         app.state.collections = Collections(
             store=runtime.store, read_model=ReadModel(runtime.pool, settings.read_schema),
             policy=settings.dunning_policy, payment=settings.payment_instructions,
-            buckets=settings.buckets, date_tolerance_days=settings.business_date_tolerance_days,
+            buckets=settings.buckets,
+            time_tolerance=timedelta(seconds=settings.business_time_tolerance_seconds),
             portfolios={c: tuple(ids) for c, ids in settings.collector_portfolios.items()},
         )
 

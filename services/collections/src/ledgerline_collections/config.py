@@ -42,9 +42,6 @@ class CollectionsSettings(ServiceSettings):
     # (LEDGERLINE_COLLECTOR_PORTFOLIOS='{"cole": ["C-1", "C-2"]}').
     collector_portfolios: dict[str, list[str]] = Field(default_factory=dict)
 
-    # Business dates (occurred_at) may be up to this many days after today.
-    business_date_tolerance_days: int = Field(default=1, ge=0, le=7)
-
     # Printed on every letter: who the customer pays, and how.
     creditor_name: str = "Ledgerline Ltd"
     bank_name: str = "Example Bank"

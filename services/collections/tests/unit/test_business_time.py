@@ -1,7 +1,7 @@
 """Business time in the domain: the ladder as it stood on a day, voided letters, and the
 guards on dates."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -29,6 +29,10 @@ POLICY = DunningPolicy()
 
 def day(n: int) -> date:
     return DUE + timedelta(days=n)
+
+
+def noon(n: int) -> datetime:
+    return datetime.combine(day(n), time(12), tzinfo=UTC)
 
 
 def invoice() -> InvoiceDunningState:
@@ -68,7 +72,8 @@ def test_a_letter_is_voided_once_and_must_exist() -> None:
 
 
 @pytest.mark.parametrize(("check", "rule"), [
-    (lambda: not_in_the_future("occurred_at", day(2), day(0), 1), "not_in_the_future"),
+    (lambda: not_in_the_future("occurred_at", noon(1), noon(0) + timedelta(minutes=5)),
+     "not_in_the_future"),
     (lambda: not_before_invoice("occurred_at", day(-1), day(0)), "not_before_invoice"),
     (lambda: not_after_today("run_date", day(1), day(0)), "not_after_today"),
 ])
@@ -79,6 +84,6 @@ def test_dates_out_of_bounds_are_refused_naming_field_and_rule(check: object, ru
 
 
 def test_dates_within_bounds_pass() -> None:
-    not_in_the_future("occurred_at", day(1), day(0), 1)
+    not_in_the_future("occurred_at", noon(0) + timedelta(minutes=4), noon(0) + timedelta(minutes=5))
     not_before_invoice("occurred_at", day(0), day(0))
     not_after_today("run_date", day(0), day(0))

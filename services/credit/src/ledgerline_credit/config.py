@@ -6,8 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import Field
-
 from ledgerline_credit.domain.decision import CreditPolicy
 from ledgerline_credit.domain.holds import HoldPolicy
 from ledgerline_events.runtime import ServiceSettings
@@ -23,8 +21,6 @@ class CreditSettings(ServiceSettings):
     credit_refer_when_disputed: bool = True
     credit_overdue_hold_days: int = 60
     credit_hold_sweep_interval_s: float = 3600.0
-    # Business dates (a check's as_of, occurred_at) may be up to this many days after today.
-    business_date_tolerance_days: int = Field(default=1, ge=0, le=7)
 
     def credit_policy(self) -> CreditPolicy:
         return CreditPolicy(

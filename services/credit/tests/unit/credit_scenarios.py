@@ -1,5 +1,6 @@
 """Builders for the events other services publish, as credit receives them, so tests read
-"given an invoice of 1,000 EUR due on 1 March, paid 20 days late"."""
+"given an invoice of 1,000 EUR due on 1 March, paid 20 days late". Credit notes, write-offs,
+recoveries and cancellations reach credit as cash application cleared them (`...Applied`)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,21 @@ from decimal import Decimal
 from ledgerline_events.contract import Envelope, Event, Money, new_envelope
 from ledgerline_events.contract.cash_application import (
     AllocationReversed,
+    CancellationApplied,
+    CreditNoteApplied,
     MatchReason,
     PaymentAllocated,
+    RecoveryApplied,
+    WriteOffApplied,
 )
 from ledgerline_events.contract.collections import (
-    DebtWrittenOff,
     DisputeOpened,
     DisputeOutcome,
     DisputeReason,
     DisputeResolved,
     PromiseToPayBroken,
-    WrittenOffDebtRecovered,
 )
-from ledgerline_events.contract.invoicing import (
-    CreditNoteIssued,
-    InvoiceCancelled,
-    InvoiceIssued,
-    InvoiceLine,
-)
+from ledgerline_events.contract.invoicing import InvoiceIssued, InvoiceLine
 from ledgerline_events.contract.sales import (
     Customer,
     OrderCancelled,
@@ -83,27 +81,27 @@ def reversed_allocation(allocation_id: str, invoice_id: str, amount: str) -> Env
 
 
 def credit_note(note_id: str, invoice_id: str, amount: str) -> Envelope:
-    return wrap(CreditNoteIssued(
-        credit_note_id=note_id, credit_note_number=f"CN-{note_id}", invoice_id=invoice_id,
-        amount=eur(amount), reason="returned goods", issue_date=ISSUED,
+    return wrap(CreditNoteApplied(
+        credit_note_id=note_id, credit_note_number="CN-1", invoice_id=invoice_id,
+        credit_id=f"CR-{note_id}",
+        amount=eur(amount), applied=eur(amount), to_account=eur(0), applied_on=ISSUED,
     ))
 
 
 def cancelled(invoice_id: str, amount: str) -> Envelope:
-    return wrap(InvoiceCancelled(invoice_id=invoice_id, amount=eur(amount), reason="wrong",
-                                 cancelled_on=ISSUED))
+    return wrap(CancellationApplied(invoice_id=invoice_id, amount=eur(amount),
+                                    applied=eur(amount), applied_on=ISSUED))
 
 
 def written_off(write_off_id: str, invoice_id: str, amount: str) -> Envelope:
-    return wrap(DebtWrittenOff(write_off_id=write_off_id, invoice_id=invoice_id,
-                               amount=eur(amount), reason="insolvent", approver="cfo",
-                               written_off_on=DUE))
+    return wrap(WriteOffApplied(write_off_id=write_off_id, invoice_id=invoice_id,
+                                amount=eur(amount), applied=eur(amount), applied_on=DUE))
 
 
 def recovered(recovery_id: str, write_off_id: str, invoice_id: str, amount: str) -> Envelope:
-    return wrap(WrittenOffDebtRecovered(recovery_id=recovery_id, write_off_id=write_off_id,
-                                        invoice_id=invoice_id, amount=eur(amount),
-                                        recovered_on=DUE))
+    return wrap(RecoveryApplied(recovery_id=recovery_id, write_off_id=write_off_id,
+                                invoice_id=invoice_id, amount=eur(amount), applied=eur(amount),
+                                applied_on=DUE))
 
 
 def order_placed(order_id: str, amount: str, customer: str = CUSTOMER) -> Envelope:

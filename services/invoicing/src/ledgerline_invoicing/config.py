@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
 from ledgerline_events.runtime import ServiceSettings
 
 
@@ -15,8 +13,6 @@ class InvoicingSettings(ServiceSettings):
 
     port: int = 8102
     register_page_limit: int = 500
-    # Document dates and occurred_at may be up to this many days after today.
-    business_date_tolerance_days: int = Field(default=1, ge=0, le=7)
 
     @property
     def sales_intake_group(self) -> str:

@@ -1,19 +1,18 @@
-"""Invoice status and the customer statement, from the facts of every service."""
+"""The customer statement, from the facts of every service."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from ledgerline_events.contract.base import Event
 from ledgerline_events.contract.cash_application import (
     AllocationReversed,
+    CreditNoteApplied,
     MatchReason,
     PaymentAllocated,
+    WriteOffApplied,
 )
-from ledgerline_events.contract.collections import DebtWrittenOff
 from ledgerline_events.contract.sales import OrderDelivered, OrderLine
 from ledgerline_invoicing.domain.deliveries import invoice_delivered_order
 from ledgerline_invoicing.domain.invoice import decide_issue
@@ -22,30 +21,10 @@ from ledgerline_invoicing.domain.statement import (
     customer_statement,
     movements_from,
 )
-from ledgerline_invoicing.domain.status import InvoiceStatus, invoice_status
 
-from .invoicing_scenarios import ACME, NET_30, credit_note_issued, eur, invoice_issued
+from .invoicing_scenarios import ACME, NET_30, eur, invoice_issued
 
 D = Decimal
-
-
-@pytest.mark.parametrize(
-    ("gross", "credited", "settled", "cancelled", "status"),
-    [
-        (D(120), D(0), D(0), False, InvoiceStatus.OPEN),
-        (D(120), D(20), D(0), False, InvoiceStatus.OPEN),
-        (D(120), D(0), D(50), False, InvoiceStatus.PARTIALLY_PAID),
-        (D(120), D(0), D(120), False, InvoiceStatus.PAID),
-        (D(120), D(20), D(100), False, InvoiceStatus.PAID),
-        (D(120), D(120), D(0), False, InvoiceStatus.CREDITED),
-        (D(120), D(0), D(0), True, InvoiceStatus.CANCELLED),
-        (D(120), D(0), D(130), False, InvoiceStatus.PAID),  # over-settled still paid
-    ],
-)
-def test_invoice_status(
-    gross: Decimal, credited: Decimal, settled: Decimal, cancelled: bool, status: InvoiceStatus
-) -> None:
-    assert invoice_status(gross, credited, settled, cancelled) is status
 
 
 def allocated(amount: str, on: date, discount: str | None = None) -> Event:
@@ -71,14 +50,21 @@ def test_allocation_with_discount_makes_two_movements() -> None:
     ]
 
 
+def credit_note_applied(amount: str, applied: str) -> Event:
+    return CreditNoteApplied(
+        credit_note_id="cn-1", credit_note_number="CN-2026-000001", invoice_id="inv-1",
+        credit_id="CR-cn-1", amount=eur(amount), applied=eur(applied),
+        to_account=eur(str(D(amount) - D(applied))), applied_on=date(2026, 3, 1))
+
+
 def test_statement_opening_movements_closing() -> None:
     history = [
         invoice_issued("100"),  # 1 March, +120.00
-        credit_note_issued("20"),  # 1 March, -20
+        credit_note_applied("20", "20"),  # 1 March, -20
         allocated("50", date(2026, 3, 20)),
         reversed_allocation("50", date(2026, 4, 2)),
-        DebtWrittenOff(write_off_id="wo-1", invoice_id="inv-1", amount=eur("10"),
-                       reason="small balance", approver="cfo", written_off_on=date(2026, 4, 5)),
+        WriteOffApplied(write_off_id="wo-1", invoice_id="inv-1", amount=eur("10"),
+                        applied=eur("10"), applied_on=date(2026, 4, 5)),
     ]
     movements = [m for event in reversed(history) for m in movements_from(event)]
     april = customer_statement(movements, "EUR", date(2026, 4, 1), date(2026, 4, 30))
@@ -94,6 +80,18 @@ def test_statement_opening_movements_closing() -> None:
         MovementKind.INVOICE, MovementKind.CREDIT_NOTE,
     ]
     assert whole.closing_balance == april.closing_balance
+
+
+def test_a_credit_note_counts_on_the_statement_for_what_clearing_applied() -> None:
+    history = [invoice_issued("100"), allocated("100", date(2026, 3, 2)),
+               credit_note_applied("50", "20")]
+    movements = [m for event in history for m in movements_from(event)]
+    march = customer_statement(movements, "EUR", date(2026, 3, 1), date(2026, 3, 31))
+    assert [(line.movement.kind, line.movement.amount) for line in march.lines] == [
+        (MovementKind.INVOICE, eur("120.00")), (MovementKind.CREDIT_NOTE, eur("-20")),
+        (MovementKind.PAYMENT, eur("-100")),
+    ]
+    assert march.closing_balance == eur("0.00")
 
 
 def test_statement_is_per_currency() -> None:

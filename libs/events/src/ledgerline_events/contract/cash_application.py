@@ -1,7 +1,13 @@
-"""Events published by the cash-application service (aggregate: the payment).
+"""Events published by the cash-application service: payments (aggregate: the payment) and
+clearing, which it alone decides (see services/cash-application/docs/clearing.md).
 
 In the AR invariant an allocation reduces the invoice by `amount + discount` and the payment's
 unapplied cash by `amount` only: an early-payment discount is granted, not paid.
+
+Credit notes, write-offs, recoveries and cancellations are documents of invoicing and
+collections; what they take off an invoice is decided here, by the `...Applied` events, which
+are the only facts besides issue and allocations that move an invoice's open amount. Their
+`occurred_at` is the document's business instant (never before the invoice's).
 """
 
 from __future__ import annotations
@@ -86,7 +92,7 @@ class PaymentReversed(Event):
 
 
 class RefundIssued(Event):
-    """Credit on account paid back to the customer."""
+    """Credit on account paid back to the customer, from one payment or credit."""
 
     event_type = "cash-application.RefundIssued"
     refund_id: str = Field(min_length=1, max_length=64)
@@ -96,6 +102,63 @@ class RefundIssued(Event):
     refunded_on: date
 
 
+class CreditNoteApplied(Event):
+    """A credit note cleared against its invoice: `applied` came off what was open, the rest
+    (`to_account`) is credit on the customer's account under `credit_id`, allocatable to other
+    invoices and refundable like unapplied cash. applied + to_account = amount."""
+
+    event_type = "cash-application.CreditNoteApplied"
+    credit_note_id: str = Field(min_length=1, max_length=64)
+    credit_note_number: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    credit_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    applied: Money
+    to_account: Money
+    applied_on: date
+
+
+class WriteOffApplied(Event):
+    """A write-off cleared against its invoice: never more than was open, so `applied` may be
+    less than the written-off `amount` (the rest was not owed and is not written off)."""
+
+    event_type = "cash-application.WriteOffApplied"
+    write_off_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    applied: Money
+    applied_on: date
+
+
+class RecoveryApplied(Event):
+    """A recovery of written-off debt reopened its invoice by `applied`: at most what the
+    write-off had actually taken off and was not recovered before."""
+
+    event_type = "cash-application.RecoveryApplied"
+    recovery_id: str = Field(min_length=1, max_length=64)
+    write_off_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    applied: Money
+    applied_on: date
+
+
+class CancellationApplied(Event):
+    """A cancelled invoice cleared: `applied` is what was still open once any allocation made
+    to it meanwhile was reversed (each by its own AllocationReversed, just before)."""
+
+    event_type = "cash-application.CancellationApplied"
+    invoice_id: str = Field(min_length=1, max_length=64)
+    amount: Money
+    applied: Money
+    applied_on: date
+
+
+CLEARING_EVENTS: tuple[type[Event], ...] = (
+    CreditNoteApplied, WriteOffApplied, RecoveryApplied, CancellationApplied,
+)
+
 CASH_APPLICATION_EVENTS: tuple[type[Event], ...] = (
     PaymentReceived, PaymentAllocated, AllocationReversed, PaymentReversed, RefundIssued,
+    *CLEARING_EVENTS,
 )

@@ -209,15 +209,18 @@ class UnitOfWork:
         events: Sequence[Event],
         *,
         customer_id: str | None,
-        occurred_at: datetime,
+        occurred_at: datetime | Sequence[datetime],
     ) -> list[Envelope]:
-        """Append after `expected_version`; raises ConcurrencyConflict if someone else did."""
+        """Append after `expected_version`; raises ConcurrencyConflict if someone else did.
+        `occurred_at` is the business instant of all the events, or one per event."""
         if not events:
             return []
         recorded_at = datetime.now(UTC)
+        instants = ([occurred_at] * len(events) if isinstance(occurred_at, datetime)
+                    else list(occurred_at))
         envelopes = [
-            self._wrap(e, aggregate_id, expected_version + i + 1, customer_id, occurred_at, recorded_at)
-            for i, e in enumerate(events)
+            self._wrap(e, aggregate_id, expected_version + i + 1, customer_id, at, recorded_at)
+            for i, (e, at) in enumerate(zip(events, instants, strict=True))
         ]
         await self.write(envelopes)
         return envelopes

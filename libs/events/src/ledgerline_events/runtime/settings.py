@@ -37,6 +37,9 @@ class ServiceSettings(BaseSettings):
     # Largest request body accepted (bytes); larger answers 413. Services may raise it per
     # route (cash-application's statement import).
     max_request_bytes: int = 1024 * 1024
+    # A command's business date (`occurred_at`) may be at most this far after now: clocks of
+    # callers drift, and nothing is known about the future.
+    business_time_tolerance_seconds: int = 300
 
     @property
     def topics(self) -> Topics:

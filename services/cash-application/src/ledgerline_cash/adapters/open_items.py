@@ -1,12 +1,18 @@
-"""Command-side access to the open items, inside the command's transaction.
+"""Command-side access to the open items, inside the command's (or the clearing's)
+transaction.
 
-Locking the invoice rows (FOR UPDATE) serialises every allocation against the same invoice,
-so two payments can never together take more than its open amount.
+Locking the invoice rows (FOR UPDATE) serialises every allocation and every clearing decision
+against the same invoice, so together they can never take more than its open amount; each
+sees the invoice's dated movements, so none takes it below zero at a later instant either.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import asyncpg
@@ -14,9 +20,20 @@ import asyncpg
 from ledgerline_events.contract import Money
 from ledgerline_events.runtime import ident
 
+from ..domain.clearing import EPOCH, InvoiceToClear, Moved, least_open_from
 from ..domain.matching import OpenInvoice
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class LockedInvoice:
+    """One issued invoice under lock: its customer, its terms and open amount now, and what
+    clearing needs to know what it can take at any instant."""
+
+    customer_id: str
+    invoice: OpenInvoice
+    to_clear: InvoiceToClear
 
 
 class OpenItems:
@@ -24,22 +41,73 @@ class OpenItems:
         self.conn = conn
         self._r = ident(read_schema)
 
-    async def lock_customer(self, customer_id: str, currency: str) -> list[OpenInvoice]:
-        """The customer's open invoices in `currency`, locked until the command commits."""
+    async def lock_customer(
+        self, customer_id: str, currency: str, at: datetime
+    ) -> list[OpenInvoice]:
+        """The customer's invoices in `currency` that can take something at `at` (or at their
+        issue, if later), locked until the command commits; `open_amount` is that much."""
         rows = await self.conn.fetch(
             f"SELECT * FROM {self._r}.open_item WHERE customer_id = $1 AND currency = $2 "
             "AND invoice_number IS NOT NULL ORDER BY invoice_id FOR UPDATE",
             customer_id, currency,
         )
-        return [_invoice(r) for r in rows if r["open_amount"] > 0]
+        rows = [r for r in rows if r["open_amount"] > 0]
+        moves = await self._moves([r["invoice_id"] for r in rows], after=at)
+        found = []
+        for r in rows:
+            invoice = _invoice(r)
+            open_at = least_open_from(r["open_amount"], moves[r["invoice_id"]],
+                                      max(at, invoice.issued_at))
+            if open_at > 0:
+                found.append(_with_open(invoice, open_at))
+        return found
 
-    async def lock_invoice(self, invoice_id: str) -> tuple[str, OpenInvoice] | None:
-        """One issued invoice (any open amount) and its customer, locked; None if unknown."""
+    async def lock_invoice(
+        self, invoice_id: str, write_off_id: str | None = None
+    ) -> LockedInvoice | None:
+        """One issued invoice (any open amount), locked; None if unknown. With `write_off_id`,
+        what that write-off still keeps off it (for a recovery)."""
         row = await self.conn.fetchrow(
             f"SELECT * FROM {self._r}.open_item WHERE invoice_id = $1 "
             "AND invoice_number IS NOT NULL FOR UPDATE", invoice_id,
         )
-        return (row["customer_id"], _invoice(row)) if row is not None else None
+        if row is None:
+            return None
+        invoice = _invoice(row)
+        moves = await self._moves([invoice_id], after=EPOCH)
+        kept_off = await self._still_written_off(write_off_id) if write_off_id else Decimal(0)
+        return LockedInvoice(row["customer_id"], invoice, InvoiceToClear(
+            invoice_id, invoice.issued_at, invoice.open_amount, tuple(moves[invoice_id]),
+            kept_off))
+
+    async def _moves(self, invoice_ids: Sequence[str], *, after: datetime) -> dict[str, list[Moved]]:
+        found: dict[str, list[Moved]] = defaultdict(list)
+        if not invoice_ids:
+            return found
+        rows = await self.conn.fetch(
+            f"SELECT subject_id, occurred_at, delta FROM {self._r}.movement "
+            "WHERE subject_id = ANY($1::text[]) AND subject = 'invoice' AND occurred_at > $2",
+            list(invoice_ids), after,
+        )
+        for r in rows:
+            found[r["subject_id"]].append(Moved(r["occurred_at"], r["delta"]))
+        return found
+
+    async def _still_written_off(self, write_off_id: str) -> Decimal:
+        value = await self.conn.fetchval(
+            f"SELECT applied - recovered FROM {self._r}.clearing_document "
+            "WHERE document_key = $1 AND decided", f"clearing:write_off:{write_off_id}",
+        )
+        return Decimal(value or 0)
+
+    async def live_allocations(self, invoice_id: str) -> list[tuple[str, str]]:
+        """(payment id, allocation id) of the allocations still standing on an invoice."""
+        rows = await self.conn.fetch(
+            f"SELECT payment_id, allocation_id FROM {self._r}.allocation "
+            "WHERE invoice_id = $1 AND reversed_on IS NULL AND amount > 0 "
+            "ORDER BY allocation_id", invoice_id,
+        )
+        return [(r["payment_id"], r["allocation_id"]) for r in rows]
 
     async def customers_named_in(self, remittance: str) -> set[str]:
         """Customers whose open invoice numbers appear in the remittance text."""
@@ -59,13 +127,36 @@ def _invoice(row: asyncpg.Record) -> OpenInvoice:
         invoice_id=row["invoice_id"], number=row["invoice_number"], due_date=row["due_date"],
         open_amount=Money.of(Decimal(row["open_amount"]), currency),
         discount_percent=row["discount_percent"], discount_until=row["discount_until"],
+        issued_at=row["issued_at"] or EPOCH,
     )
+
+
+def _with_open(invoice: OpenInvoice, amount: Decimal) -> OpenInvoice:
+    return OpenInvoice(invoice.invoice_id, invoice.number, invoice.due_date,
+                       Money.of(amount, invoice.open_amount.currency), invoice.discount_percent,
+                       invoice.discount_until, invoice.issued_at)
 
 
 def _candidate_keys(remittance: str) -> set[str]:
     # Payers split numbers with spaces ("INV 2026 0001"): try runs of up to 4 tokens.
     tokens = [t.upper() for t in _TOKEN.findall(remittance)][:200]
     return {"".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+
+
+class Sources:
+    """Where a customer's credit on account sits: payments and credits with unapplied cash."""
+
+    def __init__(self, conn: asyncpg.Connection, read_schema: str) -> None:
+        self.conn = conn
+        self._r = ident(read_schema)
+
+    async def with_credit(self, customer_id: str, currency: str) -> list[str]:
+        """Their ids, oldest first."""
+        rows = await self.conn.fetch(
+            f"SELECT payment_id FROM {self._r}.payment WHERE customer_id = $1 AND currency = $2 "
+            "AND unapplied > 0 ORDER BY received_at, payment_id", customer_id, currency,
+        )
+        return [r["payment_id"] for r in rows]
 
 
 class PayerAccounts:

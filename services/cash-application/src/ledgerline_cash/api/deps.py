@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,12 +17,14 @@ async def _cash_desk(request: Request) -> CashDesk:
     runtime = request.app.state.runtime
     settings: Settings = request.app.state.settings
     return CashDesk(runtime.store, read_schema=settings.read_schema,
-                    matching=request.app.state.matching, clock=request.app.state.clock)
+                    matching=request.app.state.matching, clock=request.app.state.clock,
+                    tolerance=timedelta(seconds=settings.business_time_tolerance_seconds))
 
 
 async def _queries(request: Request) -> CashQueries:
     runtime = request.app.state.runtime
-    return CashQueries(runtime.pool, request.app.state.settings.read_schema)
+    settings: Settings = request.app.state.settings
+    return CashQueries(runtime.pool, settings.read_schema, settings.write_schema)
 
 
 Desk = Annotated[CashDesk, Depends(_cash_desk)]

@@ -8,18 +8,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
+from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.runtime import requires
 
-from ..adapters.statements import MalformedStatement, StatementFormat
+from ..adapters.statements import IntradayReport, MalformedStatement, StatementFormat
 from ..application.commands import (
     AllocatePayment,
     RecordPayment,
     RefundCredit,
+    RefundCustomer,
     ReverseAllocation,
     ReversePayment,
 )
 from ..config import Settings
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, InvalidCommand
 from .deps import Desk, Queries
 from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
 from .upload import uploaded_file
@@ -37,8 +39,18 @@ async def record_payment(body: PaymentIn, desk: Desk, key: IdempotencyKey) -> di
 
 async def import_statement(
     request: Request, desk: Desk, fmt: Annotated[StatementFormat, Query(alias="format")],
+    key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1,
+                                      max_length=200)] = None,
+    profile: Annotated[str, Query(max_length=64)] = "ledgerline",
 ) -> dict[str, Any]:
-    return await desk.import_statement(fmt, await uploaded_file(request))
+    """A bank file; `profile` names the CSV layout (README: CSV profiles)."""
+    settings: Settings = request.app.state.settings
+    csv_profile = settings.csv_profile(profile)
+    if csv_profile is None:
+        known = ", ".join(settings.csv_profile_names())
+        raise InvalidCommand("unknown_csv_profile", f"no CSV profile '{profile}'; known: {known}",
+                             "profile")
+    return await desk.import_statement(fmt, await uploaded_file(request), key, csv_profile)
 
 
 @commands.post("/payments/{payment_id}/allocations", status_code=201,
@@ -54,31 +66,63 @@ async def allocate(
 async def unallocate(
     payment_id: str, allocation_id: str, desk: Desk, key: IdempotencyKey,
     reason: Annotated[str, Query(min_length=1, max_length=500)] = "unallocated by hand",
+    occurred_at: Annotated[UtcDateTime | None, Query()] = None,
 ) -> dict[str, Any]:
-    return await desk.unallocate(ReverseAllocation(payment_id, allocation_id, reason), key)
+    return await desk.unallocate(
+        ReverseAllocation(payment_id, allocation_id, reason, occurred_at), key)
 
 
 @commands.post("/payments/{payment_id}/reverse", summary="Reverse a bounced/recalled payment")
 async def reverse(
     payment_id: str, body: ReversalIn, desk: Desk, key: IdempotencyKey
 ) -> dict[str, Any]:
-    return await desk.reverse(ReversePayment(payment_id, body.reason), key)
+    return await desk.reverse(ReversePayment(payment_id, body.reason, body.occurred_at), key)
 
 
 @commands.post("/payments/{payment_id}/refunds", status_code=201,
-               summary="Refund credit on account")
+               summary="Refund credit on account held by one payment or credit")
 async def refund(payment_id: str, body: RefundIn, desk: Desk, key: IdempotencyKey) -> dict[str, Any]:
-    return await desk.refund(RefundCredit(payment_id, body.amount, body.reason), key)
+    return await desk.refund(
+        RefundCredit(payment_id, body.amount, body.reason, body.occurred_at), key)
+
+
+@commands.post("/customers/{customer_id}/refunds", status_code=201,
+               summary="Refund a customer's credit on account, from its oldest sources first")
+async def refund_customer(
+    customer_id: str, body: RefundIn, desk: Desk, key: IdempotencyKey
+) -> dict[str, Any]:
+    return await desk.refund_customer(
+        RefundCustomer(customer_id, body.amount, body.reason, body.occurred_at), key)
+
+
+AsOf = Annotated[UtcDateTime | None, Query(
+    description="business instant: the figures as of then (default: now)")]
+KnownAt = Annotated[UtcDateTime | None, Query(
+    description="recorded instant: only what was known by then (default: now)")]
 
 
 @reads.get("/customers/{customer_id}/open-items")
-async def open_items(customer_id: str, queries: Queries) -> dict[str, Any]:
-    return {"customer_id": customer_id, "open_items": await queries.open_items(customer_id)}
+async def open_items(
+    customer_id: str, queries: Queries, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
+    return {"customer_id": customer_id, "as_of": as_of, "known_at": known_at,
+            "open_items": await queries.open_items(customer_id, as_of, known_at)}
 
 
 @reads.get("/customers/{customer_id}/balance")
-async def balance(customer_id: str, queries: Queries) -> dict[str, Any]:
-    return {"customer_id": customer_id, "currencies": await queries.balance(customer_id)}
+async def balance(
+    customer_id: str, queries: Queries, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
+    return {"customer_id": customer_id, "as_of": as_of, "known_at": known_at,
+            "currencies": await queries.balance(customer_id, as_of, known_at)}
+
+
+@reads.get("/invoices/{invoice_id}", summary="An invoice as clearing sees it")
+async def invoice(invoice_id: str, queries: Queries) -> dict[str, Any]:
+    found = await queries.invoice(invoice_id)
+    if found is None:
+        raise HTTPException(404, f"no invoice {invoice_id}")
+    return found
 
 
 @reads.get("/unapplied")
@@ -102,8 +146,9 @@ def add_error_mapping(app: FastAPI) -> None:
 
     @app.exception_handler(MalformedStatement)
     async def malformed(_: Request, exc: MalformedStatement) -> JSONResponse:
-        return JSONResponse({"detail": exc.problem, "rule": "malformed_statement",
-                             "location": exc.location, "field": "file"}, status_code=422)
+        rule = "intraday_report" if isinstance(exc, IntradayReport) else "malformed_statement"
+        return JSONResponse({"detail": exc.problem, "rule": rule, "location": exc.location,
+                             "field": "file"}, status_code=422)
 
 
 def statements_router(max_bytes: int) -> APIRouter:

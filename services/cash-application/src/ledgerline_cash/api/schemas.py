@@ -31,12 +31,18 @@ class AllocationIn(_In):
     amount: Money
     discount: Money | None = None
     explanation: str = Field(default="", max_length=1000)
+    occurred_at: UtcDateTime | None = Field(
+        default=None, description="business instant (default: now); not before the payment "
+        "or the invoice")
 
 
 class ReversalIn(_In):
     reason: str = Field(min_length=1, max_length=500)
+    occurred_at: UtcDateTime | None = Field(
+        default=None, description="when the payment bounced or was recalled (default: now)")
 
 
 class RefundIn(_In):
     amount: Money
     reason: str = Field(min_length=1, max_length=500)
+    occurred_at: UtcDateTime | None = Field(default=None, description="default: now")

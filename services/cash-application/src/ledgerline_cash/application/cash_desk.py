@@ -1,5 +1,8 @@
 """Command handlers: open a unit of work, load, decide with the domain, append, and fold our
-own new events into the read model in the same transaction (see README: invoice-side lock)."""
+own new events into the read model in the same transaction (see README: invoice-side lock).
+
+Every command happens at a business instant: the `occurred_at` given (never in the future,
+beyond a small tolerance), else now; a payment without one is dated its `received_on`."""
 
 from __future__ import annotations
 
@@ -7,147 +10,233 @@ import asyncio
 import hashlib
 import random
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
 
 from ledgerline_events.contract import Envelope, Event
-from ledgerline_events.contract.cash_application import PaymentAllocated, PaymentMethod
+from ledgerline_events.contract.cash_application import (
+    PaymentAllocated,
+    PaymentMethod,
+    PaymentReceived,
+)
 from ledgerline_events.runtime import (
     ConcurrencyConflict,
     EventStore,
+    IdempotencyKeyReused,
     UnitOfWork,
 )
 
-from ..adapters.open_items import OpenItems, PayerAccounts
-from ..adapters.statements import StatementFormat, StatementLine, read_statement
+from ..adapters.open_items import OpenItems, PayerAccounts, Sources
+from ..adapters.statements import CsvProfile, StatementFormat, StatementLine, read_statement
 from ..domain import payment as pay
 from ..domain.auto_match import receive_and_apply
 from ..domain.errors import InvalidCommand, NotFound, StateConflict
 from ..domain.matching import MatchingSettings
+from ..domain.statement_identity import entry_terms, file_fingerprint
 from ..projections.cash_ledger import apply_own_events
 from .commands import (
     AllocatePayment,
     RecordPayment,
     RefundCredit,
+    RefundCustomer,
     ReverseAllocation,
     ReversePayment,
 )
 from .results import applied_result
+from .statement_answers import imported, same_file
 
 Clock = Callable[[], datetime]
+Dated = Sequence[tuple[Event, datetime]]
 RETRIES = 20
 
 
 class CashDesk:
     def __init__(
         self, store: EventStore, *, read_schema: str, matching: MatchingSettings,
-        clock: Clock = lambda: datetime.now(UTC),
+        clock: Clock = lambda: datetime.now(UTC), tolerance: timedelta = timedelta(minutes=5),
     ) -> None:
         self.store = store
         self.read_schema = read_schema
         self.matching = matching
         self.clock = clock
+        self.tolerance = tolerance
+
+    def _instant(self, given: datetime | None, default: datetime | None = None) -> datetime:
+        """The command's business instant: as given (not in the future), else the default,
+        else now."""
+        now = self.clock()
+        if given is not None and given > now + self.tolerance:
+            raise InvalidCommand("in_future", f"dated {given.isoformat()}, after now",
+                                 "occurred_at")
+        return given or min(default or now, now)
 
     async def record_payment(self, cmd: RecordPayment, key: str) -> dict[str, Any]:
         """A payment from the API, matched at once."""
+        at = self._instant(cmd.occurred_at, _midnight(cmd.received_on))
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             payment_id = f"PAY-{uuid.uuid4().hex[:20]}"
             line = StatementLine("", "", cmd.received_on, cmd.received_on, cmd.amount,
                                  cmd.payer_name, cmd.payer_account, cmd.remittance)
-            return await self._receive(uow, payment_id, line, cmd, cmd.customer_id,
-                                       cmd.occurred_at or self.clock())
+            return await self._receive(uow, payment_id, line, cmd, cmd.customer_id, at)
         return await self._run(key, cmd.fingerprint(), body)
 
-    async def import_statement(self, fmt: StatementFormat, raw: bytes) -> dict[str, Any]:
-        """Every credit entry of the file, each recorded once, in one transaction."""
-        lines = read_statement(fmt, raw)  # MalformedStatement: nothing written
+    async def import_statement(
+        self, fmt: StatementFormat, raw: bytes, key: str | None = None,
+        csv_profile: CsvProfile | None = None,
+    ) -> dict[str, Any]:
+        """Every credit entry of the file, each recorded once, in one transaction. `key` (the
+        request's Idempotency-Key) returns the first answer again; the same file again, under
+        any key, is answered as such (statement_answers.same_file)."""
+        lines = read_statement(fmt, raw, csv_profile)
+        file = file_fingerprint(raw)  # MalformedStatement above: nothing written
         for attempt in range(RETRIES):
             try:
-                return await self._import(lines)
+                return await self._import(lines, file, key)
             except (ConcurrencyConflict, asyncpg.DeadlockDetectedError):
                 await asyncio.sleep(0.01 * (attempt + 1))
         raise StateConflict("concurrent_change", "statement import kept conflicting; retry")
 
     async def allocate(self, cmd: AllocatePayment, key: str) -> dict[str, Any]:
-        """A person allocates (part of) a payment to an invoice."""
+        """A person allocates (part of) a payment, or a credit on account, to an invoice."""
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
             locked = await OpenItems(uow.conn, self.read_schema).lock_invoice(cmd.invoice_id)
             if locked is None:
                 raise InvalidCommand("unknown_invoice", f"no invoice {cmd.invoice_id}",
                                      "invoice_id")
-            customer_id, invoice = locked
+            invoice, customer_id = locked.invoice, locked.customer_id
             allocation_id = f"AL-{uuid.uuid4().hex[:20]}"
             events = pay.allocate(state, pay.Allocate(
                 allocation_id, invoice.invoice_id, customer_id, invoice.open_amount.currency,
-                invoice.open_amount, cmd.amount, discount=cmd.discount,
+                locked.to_clear.clearable_at(at), cmd.amount, discount=cmd.discount,
                 explanation=cmd.explanation or "allocated by hand",
-            ), self.clock().date())
-            await self._commit(uow, history, events, state.customer_id or customer_id)
+                invoice_issued_at=locked.to_clear.issued_at,
+            ), at)
+            await self._commit(uow, history, [(e, at) for e in events],
+                               state.customer_id or customer_id)
             await PayerAccounts(uow.conn, self.store.schema).learn(state.payer_account,
                                                                    customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "allocation_id": allocation_id})
         return await self._run(key, cmd.fingerprint(), body)
 
     async def unallocate(self, cmd: ReverseAllocation, key: str) -> dict[str, Any]:
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
             if not any(isinstance(e.payload, PaymentAllocated)
                        and e.payload.allocation_id == cmd.allocation_id for e in history):
                 raise NotFound("unknown_allocation", f"no allocation {cmd.allocation_id}")
-            events = pay.unallocate(state, cmd.allocation_id, cmd.reason, self.clock().date())
-            await self._commit(uow, history, events, state.customer_id)
+            events = pay.unallocate(state, cmd.allocation_id, cmd.reason, at)
+            await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id,
                                    "reversed_allocation_id": cmd.allocation_id})
         return await self._run(key, cmd.fingerprint(), body)
 
     async def reverse(self, cmd: ReversePayment, key: str) -> dict[str, Any]:
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
-            events = pay.reverse_payment(state, cmd.reason, self.clock().date())
-            await self._commit(uow, history, events, state.customer_id)
+            events = pay.reverse_payment(state, cmd.reason, at)
+            await self._commit(uow, history, [(e, pay.instant_of(state, e, at)) for e in events],
+                               state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "reversed": True,
                                    "allocations_reversed": len(events) - 1})
         return await self._run(key, cmd.fingerprint(), body)
 
     async def refund(self, cmd: RefundCredit, key: str) -> dict[str, Any]:
+        at = self._instant(cmd.occurred_at)
+
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
             refund_id = f"RF-{uuid.uuid4().hex[:20]}"
-            events = pay.refund(state, refund_id, cmd.amount, cmd.reason, self.clock().date())
-            await self._commit(uow, history, events, state.customer_id)
+            events = pay.refund(state, refund_id, cmd.amount, cmd.reason, at)
+            await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "refund_id": refund_id})
         return await self._run(key, cmd.fingerprint(), body)
 
-    async def _import(self, lines: list[StatementLine]) -> dict[str, Any]:
-        entries: list[dict[str, Any]] = []
-        async with self.store.pool.acquire() as conn, conn.transaction():
-            for line in lines:
-                async with self.store.unit_of_work(
-                    line.identity, fingerprint=_line_fingerprint(line), conn=conn
-                ) as uow:
-                    if uow.previous_result is not None:
-                        entries.append({**uow.previous_result, "duplicate": True})
-                        continue
-                    payment_id = "PAY-" + hashlib.sha256(line.identity.encode()).hexdigest()[:24]
-                    result = await self._receive(uow, payment_id, line, None, None,
-                                                 _booked_at(line, self.clock()))
-                    entries.append({**result, "duplicate": False})
-        return {"entries": entries,
-                "recorded": sum(1 for e in entries if not e["duplicate"]),
-                "duplicates": sum(1 for e in entries if e["duplicate"])}
+    async def refund_customer(self, cmd: RefundCustomer, key: str) -> dict[str, Any]:
+        """Refund the customer's credit on account, whatever payments or credit notes it came
+        from: drawn from the oldest first, one RefundIssued per source."""
+        at = self._instant(cmd.occurred_at)
+
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
+            sources = await Sources(uow.conn, self.read_schema).with_credit(
+                cmd.customer_id, cmd.amount.currency)
+            streams = await self.store.load_streams(uow.conn, sources)
+            states = {s: pay.replay(streams.get(s, [])) for s in sources}
+            drawn = pay.draw_credit(states, cmd.amount, at)  # raises if not enough
+            refunds = []
+            for source, amount in drawn:
+                state, history = states[source], streams[source]
+                assert state is not None
+                refund_id = f"RF-{uuid.uuid4().hex[:20]}"
+                events = pay.refund(state, refund_id, amount, cmd.reason, at)
+                await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
+                refunds.append({"payment_id": source, "refund_id": refund_id,
+                                "amount": amount.model_dump(mode="json")})
+            return uow.set_result({"customer_id": cmd.customer_id, "refunds": refunds})
+        return await self._run(key, cmd.fingerprint(), body)
+
+    async def _import(self, lines: list[StatementLine], file: str, key: str | None
+                      ) -> dict[str, Any]:
+        store = self.store
+        async with store.pool.acquire() as conn, conn.transaction(), store.unit_of_work(
+            key, fingerprint=f"statement-file:{file}", conn=conn
+        ) as request:
+            if request.previous_result is not None:  # the same Idempotency-Key again
+                return request.previous_result
+            async with store.unit_of_work(f"statement-file:{file}", fingerprint=file,
+                                          conn=conn) as seen:
+                if seen.previous_result is not None:
+                    return request.set_result(same_file(seen.previous_result))
+                entries = [await self._import_line(conn, line) for line in lines]
+                return request.set_result(seen.set_result(imported(entries, file)))
+
+    async def _import_line(self, conn: asyncpg.Connection, line: StatementLine
+                           ) -> dict[str, Any]:
+        try:
+            async with self.store.unit_of_work(
+                line.identity, fingerprint=entry_terms(line), conn=conn
+            ) as uow:
+                if uow.previous_result is not None:
+                    return {**uow.previous_result, "duplicate": True, "location": line.location}
+                payment_id = _statement_payment_id(line)
+                result = await self._receive(uow, payment_id, line, None, None,
+                                             _booked_at(line, self.clock()))
+                return {**result, "duplicate": False, "location": line.location}
+        except IdempotencyKeyReused:
+            raise await self._entry_conflict(conn, line) from None
+
+    async def _entry_conflict(self, conn: asyncpg.Connection, line: StatementLine
+                              ) -> StateConflict:
+        """The same entry, imported before with other terms: name it and both versions."""
+        payment_id = _statement_payment_id(line)
+        stream = (await self.store.load_streams(conn, [payment_id])).get(payment_id, [])
+        first = stream[0].payload if stream else None
+        before = (f"{format(first.amount.amount, 'f')} {first.amount.currency} value "
+                  f"{first.received_on}" if isinstance(first, PaymentReceived) else "other terms")
+        return StateConflict(
+            "statement_entry_conflict",
+            f"{line.location or 'an entry'}: entry {line.entry_ref} of statement "
+            f"{line.statement_ref} was imported before as {before}; this file says "
+            f"{entry_terms(line)}. Nothing from this file was imported.", "file")
 
     async def _receive(
         self, uow: UnitOfWork, payment_id: str, line: StatementLine,
-        cmd: RecordPayment | None, customer_id: str | None, occurred_at: datetime,
+        cmd: RecordPayment | None, customer_id: str | None, at: datetime,
     ) -> dict[str, Any]:
         items = OpenItems(uow.conn, self.read_schema)
         accounts = PayerAccounts(uow.conn, self.store.schema)
         customer_id, identified_by = await _identify(items, accounts, line, customer_id)
-        invoices = (await items.lock_customer(customer_id, line.amount.currency)
+        invoices = (await items.lock_customer(customer_id, line.amount.currency, at)
                     if customer_id else [])
         receive = pay.ReceivePayment(
             payment_id, line.amount, line.value_date,
@@ -155,9 +244,9 @@ class CashDesk:
             line.payer_account, line.remittance, line.statement_ref or None,
             line.entry_ref or None,
         )
-        applied = receive_and_apply(receive, customer_id, invoices, self.matching,
-                                    self.clock().date(), lambda: f"AL-{uuid.uuid4().hex[:20]}")
-        await self._commit(uow, [], applied.events, customer_id, occurred_at)
+        applied = receive_and_apply(receive, customer_id, invoices, self.matching, at,
+                                    lambda: f"AL-{uuid.uuid4().hex[:20]}")
+        await self._commit(uow, [], applied.dated, customer_id)
         if customer_id and identified_by != "payer_account":
             await accounts.learn(line.payer_account, customer_id)
         return uow.set_result(applied_result(payment_id, line, customer_id, identified_by,
@@ -173,12 +262,12 @@ class CashDesk:
         return history, state
 
     async def _commit(
-        self, uow: UnitOfWork, history: list[Envelope], events: list[Event],
-        customer_id: str | None, occurred_at: datetime | None = None,
+        self, uow: UnitOfWork, history: list[Envelope], dated: Dated, customer_id: str | None,
     ) -> None:
+        events = [e for e, _ in dated]
         aggregate_id = history[0].aggregate_id if history else _payment_id(events)
         appended = await uow.append(aggregate_id, len(history), events, customer_id=customer_id,
-                                    occurred_at=occurred_at or self.clock())
+                                    occurred_at=[at for _, at in dated])
         await apply_own_events(uow.conn, self.read_schema, appended)
 
     async def _run(
@@ -218,10 +307,13 @@ def _payment_id(events: list[Event]) -> str:
     return payment_id
 
 
-def _line_fingerprint(line: StatementLine) -> str:
-    return f"{line.amount.amount}:{line.amount.currency}:{line.value_date}"
+def _statement_payment_id(line: StatementLine) -> str:
+    return "PAY-" + hashlib.sha256(line.identity.encode()).hexdigest()[:24]
 
 
 def _booked_at(line: StatementLine, now: datetime) -> datetime:
-    booked = datetime.combine(line.booking_date, time(), tzinfo=UTC)
-    return min(booked, now)
+    return min(_midnight(line.booking_date), now)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)

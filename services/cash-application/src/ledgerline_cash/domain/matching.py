@@ -19,7 +19,7 @@ allocated stays unapplied: credit on account when the payer is known, suspense w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -27,6 +27,7 @@ from ledgerline_events.contract import Money
 from ledgerline_events.contract.cash_application import MatchReason
 from ledgerline_events.contract.money import quantize
 
+from .clearing import EPOCH
 from .combination import exact_combinations
 from .remittance import invoice_numbers_in
 
@@ -46,6 +47,7 @@ class OpenInvoice:
     open_amount: Money
     discount_percent: Decimal | None = None
     discount_until: date | None = None
+    issued_at: datetime = EPOCH
 
     def discount_on(self, value_date: date) -> Money | None:
         """The early-payment discount granted if paid on `value_date`, if any."""

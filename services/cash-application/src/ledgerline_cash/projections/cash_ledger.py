@@ -1,9 +1,15 @@
-"""The cash ledger read model: open items per invoice, payments and their allocations.
+"""The cash ledger read model: open items per invoice, payments and their allocations, the
+dated movements of both, and the clearing documents.
 
-Fed by invoicing (issued, credited, cancelled), collections (written off, recovered) and our
-own events. Every invoice and payment figure is a sum of event amounts, so the rows are the
-same whatever the interleaving of topics; an allocation seen before its invoice creates the
-row early and the invoice's details fill in when it arrives.
+Fed by invoicing (issued; credit notes and cancellations as documents), collections
+(write-offs and recoveries as documents) and our own events, among them the clearing decisions
+(`...Applied`), which alone move an invoice for a document. Every figure is a sum of event
+amounts, so the rows are the same whatever the interleaving of topics; an allocation seen
+before its invoice creates the row early and the invoice's details fill in when it arrives.
+
+The live ledger (not a rebuild) also takes the clearing decisions: after each batch it clears
+the documents whose invoice it knows and that no decision covers yet (`Clearing`), in its
+transaction, so the decision and the offsets commit together.
 
 A batch is folded in Python (`LedgerBatch`: amounts summed per invoice/payment and figure,
 the details and allocation rows one event at a time would leave), then each table is written
@@ -16,27 +22,40 @@ processed (`apply_own_events`); the runtime then skips them when they come back 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from decimal import Decimal
 
 import asyncpg
 
-from ledgerline_events.contract import Envelope, Topics
+from ledgerline_events.contract import Envelope, Money, Topics
 from ledgerline_events.contract import cash_application as cash
 from ledgerline_events.contract import collections as coll
 from ledgerline_events.contract import invoicing as inv
 
+from ..domain.clearing import Document, DocumentKind
 from .ledger_sql import DDL, INDEXES, LedgerBatch, write
+
+Decision = (cash.CreditNoteApplied | cash.WriteOffApplied | cash.RecoveryApplied
+            | cash.CancellationApplied)
+CREDIT_NOTE_METHOD = "credit_note"  # the payment row of a credit on account from a credit note
+
+Clearing = Callable[[asyncpg.Connection], Awaitable[None]]
+"""Clears the pending documents, inside the consumer's transaction (application/clearing)."""
+
+INVOICE, PAYMENT = "invoice", "payment"
 
 
 class CashLedger:
     """`rebuilding=True` is the rebuild's variant (`for_rebuild`): a replay writes the rows
-    without the secondary indexes, and `complete` builds them once the log is read."""
+    without the secondary indexes, and `complete` builds them once the log is read. Only a
+    ledger given `clearing` decides; a rebuild or an audit never does."""
 
     name = "cash_ledger"
 
-    def __init__(self, *, rebuilding: bool = False) -> None:
+    def __init__(self, *, rebuilding: bool = False, clearing: Clearing | None = None) -> None:
         self.rebuilding = rebuilding
+        self.clearing = clearing
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.invoicing, topics.collections, topics.cash_application]
@@ -54,6 +73,8 @@ class CashLedger:
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
         await apply_events(conn, events)
+        if self.clearing is not None:
+            await self.clearing(conn)
 
 
 async def apply_events(conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
@@ -78,15 +99,10 @@ def fold(batch: LedgerBatch, e: Envelope) -> None:
     """What one event changes, added to the batch."""
     p, customer = e.payload, e.customer_id
     if isinstance(p, inv.InvoiceIssued):
-        _invoice_issued(batch, p)
-    elif isinstance(p, inv.CreditNoteIssued):
-        batch.bump_invoice(p.invoice_id, customer, p.amount, "credited")
-    elif isinstance(p, inv.InvoiceCancelled):
-        batch.bump_invoice(p.invoice_id, customer, p.amount, "cancelled")
-    elif isinstance(p, coll.DebtWrittenOff):
-        batch.bump_invoice(p.invoice_id, customer, p.amount, "written_off")
-    elif isinstance(p, coll.WrittenOffDebtRecovered):
-        batch.bump_invoice(p.invoice_id, customer, p.amount, "recovered")
+        _invoice_issued(batch, e, p)
+    elif isinstance(p, inv.CreditNoteIssued | inv.InvoiceCancelled | coll.DebtWrittenOff
+                    | coll.WrittenOffDebtRecovered):
+        _document(batch, e, document_of(e))
     elif isinstance(p, cash.PaymentReceived):
         _payment_received(batch, e, p)
     elif isinstance(p, cash.PaymentAllocated):
@@ -95,11 +111,16 @@ def fold(batch: LedgerBatch, e: Envelope) -> None:
         _allocation_reversed(batch, e, p)
     elif isinstance(p, cash.PaymentReversed):
         batch.bump_payment(p.payment_id, customer, p.amount, "reversed_amount")
+        batch.move(e, PAYMENT, p.payment_id, "reversed", p.amount, -1)
     elif isinstance(p, cash.RefundIssued):
         batch.bump_payment(p.payment_id, customer, p.amount, "refunded")
+        batch.move(e, PAYMENT, p.payment_id, "refunded", p.amount, -1)
+    elif isinstance(p, cash.CreditNoteApplied | cash.WriteOffApplied | cash.RecoveryApplied
+                    | cash.CancellationApplied):
+        _cleared(batch, e, p)
 
 
-def _invoice_issued(batch: LedgerBatch, p: inv.InvoiceIssued) -> None:
+def _invoice_issued(batch: LedgerBatch, e: Envelope, p: inv.InvoiceIssued) -> None:
     terms = p.payment_terms
     discount_until = (
         p.issue_date + timedelta(days=terms.discount_days)
@@ -108,8 +129,9 @@ def _invoice_issued(batch: LedgerBatch, p: inv.InvoiceIssued) -> None:
     batch.bump_invoice(p.invoice_id, p.customer.customer_id, p.gross_total, "issued")
     batch.invoice_details[p.invoice_id] = (
         p.invoice_id, p.invoice_number, number_key(p.invoice_number), p.issue_date, p.due_date,
-        terms.discount_percent, discount_until,
+        terms.discount_percent, discount_until, e.occurred_at,
     )
+    batch.move(e, INVOICE, p.invoice_id, "issued", p.gross_total, 1)
 
 
 def _payment_received(batch: LedgerBatch, e: Envelope, p: cash.PaymentReceived) -> None:
@@ -118,6 +140,7 @@ def _payment_received(batch: LedgerBatch, e: Envelope, p: cash.PaymentReceived) 
         p.payment_id, p.received_on, p.method.value, p.payer_name, p.payer_account,
         p.remittance, p.statement_ref, p.entry_ref, e.occurred_at,
     )
+    batch.move(e, PAYMENT, p.payment_id, "received", p.amount, 1)
 
 
 def _allocated(batch: LedgerBatch, e: Envelope, p: cash.PaymentAllocated) -> None:
@@ -128,16 +151,97 @@ def _allocated(batch: LedgerBatch, e: Envelope, p: cash.PaymentAllocated) -> Non
         p.allocation_id, p.payment_id, p.invoice_id, e.customer_id, p.amount.currency,
         p.amount.amount, discount, p.match_reason.value, p.explanation, p.allocated_on,
     )
+    batch.move(e, INVOICE, p.invoice_id, "allocated", _settled(p), -1)
+    batch.move(e, PAYMENT, p.payment_id, "allocated", p.amount, -1)
 
 
 def _allocation_reversed(batch: LedgerBatch, e: Envelope, p: cash.AllocationReversed) -> None:
     discount = p.discount.amount if p.discount else 0
     batch.bump_payment(p.payment_id, e.customer_id, -p.amount, "allocated")
     batch.bump_invoice(p.invoice_id, e.customer_id, -p.amount, "allocated", extra=-discount)
+    batch.move(e, INVOICE, p.invoice_id, "allocation_reversed", _settled(p), 1)
+    batch.move(e, PAYMENT, p.payment_id, "allocation_reversed", p.amount, 1)
     first = batch.reversals.get(p.allocation_id)
     # A row a reversal creates keeps the first reversal's ids; later ones set the reason.
     ids = first[:4] if first else (p.allocation_id, p.payment_id, p.invoice_id, p.amount.currency)
     batch.reversals[p.allocation_id] = (*ids, p.reversed_on, p.reason)
+
+
+def _settled(p: cash.PaymentAllocated | cash.AllocationReversed) -> Money:
+    """An allocation settles its amount plus any early-payment discount granted."""
+    return p.amount + p.discount if p.discount is not None else p.amount
+
+
+def _document(batch: LedgerBatch, e: Envelope, d: Document) -> None:
+    batch.documents[d.key] = (d.key, d.kind.value, d.document_id, d.invoice_id, e.customer_id,
+                              d.amount.currency, d.amount.amount, d.at, d.write_off_id,
+                              d.reference)
+
+
+# What each decision bumps on its invoice, the document it decides, and the sign of its move.
+_DECIDES = {
+    cash.CreditNoteApplied: ("credited", DocumentKind.CREDIT_NOTE, -1),
+    cash.WriteOffApplied: ("written_off", DocumentKind.WRITE_OFF, -1),
+    cash.RecoveryApplied: ("recovered", DocumentKind.RECOVERY, 1),
+    cash.CancellationApplied: ("cancelled", DocumentKind.CANCELLATION, -1),
+}
+
+
+def _cleared(batch: LedgerBatch, e: Envelope, p: Decision) -> None:
+    figure, kind, sign = _DECIDES[type(p)]
+    document_id = _decided_document(p)
+    key = Document(kind, document_id, p.invoice_id, p.amount, e.occurred_at).key
+    batch.bump_invoice(p.invoice_id, e.customer_id, p.applied, figure)
+    batch.move(e, INVOICE, p.invoice_id, figure, p.applied, sign)
+    batch.decisions[key] = (key, kind.value, document_id, p.invoice_id, e.customer_id,
+                            p.applied.currency, p.applied.amount)
+    if isinstance(p, cash.RecoveryApplied):
+        write_off = Document(DocumentKind.WRITE_OFF, p.write_off_id, p.invoice_id, p.amount,
+                             e.occurred_at).key
+        row = batch.recovered.setdefault(write_off, [
+            write_off, DocumentKind.WRITE_OFF.value, p.write_off_id, p.invoice_id,
+            e.customer_id, p.applied.currency, Decimal(0)])
+        row[6] = row[6] + p.applied.amount  # type: ignore[operator]
+    if isinstance(p, cash.CreditNoteApplied) and p.to_account.amount > 0:
+        _credit_on_account(batch, e, p)
+
+
+def _credit_on_account(batch: LedgerBatch, e: Envelope, p: cash.CreditNoteApplied) -> None:
+    """A credit note's excess: a credit the customer can use or have refunded, like cash."""
+    batch.bump_payment(p.credit_id, e.customer_id, p.to_account, "amount")
+    batch.payment_details[p.credit_id] = (
+        p.credit_id, p.applied_on, CREDIT_NOTE_METHOD, "", "",
+        f"excess of credit note {p.credit_note_id} over invoice {p.invoice_id}", None, None,
+        e.occurred_at,
+    )
+    batch.move(e, PAYMENT, p.credit_id, "credit_note", p.to_account, 1)
+
+
+def _decided_document(p: Decision) -> str:
+    if isinstance(p, cash.CreditNoteApplied):
+        return p.credit_note_id
+    if isinstance(p, cash.WriteOffApplied):
+        return p.write_off_id
+    if isinstance(p, cash.RecoveryApplied):
+        return p.recovery_id
+    return p.invoice_id
+
+
+def document_of(e: Envelope) -> Document:
+    """The clearing document another service's event is."""
+    p = e.payload
+    if isinstance(p, inv.CreditNoteIssued):
+        return Document(DocumentKind.CREDIT_NOTE, p.credit_note_id, p.invoice_id, p.amount,
+                        e.occurred_at, reference=p.credit_note_number)
+    if isinstance(p, inv.InvoiceCancelled):
+        return Document(DocumentKind.CANCELLATION, p.invoice_id, p.invoice_id, p.amount,
+                        e.occurred_at)
+    if isinstance(p, coll.DebtWrittenOff):
+        return Document(DocumentKind.WRITE_OFF, p.write_off_id, p.invoice_id, p.amount,
+                        e.occurred_at)
+    assert isinstance(p, coll.WrittenOffDebtRecovered)
+    return Document(DocumentKind.RECOVERY, p.recovery_id, p.invoice_id, p.amount, e.occurred_at,
+                    p.write_off_id)
 
 
 def number_key(number: str) -> str:

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ledgerline_events.contract import Money
+from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.runtime import ident, unnest_columns
 
 DDL = """
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS open_item (
     due_date date,
     discount_percent numeric,
     discount_until date,
+    issued_at timestamptz,
     issued numeric NOT NULL DEFAULT 0,
     credited numeric NOT NULL DEFAULT 0,
     cancelled numeric NOT NULL DEFAULT 0,
@@ -67,6 +68,37 @@ CREATE TABLE IF NOT EXISTS allocation (
     reversed_on date,
     reversal_reason text
 );
+-- Every dated change of an invoice's open amount or a payment's unapplied cash: what clearing
+-- reads to keep every later instant at zero or more, and what as-of reads sum.
+CREATE TABLE IF NOT EXISTS movement (
+    event_id uuid NOT NULL,
+    subject text NOT NULL,              -- 'invoice' or 'payment' (a credit on account too)
+    subject_id text NOT NULL,
+    customer_id text,
+    currency text NOT NULL,
+    kind text NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    recorded_at timestamptz NOT NULL,
+    delta numeric NOT NULL,
+    PRIMARY KEY (event_id, subject_id)
+);
+-- Credit notes, write-offs, recoveries and cancellations seen, and whether the clearing
+-- decision on each is known yet (a decision can arrive before its document on a replay).
+CREATE TABLE IF NOT EXISTS clearing_document (
+    document_key text PRIMARY KEY,
+    kind text NOT NULL,
+    document_id text NOT NULL,
+    invoice_id text NOT NULL,
+    customer_id text,
+    currency text NOT NULL,
+    amount numeric,
+    at timestamptz,
+    write_off_id text,
+    reference text,
+    decided boolean NOT NULL DEFAULT false,
+    applied numeric NOT NULL DEFAULT 0,
+    recovered numeric NOT NULL DEFAULT 0
+);
 """
 
 # The indexes the reads and the matcher look up by. A rebuild builds them once at the end
@@ -76,14 +108,25 @@ CREATE INDEX IF NOT EXISTS open_item_customer ON open_item (customer_id);
 CREATE INDEX IF NOT EXISTS open_item_number ON open_item (number_key);
 CREATE INDEX IF NOT EXISTS payment_customer ON payment (customer_id);
 CREATE INDEX IF NOT EXISTS allocation_payment ON allocation (payment_id);
+CREATE INDEX IF NOT EXISTS allocation_invoice ON allocation (invoice_id);
+CREATE INDEX IF NOT EXISTS movement_subject ON movement (subject_id, occurred_at);
+CREATE INDEX IF NOT EXISTS movement_customer ON movement (customer_id, occurred_at);
+CREATE INDEX IF NOT EXISTS clearing_pending ON clearing_document (at) WHERE NOT decided;
+CREATE INDEX IF NOT EXISTS clearing_by_invoice ON clearing_document (invoice_id);
 """
 
 INVOICE_FIGURES = ("issued", "credited", "cancelled", "allocated", "written_off", "recovered")
 INVOICE_DETAILS = ("invoice_number", "number_key", "issue_date", "due_date", "discount_percent",
-                   "discount_until")
+                   "discount_until", "issued_at")
 PAYMENT_FIGURES = ("amount", "allocated", "refunded", "reversed_amount")
 PAYMENT_DETAILS = ("received_on", "method", "payer_name", "payer_account", "remittance",
                    "statement_ref", "entry_ref", "received_at")
+
+
+def _unnest(start: int, *types: str) -> str:
+    """`unnest($start::t1[], $start+1::t2[], ...)` for space-separated column types."""
+    names = " ".join(types).split()
+    return "unnest(" + ", ".join(f"${start + i}::{t}[]" for i, t in enumerate(names)) + ")"
 
 
 def _added(table: str, figures: Sequence[str]) -> str:
@@ -103,10 +146,8 @@ def _replaced_if(table: str, flag: str, details: Sequence[str]) -> str:
 BUMP_INVOICES = f"""
     INSERT INTO {{t}}open_item AS open_item (invoice_id, customer_id, currency,
         {", ".join(INVOICE_FIGURES)}, {", ".join(INVOICE_DETAILS)})
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::numeric[],
-                         $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[],
-                         $10::text[], $11::text[], $12::date[], $13::date[], $14::numeric[],
-                         $15::date[])
+    SELECT * FROM {_unnest(1, "text text text", "numeric " * 6,
+                           "text text date date numeric date timestamptz")}
     ON CONFLICT (invoice_id) DO UPDATE SET {_added("open_item", INVOICE_FIGURES)},
         customer_id = coalesce(open_item.customer_id, EXCLUDED.customer_id),
         {_replaced_if("open_item", "invoice_number", INVOICE_DETAILS)}
@@ -115,19 +156,17 @@ BUMP_INVOICES = f"""
 BUMP_PAYMENTS = f"""
     INSERT INTO {{t}}payment AS payment (payment_id, customer_id, currency,
         {", ".join(PAYMENT_FIGURES)}, {", ".join(PAYMENT_DETAILS)})
-    SELECT * FROM unnest($16::text[], $17::text[], $18::text[], $19::numeric[], $20::numeric[],
-                         $21::numeric[], $22::numeric[], $23::date[], $24::text[], $25::text[],
-                         $26::text[], $27::text[], $28::text[], $29::text[], $30::timestamptz[])
+    SELECT * FROM {_unnest(17, "text text text", "numeric " * 4,
+                           "date", "text " * 6, "timestamptz")}
     ON CONFLICT (payment_id) DO UPDATE SET {_added("payment", PAYMENT_FIGURES)},
         customer_id = coalesce(payment.customer_id, EXCLUDED.customer_id),
         {_replaced_if("payment", "method", PAYMENT_DETAILS)}
 """
 
-UPSERT_ALLOCATIONS = """
-    INSERT INTO {t}allocation AS allocation (allocation_id, payment_id, invoice_id, customer_id,
+UPSERT_ALLOCATIONS = f"""
+    INSERT INTO {{t}}allocation AS allocation (allocation_id, payment_id, invoice_id, customer_id,
                             currency, amount, discount, match_reason, explanation, allocated_on)
-    SELECT * FROM unnest($31::text[], $32::text[], $33::text[], $34::text[], $35::text[],
-                         $36::numeric[], $37::numeric[], $38::text[], $39::text[], $40::date[])
+    SELECT * FROM {_unnest(32, "text " * 5, "numeric numeric text text date")}
     ON CONFLICT (allocation_id) DO UPDATE SET payment_id = EXCLUDED.payment_id,
         invoice_id = EXCLUDED.invoice_id, customer_id = EXCLUDED.customer_id,
         currency = EXCLUDED.currency, amount = EXCLUDED.amount, discount = EXCLUDED.discount,
@@ -135,15 +174,22 @@ UPSERT_ALLOCATIONS = """
         allocated_on = EXCLUDED.allocated_on
 """
 
-# The three tables differ, so one statement writes them all (one round trip: it is also the
+INSERT_MOVEMENTS = f"""
+    INSERT INTO {{t}}movement (event_id, subject, subject_id, customer_id, currency, kind,
+                             occurred_at, recorded_at, delta)
+    SELECT * FROM {_unnest(42, "uuid", "text " * 5, "timestamptz timestamptz numeric")}
+    ON CONFLICT DO NOTHING
+"""
+
+# The four tables differ, so one statement writes them all (one round trip: it is also the
 # command path's, inside the command's transaction). A command records its events' ids as
 # processed in the same statement, so the consumer skips them when they come back.
 WRITE = f"""
     WITH invoices AS ({BUMP_INVOICES}), payments AS ({BUMP_PAYMENTS}),
-         allocations AS ({UPSERT_ALLOCATIONS}) {{processed}}
+         allocations AS ({UPSERT_ALLOCATIONS}), movements AS ({INSERT_MOVEMENTS}) {{processed}}
     SELECT 1
 """
-RECORD_PROCESSED = ", processed AS (INSERT INTO {t}processed_event (event_id) SELECT unnest($41::uuid[]))"
+RECORD_PROCESSED = ", processed AS (INSERT INTO {t}processed_event (event_id) SELECT unnest($51::uuid[]))"
 
 # After WRITE: the reversal's two columns are the only ones it sets on an existing row, so
 # the order of the two statements gives the rows one event at a time gives.
@@ -157,12 +203,43 @@ UPSERT_REVERSALS = """
 """
 
 
+# A document lands with its details; a decision marks it decided with what it applied (either
+# may come first). A recovery adds what it reopened to its write-off's row.
+UPSERT_DOCUMENTS = """
+    INSERT INTO {t}clearing_document AS d (document_key, kind, document_id, invoice_id,
+                                           customer_id, currency, amount, at, write_off_id,
+                                           reference)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                         $7::numeric[], $8::timestamptz[], $9::text[], $10::text[])
+    ON CONFLICT (document_key) DO UPDATE SET amount = EXCLUDED.amount, at = EXCLUDED.at,
+        write_off_id = EXCLUDED.write_off_id, reference = EXCLUDED.reference,
+        customer_id = coalesce(d.customer_id, EXCLUDED.customer_id)
+"""
+MARK_DECIDED = """
+    INSERT INTO {t}clearing_document AS d (document_key, kind, document_id, invoice_id,
+                                           customer_id, currency, decided, applied)
+    SELECT k, kind, doc, i, c, cur, true, a FROM unnest($1::text[], $2::text[], $3::text[],
+        $4::text[], $5::text[], $6::text[], $7::numeric[]) AS x(k, kind, doc, i, c, cur, a)
+    ON CONFLICT (document_key) DO UPDATE SET decided = true, applied = EXCLUDED.applied
+"""
+ADD_RECOVERED = """
+    INSERT INTO {t}clearing_document AS d (document_key, kind, document_id, invoice_id,
+                                           customer_id, currency, recovered)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                         $7::numeric[])
+    ON CONFLICT (document_key) DO UPDATE SET recovered = d.recovered + EXCLUDED.recovered
+"""
+
+
+
 @functools.cache
-def statements(schema: str | None, *, record_processed: bool) -> tuple[str, str]:
-    """WRITE and UPSERT_REVERSALS for tables of `schema` (None: the search_path's)."""
+def statements(schema: str | None, *, record_processed: bool) -> tuple[str, ...]:
+    """WRITE, UPSERT_REVERSALS and the clearing documents' statements for tables of `schema`
+    (None: the search_path's)."""
     t = "" if schema is None else f"{ident(schema)}."
     processed = RECORD_PROCESSED.format(t=t) if record_processed else ""
-    return WRITE.format(t=t, processed=processed), UPSERT_REVERSALS.format(t=t)
+    return (WRITE.format(t=t, processed=processed), UPSERT_REVERSALS.format(t=t),
+            UPSERT_DOCUMENTS.format(t=t), MARK_DECIDED.format(t=t), ADD_RECOVERED.format(t=t))
 
 
 Row = tuple[object, ...]
@@ -198,6 +275,10 @@ class LedgerBatch:
     payment_details: dict[str, Row] = field(default_factory=dict)
     allocations: dict[str, Row] = field(default_factory=dict)
     reversals: dict[str, Row] = field(default_factory=dict)
+    movements: list[Row] = field(default_factory=list)
+    documents: dict[str, Row] = field(default_factory=dict)
+    decisions: dict[str, Row] = field(default_factory=dict)
+    recovered: dict[str, list[object]] = field(default_factory=dict)
 
     def bump_invoice(self, invoice_id: str, customer_id: str | None, amount: Money,
                      figure: str, *, extra: Decimal | int = 0) -> None:
@@ -209,20 +290,35 @@ class LedgerBatch:
         """Add `amount` to one figure of the payment; the first known customer id sticks."""
         self.payments.add(payment_id, customer_id, amount, figure, 0)
 
+    def move(self, e: Envelope, subject: str, subject_id: str, kind: str, amount: Money,
+             sign: int) -> None:
+        """One dated change of an invoice's open amount or a payment's unapplied cash."""
+        self.movements.append((e.event_id, subject, subject_id, e.customer_id, amount.currency,
+                               kind, e.occurred_at, e.recorded_at, sign * amount.amount))
+
 
 async def write(conn: asyncpg.Connection, batch: LedgerBatch, *, schema: str | None = None,
                 processed: Sequence[UUID] | None = None) -> None:
-    """The batch in one statement (two when it reverses allocations). `schema` names the
-    tables' schema (default: the search_path's); `processed` ids are recorded with them."""
-    write_all, reversals = statements(schema, record_processed=processed is not None)
+    """The batch in one statement (more when it reverses allocations or clears documents).
+    `schema` names the tables' schema (default: the search_path's); `processed` ids are
+    recorded with them."""
+    write_all, reversals, documents, decided, recovered = statements(
+        schema, record_processed=processed is not None)
     invoices = _with_details(batch.invoices, batch.invoice_details, len(INVOICE_DETAILS))
     payments = _with_details(batch.payments, batch.payment_details, len(PAYMENT_DETAILS))
-    args = [*unnest_columns(invoices, 15), *unnest_columns(payments, 15),
-            *unnest_columns(batch.allocations.values(), 10)]
-    if invoices or payments or batch.allocations or processed:
+    args = [*unnest_columns(invoices, 16), *unnest_columns(payments, 15),
+            *unnest_columns(batch.allocations.values(), 10),
+            *unnest_columns(batch.movements, 9)]
+    if invoices or payments or batch.allocations or batch.movements or processed:
         await conn.execute(write_all, *args, *([list(processed)] if processed is not None else []))
     if batch.reversals:
         await conn.execute(reversals, *unnest_columns(batch.reversals.values(), 6))
+    if batch.documents:
+        await conn.execute(documents, *unnest_columns(batch.documents.values(), 10))
+    if batch.decisions:
+        await conn.execute(decided, *unnest_columns(batch.decisions.values(), 7))
+    if batch.recovered:
+        await conn.execute(recovered, *unnest_columns(batch.recovered.values(), 7))
 
 
 def _with_details(bumps: Bumps, details: dict[str, Row], width: int) -> list[Row]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline_events.contract.collections import DunningLevel
+from ledgerline_events.contract.invoice_status import invoice_status
 
 from ..domain.ageing import (
     AgeingBuckets,
@@ -67,6 +68,27 @@ async def account(
         "ageing": {c: bucket_figures(t) for (_, c), t in report.customers.items()},
         **sections,
     }
+
+
+async def invoice(read: ReadModel, invoice_id: str) -> dict[str, Any] | None:
+    """One invoice's open amount, its status and what moved it, by kind of movement."""
+    async with read.connection() as conn:
+        head = await conn.fetchrow("SELECT * FROM invoice WHERE invoice_id = $1", invoice_id)
+        if head is None:
+            return None
+        moved = {r["kind"]: r["amount"] for r in await conn.fetch(
+            "SELECT kind, sum(delta) AS amount FROM invoice_movement WHERE invoice_id = $1 "
+            "GROUP BY kind", invoice_id)}
+    open_amount = sum(moved.values(), Decimal(0))
+    status = invoice_status(
+        open_amount=open_amount,
+        settled=-moved.get("allocated", 0) - moved.get("allocation_reversed", 0),
+        written_off=-moved.get("written_off", 0) - moved.get("recovered", 0),
+        cancelled="cancelled" in moved)
+    return {"invoice_id": invoice_id, "invoice_number": head["invoice_number"],
+            "customer_id": head["customer_id"], "currency": head["currency"],
+            "due_date": head["due_date"].isoformat(), "open_amount": money(open_amount),
+            "status": status.value, "movements": {k: money(v) for k, v in sorted(moved.items())}}
 
 
 async def open_items(

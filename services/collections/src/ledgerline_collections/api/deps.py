@@ -35,9 +35,9 @@ OptionalIdempotencyKey = Annotated[
 
 def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Write:
     """The write envelope: key, fingerprint of this exact request, business instant (never
-    after today, give or take the configured tolerance)."""
+    after now, give or take the configured tolerance)."""
     occurred_at = getattr(body, "occurred_at", None) or now
-    tolerance = get_collections(request).date_tolerance_days
-    not_in_the_future("occurred_at", occurred_at.date(), now.date(), tolerance)
+    latest = now + get_collections(request).time_tolerance
+    not_in_the_future("occurred_at", occurred_at, latest)
     raw = f"{request.method} {request.url.path} {body.model_dump_json()}".encode()
     return Write(key, hashlib.sha256(raw).hexdigest(), occurred_at)

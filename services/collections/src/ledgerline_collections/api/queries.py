@@ -77,6 +77,14 @@ async def open_items(customer_id: str, app: App, clock: Now, as_of: str | None =
                                     currency.upper() if currency else None)
 
 
+@router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status")
+async def invoice(invoice_id: str, app: App) -> dict[str, Any]:
+    view = await reports.invoice(app.read_model, invoice_id)
+    if view is None:
+        raise HTTPException(404, detail=f"no invoice {invoice_id}")
+    return view
+
+
 @router.get("/worklist", summary="Collector worklist, most urgent first")
 async def worklist(app: App, clock: Now) -> list[dict[str, Any]]:
     return await reports.worklist(app.read_model, clock())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ledgerline_events.runtime import EventStore
 
@@ -22,8 +22,9 @@ class Collections:
     policy: DunningPolicy
     payment: PaymentInstructions
     buckets: AgeingBuckets
-    # Business dates may run this many days ahead of today (a customer a time zone ahead).
-    date_tolerance_days: int = 1
+    # How far after now a business instant may be (callers' clocks drift; settings'
+    # business_time_tolerance_seconds).
+    time_tolerance: timedelta = timedelta(minutes=5)
     # Collector -> the customers they work (the dunning run's `collector` scope).
     portfolios: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 

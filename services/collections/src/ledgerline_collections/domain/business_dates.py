@@ -1,20 +1,19 @@
-"""Guards on business dates: a fact is never dated after today (plus a small tolerance, for
-customers a time zone ahead), never before the invoice it is about, and a dunning run is
-never for a day that has not come yet."""
+"""Guards on business dates: a fact is never dated after now (plus a small tolerance, as
+callers' clocks drift), never before the invoice it is about, and a dunning run is never for
+a day that has not come yet."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime
 
 from .errors import InvalidCommand
 
 
-def not_in_the_future(field: str, day: date, today: date, tolerance_days: int) -> None:
-    """A business date may be at most `tolerance_days` after today."""
-    latest = today + timedelta(days=tolerance_days)
-    if day > latest:
+def not_in_the_future(field: str, at: datetime, latest: datetime) -> None:
+    """A business instant may be at most `latest` (now plus the tolerance)."""
+    if at > latest:
         raise InvalidCommand(field, "not_in_the_future",
-                             f"{field} {day} is after today ({today}) plus {tolerance_days} day(s)")
+                             f"{field} {at.isoformat()} is in the future (after {latest.isoformat()})")
 
 
 def not_before_invoice(field: str, day: date, issue_date: date) -> None:

@@ -1,23 +1,27 @@
 """Which events change what a customer owes on an invoice, and by how much.
 
 Each event becomes at most one signed movement at its business instant (`occurred_at`);
-the ageing projection stores them and sums them up to any instant.
+the ageing projection stores them and sums them up to any instant. Credit notes, write-offs
+(ours too), recoveries and cancellations move an invoice only by what cash application's
+clearing applied of them (its `...Applied` events), so every service shows the same figure.
 """
 
 from __future__ import annotations
 
 from ledgerline_events.contract import Envelope, Money
-from ledgerline_events.contract.cash_application import AllocationReversed, PaymentAllocated
-from ledgerline_events.contract.collections import DebtWrittenOff, WrittenOffDebtRecovered
-from ledgerline_events.contract.invoicing import (
-    CreditNoteIssued,
-    InvoiceCancelled,
-    InvoiceIssued,
+from ledgerline_events.contract.cash_application import (
+    AllocationReversed,
+    CancellationApplied,
+    CreditNoteApplied,
+    PaymentAllocated,
+    RecoveryApplied,
+    WriteOffApplied,
 )
+from ledgerline_events.contract.invoicing import InvoiceIssued
 
 from .ageing import Movement
 
-# Movement kinds; write-offs and recoveries are ours, the rest come from other services.
+# Movement kinds, one per kind of fact that moves an invoice.
 ISSUED = "issued"
 CREDIT_NOTE = "credit_note"
 CANCELLED = "cancelled"
@@ -25,7 +29,6 @@ ALLOCATED = "allocated"
 ALLOCATION_REVERSED = "allocation_reversed"
 WRITTEN_OFF = "written_off"
 RECOVERED = "recovered"
-COLLECTIONS_KINDS = frozenset({WRITTEN_OFF, RECOVERED})
 
 
 def movement_of(envelope: Envelope) -> Movement | None:
@@ -34,18 +37,18 @@ def movement_of(envelope: Envelope) -> Movement | None:
     match event:
         case InvoiceIssued():
             return _moved(envelope, event.invoice_id, event.gross_total, ISSUED)
-        case CreditNoteIssued():
-            return _moved(envelope, event.invoice_id, event.amount, CREDIT_NOTE, reduces=True)
-        case InvoiceCancelled():
-            return _moved(envelope, event.invoice_id, event.amount, CANCELLED, reduces=True)
+        case CreditNoteApplied():
+            return _moved(envelope, event.invoice_id, event.applied, CREDIT_NOTE, reduces=True)
+        case CancellationApplied():
+            return _moved(envelope, event.invoice_id, event.applied, CANCELLED, reduces=True)
         case PaymentAllocated():
             return _moved(envelope, event.invoice_id, _settled(event), ALLOCATED, reduces=True)
         case AllocationReversed():
             return _moved(envelope, event.invoice_id, _settled(event), ALLOCATION_REVERSED)
-        case DebtWrittenOff():
-            return _moved(envelope, event.invoice_id, event.amount, WRITTEN_OFF, reduces=True)
-        case WrittenOffDebtRecovered():
-            return _moved(envelope, event.invoice_id, event.amount, RECOVERED)
+        case WriteOffApplied():
+            return _moved(envelope, event.invoice_id, event.applied, WRITTEN_OFF, reduces=True)
+        case RecoveryApplied():
+            return _moved(envelope, event.invoice_id, event.applied, RECOVERED)
     return None
 
 

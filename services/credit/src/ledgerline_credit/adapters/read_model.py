@@ -13,6 +13,8 @@ import asyncpg
 
 from ledgerline_credit.domain.exposure import days_overdue
 from ledgerline_credit.domain.holds import CreditSituation
+from ledgerline_events.contract.invoice_status import invoice_status
+from ledgerline_events.contract.money import quantize
 
 
 @dataclass(frozen=True)
@@ -100,3 +102,23 @@ async def credit_view(conn: asyncpg.Connection, customer_id: str) -> dict[str, A
     }
     return {name: [dict(r) for r in await conn.fetch(sql, customer_id)]
             for name, sql in q.items()}
+
+
+async def invoice_view(conn: asyncpg.Connection, invoice_id: str) -> dict[str, Any] | None:
+    """One invoice's open amount and status as credit counts it, with its movements by kind."""
+    head = await conn.fetchrow("SELECT * FROM invoice WHERE invoice_id = $1", invoice_id)
+    if head is None:
+        return None
+    moved = {r["kind"]: r["amount"] for r in await conn.fetch(
+        "SELECT kind, sum(amount) AS amount FROM ar_movement WHERE invoice_id = $1 GROUP BY kind",
+        invoice_id)}
+    open_amount = head["gross"] + sum(moved.values(), Decimal(0))
+    status = invoice_status(
+        open_amount=open_amount,
+        settled=-moved.get("allocation", 0) - moved.get("allocation_reversal", 0),
+        written_off=-moved.get("write_off", 0) - moved.get("recovery", 0),
+        cancelled="cancellation" in moved)
+    return {"invoice_id": invoice_id, "customer_id": head["customer_id"],
+            "currency": head["currency"], "due_date": head["due_date"],
+            "open_amount": quantize(open_amount, head["currency"]), "status": status.value,
+            "movements": {k: quantize(v, head["currency"]) for k, v in sorted(moved.items())}}

@@ -5,7 +5,7 @@ sales systems ask for credit checks; finance sets limits and places and releases
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -82,7 +82,7 @@ async def set_credit_limit(service: Service, body: LimitBody, customer_id: str =
                            currency: str = Path(), key: OptionalIdempotencyKey = None) -> Any:
     limit = _money(body.limit, _currency(currency))
     cmd = SetCreditLimit(customer_id, limit, body.set_by, body.reason, key, body.occurred_at)
-    tolerance = service.settings.business_date_tolerance_days
+    tolerance = timedelta(seconds=service.settings.business_time_tolerance_seconds)
     return await account_handlers.set_credit_limit(service.store, cmd, service.clock, tolerance)
 
 
@@ -92,7 +92,7 @@ async def check_credit(service: Service, body: CreditCheckBody, key: Idempotency
     cmd = CheckCredit(body.customer_id, body.order_ref, body.amount, key, body.as_of)
     return await credit_check.check_credit(
         service.store, service.settings.read_schema, cmd, service.settings.credit_policy(),
-        service.clock, service.settings.business_date_tolerance_days)
+        service.clock, timedelta(seconds=service.settings.business_time_tolerance_seconds))
 
 
 @router.post("/customers/{customer_id}/holds", status_code=201,
@@ -100,7 +100,7 @@ async def check_credit(service: Service, body: CreditCheckBody, key: Idempotency
 async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey,
                      customer_id: str = CustomerId) -> Any:
     cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, key, body.occurred_at)
-    tolerance = service.settings.business_date_tolerance_days
+    tolerance = timedelta(seconds=service.settings.business_time_tolerance_seconds)
     return await account_handlers.place_manual_hold(service.store, cmd, service.clock, tolerance)
 
 
@@ -110,5 +110,5 @@ async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey,
                        customer_id: str = CustomerId) -> Any:
     cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, key,
                       body.occurred_at)
-    tolerance = service.settings.business_date_tolerance_days
+    tolerance = timedelta(seconds=service.settings.business_time_tolerance_seconds)
     return await account_handlers.release_hold(service.store, cmd, service.clock, tolerance)

@@ -47,6 +47,16 @@ async def customer_credit(service: Service,
     return plain(present(customer_id, rows, service.clock().date()))
 
 
+@router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status")
+async def invoice(service: Service, invoice_id: str = Path(min_length=1, max_length=64)) -> Any:
+    async with service.store.pool.acquire() as conn, conn.transaction():
+        await set_search_path(conn, service.settings.read_schema)
+        view = await read_model.invoice_view(conn, invoice_id)
+    if view is None:
+        raise HTTPException(404, f"no invoice {invoice_id}")
+    return plain(view)
+
+
 def present(customer_id: str, rows: dict[str, Any], today: date) -> dict[str, Any]:
     limits = {r["currency"]: r["amount"] for r in rows["limits"]}
     exposure = {r["currency"]: r for r in rows["exposure"]}

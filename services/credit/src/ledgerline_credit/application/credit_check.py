@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from ledgerline_credit.adapters.standing_as_of import standing_as_of
 from ledgerline_credit.domain import account as accounts
-from ledgerline_credit.domain.business_dates import not_in_the_future
+from ledgerline_credit.domain.business_dates import day_not_in_the_future
 from ledgerline_credit.domain.decision import (
     CreditCheck,
     CreditPolicy,
@@ -34,8 +34,8 @@ def check_stream(check_id: str) -> str:
 
 
 async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
-                       policy: CreditPolicy, clock: Clock, tolerance_days: int = 1
-                       ) -> dict[str, Any]:
+                       policy: CreditPolicy, clock: Clock,
+                       tolerance: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
     """Decide on an order as of its business date (default today) and record the decision;
     the same key answers the first decision. Everything is taken as it stood that day, so a
     check for a past date gives what checking on that date would have given."""
@@ -45,7 +45,7 @@ async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
             return uow.previous_result
         now = clock()
         day = cmd.as_of or now.date()
-        not_in_the_future("as_of", day, now.date(), tolerance_days)
+        day_not_in_the_future("as_of", day, now + tolerance)
         decided_at = min(now, datetime.combine(day, time.max, tzinfo=UTC))
         await set_search_path(uow.conn, read_schema)
         standing = await standing_as_of(uow.conn, cmd.customer_id, cmd.amount.currency,

@@ -17,15 +17,20 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from ledgerline_events.contract import Envelope, Money
-from ledgerline_events.contract.cash_application import AllocationReversed, PaymentAllocated
+from ledgerline_events.contract.cash_application import (
+    AllocationReversed,
+    CancellationApplied,
+    CreditNoteApplied,
+    PaymentAllocated,
+    RecoveryApplied,
+    WriteOffApplied,
+)
 from ledgerline_events.contract.collections import (
-    DebtWrittenOff,
     DisputeOpened,
     DisputeResolved,
     PromiseToPayBroken,
-    WrittenOffDebtRecovered,
 )
-from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceCancelled, InvoiceIssued
+from ledgerline_events.contract.invoicing import InvoiceIssued
 from ledgerline_events.contract.sales import OrderCancelled, OrderDelivered, OrderPlaced
 
 
@@ -147,16 +152,18 @@ def evolve(state: Receivables, envelope: Envelope) -> Receivables:
 
 
 def movement_of(envelope: Envelope) -> Movement | None:
-    """The change an event makes to an invoice's open amount, if it makes one."""
+    """The change an event makes to an invoice's open amount, if it makes one. Documents
+    (credit notes, write-offs, recoveries, cancellations) count for what cash application's
+    clearing applied of them."""
     p = envelope.payload
     customer = envelope.customer_id or ""
     match p:
-        case CreditNoteIssued():
-            parts = (MovementKind.CREDIT_NOTE, p.credit_note_id, p.invoice_id, p.amount, -1,
-                     p.issue_date)
-        case InvoiceCancelled():
-            parts = (MovementKind.CANCELLATION, p.invoice_id, p.invoice_id, p.amount, -1,
-                     p.cancelled_on)
+        case CreditNoteApplied():
+            parts = (MovementKind.CREDIT_NOTE, p.credit_note_id, p.invoice_id, p.applied, -1,
+                     p.applied_on)
+        case CancellationApplied():
+            parts = (MovementKind.CANCELLATION, p.invoice_id, p.invoice_id, p.applied, -1,
+                     p.applied_on)
         case PaymentAllocated():
             settled = p.amount + p.discount if p.discount is not None else p.amount
             parts = (MovementKind.ALLOCATION, p.allocation_id, p.invoice_id, settled, -1,
@@ -165,12 +172,12 @@ def movement_of(envelope: Envelope) -> Movement | None:
             undone = p.amount + p.discount if p.discount is not None else p.amount
             parts = (MovementKind.ALLOCATION_REVERSAL, p.allocation_id, p.invoice_id, undone, 1,
                      p.reversed_on)
-        case DebtWrittenOff():
-            parts = (MovementKind.WRITE_OFF, p.write_off_id, p.invoice_id, p.amount, -1,
-                     p.written_off_on)
-        case WrittenOffDebtRecovered():
-            parts = (MovementKind.RECOVERY, p.recovery_id, p.invoice_id, p.amount, 1,
-                     p.recovered_on)
+        case WriteOffApplied():
+            parts = (MovementKind.WRITE_OFF, p.write_off_id, p.invoice_id, p.applied, -1,
+                     p.applied_on)
+        case RecoveryApplied():
+            parts = (MovementKind.RECOVERY, p.recovery_id, p.invoice_id, p.applied, 1,
+                     p.applied_on)
         case _:
             return None
     kind, ref, invoice_id, money, sign, on = parts

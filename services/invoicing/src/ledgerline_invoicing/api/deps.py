@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import asyncpg
@@ -32,11 +32,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def dates_until(request: Request, at: Annotated[datetime, Depends(now)]) -> date:
-    """The latest business date a write may carry: today plus the configured tolerance."""
+def latest_instant(request: Request, at: Annotated[datetime, Depends(now)]) -> datetime:
+    """The latest business instant a write may carry: now plus the settings' tolerance
+    (callers' clocks drift); dates may be up to its date."""
     runtime: Runtime = request.app.state.runtime
-    tolerance = getattr(runtime.settings, "business_date_tolerance_days", 1)
-    return at.date() + timedelta(days=tolerance)
+    return at + timedelta(seconds=runtime.settings.business_time_tolerance_seconds)
 
 
 def correlation_id(
@@ -51,7 +51,7 @@ def correlation_id(
 InvoicingDep = Annotated[Invoicing, Depends(invoicing)]
 ReadConn = Annotated[asyncpg.Connection, Depends(read_connection)]
 Now = Annotated[datetime, Depends(now)]
-LatestDate = Annotated[date, Depends(dates_until)]
+Latest = Annotated[datetime, Depends(latest_instant)]
 CorrelationId = Annotated[str | None, Depends(correlation_id)]
 IdempotencyKey = Annotated[
     str,

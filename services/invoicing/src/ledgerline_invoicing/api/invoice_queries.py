@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
+from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import Currency
 from ledgerline_invoicing.domain.statement import customer_statement
-from ledgerline_invoicing.domain.status import InvoiceStatus
 from ledgerline_invoicing.projections.customer_account import account_movements
 from ledgerline_invoicing.projections.queries import (
     customer_currencies,

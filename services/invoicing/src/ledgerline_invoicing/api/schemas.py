@@ -4,13 +4,14 @@ response models (documented in OpenAPI). Amounts are decimal strings, never floa
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledgerline_events.contract.base import UtcDateTime
+from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import Currency, DecimalAmount, Money
 from ledgerline_events.contract.sales import Customer, PaymentTerms
-from ledgerline_invoicing.domain.status import InvoiceStatus
 
 
 class _Body(BaseModel):
@@ -89,13 +90,17 @@ class InvoiceSummary(BaseModel):
     gross_total: DecimalAmount
     credited: DecimalAmount
     settled: DecimalAmount = Field(description="cash allocated plus discounts granted")
+    written_off: DecimalAmount = Field(default=Decimal(0),
+                                       description="written off net of recoveries")
     outstanding: DecimalAmount
     status: InvoiceStatus
     correlation_id: str
 
 
 class HistoryEntry(BaseModel):
-    kind: str = Field(description="issued, credited, cancelled, allocated, allocation_reversed")
+    kind: str = Field(description="issued, credit_note, cancellation (documents); credited, "
+                      "cancelled, written_off, recovered (as cleared); allocated, "
+                      "allocation_reversed")
     on_date: date
     amount: DecimalAmount
     discount: DecimalAmount

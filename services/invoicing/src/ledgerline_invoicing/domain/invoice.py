@@ -106,11 +106,12 @@ def decide_issue(command: IssueInvoice, invoice_number: str) -> list[Event]:
 
 def credit_note_amount(invoice: Invoice, command: IssueCreditNote, settled: Money) -> Money:
     """The amount to credit: positive, in the invoice's currency and minor unit, and never more
-    than what remains owed on the invoice."""
+    than was invoiced and not credited yet. It may exceed what is still open (returned goods
+    already paid for): cash application's clearing then puts the excess on the customer's
+    account. Without an amount, what remains open as far as we know (`settled`)."""
     if invoice.cancelled:
         raise InvoiceStateConflict("invoice_id", "a cancelled invoice cannot be credited")
-    remaining = invoice.remaining(settled)
-    amount = command.amount or remaining
+    amount = command.amount or invoice.remaining(settled)
     if amount.currency != invoice.currency:
         raise InvalidInvoiceInput(
             "amount.currency",
@@ -122,10 +123,13 @@ def credit_note_amount(invoice: Invoice, command: IssueCreditNote, settled: Mone
         )
     if command.amount is not None and amount.amount <= 0:
         raise InvalidInvoiceInput("amount.amount", "a credit note amount must be positive")
-    if amount.amount > remaining.amount or remaining.amount <= 0:
+    if amount.amount <= 0:
+        raise InvoiceStateConflict("amount.amount", "nothing remains to credit on the invoice")
+    creditable = invoice.gross_total - invoice.credited
+    if amount.amount > creditable.amount:
         raise InvoiceStateConflict(
             "amount.amount",
-            f"a credit note cannot exceed the invoice's remaining amount {remaining}",
+            f"a credit note cannot exceed what was invoiced and not credited yet {creditable}",
         )
     return amount
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from .errors import InvalidInvoiceInput
 
@@ -63,7 +63,11 @@ def chronological_issue_date(
                       f"{last_numbered.isoformat()}, issue on or after that date")
 
 
-def not_in_the_future(field: str, day: date | None, latest: date) -> None:
-    """Documents are dated today or earlier (`latest`: today plus a small tolerance)."""
-    if day is not None and day > latest:
-        raise InvalidInvoiceInput(field, f"{field} cannot be after {latest.isoformat()}")
+def not_in_the_future(field: str, when: date | datetime | None, latest: datetime) -> None:
+    """Documents are dated now or earlier (`latest`: now plus a small tolerance; a date may
+    be up to its date)."""
+    if when is None:
+        return
+    late = when > latest if isinstance(when, datetime) else when > latest.date()
+    if late:
+        raise InvalidInvoiceInput(field, f"{field} cannot be in the future")

@@ -3,7 +3,9 @@ period, between an opening and a closing balance.
 
 A movement's amount is signed from the customer's side: positive raises what they owe
 (invoice, reversed allocation, recovered write-off), negative lowers it (credit note,
-cancellation, allocated payment, granted discount, write-off)."""
+cancellation, allocated payment, granted discount, write-off). Credit notes, cancellations,
+write-offs and recoveries count for what cash application's clearing applied of them, so the
+closing balance is what every other service shows as open."""
 
 from __future__ import annotations
 
@@ -14,9 +16,15 @@ from decimal import Decimal
 from enum import StrEnum
 
 from ledgerline_events.contract.base import Event
-from ledgerline_events.contract.cash_application import AllocationReversed, PaymentAllocated
-from ledgerline_events.contract.collections import DebtWrittenOff, WrittenOffDebtRecovered
-from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceCancelled, InvoiceIssued
+from ledgerline_events.contract.cash_application import (
+    AllocationReversed,
+    CancellationApplied,
+    CreditNoteApplied,
+    PaymentAllocated,
+    RecoveryApplied,
+    WriteOffApplied,
+)
+from ledgerline_events.contract.invoicing import InvoiceIssued
 from ledgerline_events.contract.money import Money
 
 
@@ -88,20 +96,20 @@ def movements_from(event: Event) -> list[Movement]:
     if isinstance(event, InvoiceIssued):
         return [Movement(event.issue_date, MovementKind.INVOICE, event.invoice_id,
                          event.invoice_number, event.invoice_id, event.gross_total)]
-    if isinstance(event, CreditNoteIssued):
-        return [Movement(event.issue_date, MovementKind.CREDIT_NOTE, event.invoice_id,
-                         event.credit_note_number, event.credit_note_id, -event.amount)]
-    if isinstance(event, InvoiceCancelled):
-        return [Movement(event.cancelled_on, MovementKind.CANCELLATION, event.invoice_id,
-                         event.invoice_id, f"{event.invoice_id}:cancelled", -event.amount)]
+    if isinstance(event, CreditNoteApplied):
+        return [Movement(event.applied_on, MovementKind.CREDIT_NOTE, event.invoice_id,
+                         event.credit_note_number, event.credit_note_id, -event.applied)]
+    if isinstance(event, CancellationApplied):
+        return [Movement(event.applied_on, MovementKind.CANCELLATION, event.invoice_id,
+                         event.invoice_id, f"{event.invoice_id}:cancelled", -event.applied)]
     if isinstance(event, PaymentAllocated | AllocationReversed):
         return _allocation_movements(event)
-    if isinstance(event, DebtWrittenOff):
-        return [Movement(event.written_off_on, MovementKind.WRITE_OFF, event.invoice_id,
-                         event.write_off_id, event.write_off_id, -event.amount)]
-    if isinstance(event, WrittenOffDebtRecovered):
-        return [Movement(event.recovered_on, MovementKind.RECOVERY, event.invoice_id,
-                         event.recovery_id, event.recovery_id, event.amount)]
+    if isinstance(event, WriteOffApplied):
+        return [Movement(event.applied_on, MovementKind.WRITE_OFF, event.invoice_id,
+                         event.write_off_id, event.write_off_id, -event.applied)]
+    if isinstance(event, RecoveryApplied):
+        return [Movement(event.applied_on, MovementKind.RECOVERY, event.invoice_id,
+                         event.recovery_id, event.recovery_id, event.applied)]
     return []
 
 

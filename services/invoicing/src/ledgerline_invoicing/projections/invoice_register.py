@@ -1,5 +1,7 @@
-"""Invoice register: every invoice with what was credited and settled on it, its status and
-its history, fed by our own events and cash application's allocations.
+"""Invoice register: every invoice with what was credited, settled and written off on it, its
+status and its history, fed by our own events and cash application's: its allocations and its
+clearing decisions (what each credit note, write-off, recovery and cancellation actually took
+off the invoice; our own credit notes and cancellations are kept in the history as documents).
 
 Allocations can arrive before their invoice (topics are not ordered against each other): each
 fact is kept as an entry, and an invoice's figures are recomputed from all its entries, so the
@@ -15,11 +17,18 @@ import orjson
 
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.base import Event
-from ledgerline_events.contract.cash_application import AllocationReversed, PaymentAllocated
+from ledgerline_events.contract.cash_application import (
+    AllocationReversed,
+    CancellationApplied,
+    CreditNoteApplied,
+    PaymentAllocated,
+    RecoveryApplied,
+    WriteOffApplied,
+)
+from ledgerline_events.contract.invoice_status import invoice_status
 from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceCancelled, InvoiceIssued
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime.postgres import ident
-from ledgerline_invoicing.domain.status import invoice_status, outstanding
 
 DDL = """
 CREATE TABLE IF NOT EXISTS invoice (
@@ -38,6 +47,7 @@ CREATE TABLE IF NOT EXISTS invoice (
     gross_total numeric NOT NULL,
     credited numeric NOT NULL DEFAULT 0,
     settled numeric NOT NULL DEFAULT 0,
+    written_off numeric NOT NULL DEFAULT 0,
     outstanding numeric NOT NULL,
     status text NOT NULL,
     correlation_id text NOT NULL,
@@ -56,11 +66,15 @@ CREATE TABLE IF NOT EXISTS invoice_entry (
     detail text NOT NULL DEFAULT '',
     occurred_at timestamptz NOT NULL);
 CREATE INDEX IF NOT EXISTS invoice_entry_by_invoice ON invoice_entry (invoice_id);
+ALTER TABLE invoice ADD COLUMN IF NOT EXISTS written_off numeric NOT NULL DEFAULT 0;
 """
 
-# The entry kinds of an invoice's history.
-ISSUED, CREDITED, CANCELLED = "issued", "credited", "cancelled"
+# The entry kinds of an invoice's history: documents (a credit note, a cancellation asked),
+# and what moved the invoice (issue, clearing decisions, allocations).
+ISSUED, CREDIT_NOTE, CANCELLATION = "issued", "credit_note", "cancellation"
+CREDITED, CANCELLED = "credited", "cancelled"
 ALLOCATED, ALLOCATION_REVERSED = "allocated", "allocation_reversed"
+WRITTEN_OFF, RECOVERED = "written_off", "recovered"
 
 
 def _entry(envelope: Envelope) -> tuple[object, ...] | None:
@@ -70,11 +84,25 @@ def _entry(envelope: Envelope) -> tuple[object, ...] | None:
         row = (e.invoice_id, ISSUED, e.issue_date, e.gross_total.amount, Decimal(0),
                e.currency, e.invoice_number, "")
     elif isinstance(e, CreditNoteIssued):
-        row = (e.invoice_id, CREDITED, e.issue_date, e.amount.amount, Decimal(0),
+        row = (e.invoice_id, CREDIT_NOTE, e.issue_date, e.amount.amount, Decimal(0),
                e.amount.currency, e.credit_note_number, e.reason)
     elif isinstance(e, InvoiceCancelled):
-        row = (e.invoice_id, CANCELLED, e.cancelled_on, e.amount.amount, Decimal(0),
+        row = (e.invoice_id, CANCELLATION, e.cancelled_on, e.amount.amount, Decimal(0),
                e.amount.currency, e.invoice_id, e.reason)
+    elif isinstance(e, CreditNoteApplied):
+        row = (e.invoice_id, CREDITED, e.applied_on, e.applied.amount, Decimal(0),
+               e.applied.currency, e.credit_note_number,
+               f"{e.to_account.amount} {e.to_account.currency} to the customer's account"
+               if e.to_account.amount > 0 else "")
+    elif isinstance(e, CancellationApplied):
+        row = (e.invoice_id, CANCELLED, e.applied_on, e.applied.amount, Decimal(0),
+               e.applied.currency, e.invoice_id, "")
+    elif isinstance(e, WriteOffApplied):
+        row = (e.invoice_id, WRITTEN_OFF, e.applied_on, e.applied.amount, Decimal(0),
+               e.applied.currency, e.write_off_id, "")
+    elif isinstance(e, RecoveryApplied):
+        row = (e.invoice_id, RECOVERED, e.applied_on, e.applied.amount, Decimal(0),
+               e.applied.currency, e.recovery_id, e.write_off_id)
     elif isinstance(e, PaymentAllocated):
         row = (e.invoice_id, ALLOCATED, e.allocated_on, e.amount.amount,
                e.discount.amount if e.discount else Decimal(0), e.amount.currency,
@@ -129,33 +157,39 @@ async def _insert_invoice(conn: asyncpg.Connection, envelope: Envelope, e: Invoi
     )
 
 
+def _sum(kind: str, figure: str = "e.amount") -> str:
+    return f"coalesce(sum({figure}) FILTER (WHERE e.kind = '{kind}'), 0)"
+
+
 async def _settle(conn: asyncpg.Connection, invoice_ids: list[str]) -> None:
-    """Recompute credited, settled, outstanding and status of these invoices from all their
-    entries (a no-op for invoices whose InvoiceIssued has not arrived yet)."""
+    """Recompute credited, settled, written off, outstanding and status of these invoices from
+    all their entries (a no-op for invoices whose InvoiceIssued has not arrived yet)."""
     rows = await conn.fetch(
         "SELECT i.invoice_id, i.gross_total, i.currency, "
-        f" coalesce(sum(e.amount) FILTER (WHERE e.kind = '{CREDITED}'), 0) AS credited, "
-        f" coalesce(sum(e.amount + e.discount) FILTER (WHERE e.kind = '{ALLOCATED}'), 0) "
-        f" - coalesce(sum(e.amount + e.discount) FILTER (WHERE e.kind = '{ALLOCATION_REVERSED}'),"
-        "  0) AS settled, "
+        f" {_sum(CREDITED)} AS credited, {_sum(CANCELLED)} AS cancelled_amount, "
+        f" {_sum(ALLOCATED, 'e.amount + e.discount')} "
+        f" - {_sum(ALLOCATION_REVERSED, 'e.amount + e.discount')} AS settled, "
+        f" {_sum(WRITTEN_OFF)} - {_sum(RECOVERED)} AS written_off, "
         f" bool_or(e.kind = '{CANCELLED}') AS cancelled "
         "FROM invoice i JOIN invoice_entry e USING (invoice_id) "
         "WHERE i.invoice_id = ANY($1::text[]) GROUP BY i.invoice_id, i.gross_total, i.currency",
         invoice_ids,
     )
     await conn.executemany(
-        "UPDATE invoice SET credited = $2, settled = $3, outstanding = $4, status = $5 "
-        "WHERE invoice_id = $1",
+        "UPDATE invoice SET credited = $2, settled = $3, written_off = $4, outstanding = $5, "
+        "status = $6 WHERE invoice_id = $1",
         [_figures(r) for r in rows],
     )
 
 
-def _figures(r: asyncpg.Record) -> tuple[str, Decimal, Decimal, Decimal, str]:
+def _figures(r: asyncpg.Record) -> tuple[object, ...]:
     """An invoice's figures, printed to its currency's minor unit."""
-    gross, credited, settled = r["gross_total"], r["credited"], r["settled"]
-    owed = Decimal(0) if r["cancelled"] else outstanding(gross, credited, settled)
-    status = invoice_status(gross, credited, settled, r["cancelled"])
-    return (r["invoice_id"], *(quantize(x, r["currency"]) for x in (credited, settled, owed)),
+    credited, settled, written_off = r["credited"], r["settled"], r["written_off"]
+    owed = r["gross_total"] - credited - settled - written_off - r["cancelled_amount"]
+    status = invoice_status(open_amount=owed, settled=settled, written_off=written_off,
+                            cancelled=r["cancelled"])
+    return (r["invoice_id"],
+            *(quantize(x, r["currency"]) for x in (credited, settled, written_off, owed)),
             status.value)
 
 

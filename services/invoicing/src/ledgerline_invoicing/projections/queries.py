@@ -10,7 +10,8 @@ import orjson
 
 INVOICE_COLUMNS = (
     "invoice_id, invoice_number, customer_id, customer_name, sales_order_id, currency, "
-    "issue_date, due_date, net_total, tax_total, gross_total, credited, settled, outstanding, "
+    "issue_date, due_date, net_total, tax_total, gross_total, credited, settled, written_off, "
+    "outstanding, "
     "status, correlation_id"
 )
 
