@@ -84,6 +84,12 @@ export LEDGERLINE_DASHBOARD_INVOICING_URL=${LEDGERLINE_DASHBOARD_INVOICING_URL:-
 export LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL=${LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL:-http://127.0.0.1:$(port cash-application)}
 export LEDGERLINE_DASHBOARD_COLLECTIONS_URL=${LEDGERLINE_DASHBOARD_COLLECTIONS_URL:-http://127.0.0.1:$(port collections)}
 
+# Time moves by itself: collections' daily run (promises settled as of the day, then the
+# dunning run, at LEDGERLINE_DUNNING_SCHEDULE_AT, 06:00 UTC) is on in a stack started here.
+# LEDGERLINE_DUNNING_REVIEW_REQUIRED=true makes a collector approve each day's letters
+# (POST /dunning-runs/{run_id}/approve); LEDGERLINE_DUNNING_SCHEDULE_ENABLED=false turns it off.
+export LEDGERLINE_DUNNING_SCHEDULE_ENABLED=${LEDGERLINE_DUNNING_SCHEDULE_ENABLED:-true}
+
 # Access control: services refuse to start without a secret. One random secret per data
 # directory, made once into .local/secrets.env (mode 600, git-ignored) unless the caller set
 # LEDGERLINE_AUTH_JWT_SECRET; the dashboard checks sign-in tokens with it, `ledgerline`

@@ -46,6 +46,8 @@ WRITES = {
     },
     "collections": {
         ("POST", "/dunning-runs"): {"collector"},
+        ("POST", "/dunning-runs/{run_id}/approve"): {"collector"},
+        ("POST", "/reminders/{reminder_id}/void"): {"collector"},
         ("POST", "/promises/evaluate"): {"collector"},
         ("POST", "/customers/{customer_id}/calls"): {"collector"},
         ("POST", "/customers/{customer_id}/promises"): {"collector"},

@@ -18,12 +18,14 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from ledgerline_collections.adapters.audit_report import ageing_and_balances
 from ledgerline_collections.config import CollectionsSettings
-from ledgerline_events.contract import Money
+from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.contract.collections import ReportSnapshotTaken
 from ledgerline_events.runtime import EventStore, Progress
 
 from .audit import AuditResult, audit, live_report
+from .compare import Difference, differences
 from .replay import database
 from .reports import Report, load_report, write_report
 from .services import SERVICES
@@ -78,18 +80,36 @@ async def close_month(settings: CollectionsSettings, month: str, reports_dir: Pa
 
 
 async def latest_snapshot(settings: CollectionsSettings, month: str) -> ReportSnapshotTaken | None:
+    taken = await latest_snapshot_envelope(settings, month)
+    return None if taken is None else _snapshot(taken)
+
+
+async def latest_snapshot_envelope(settings: CollectionsSettings, month: str) -> Envelope | None:
+    """The month's latest snapshot with its envelope: `recorded_at` says when it was taken."""
     async with database(settings) as pool:
         store = EventStore(pool, settings.write_schema, producer=settings.service_name)
         history = await store.load(snapshot_stream(month))
-    taken = [e.payload for e in history if isinstance(e.payload, ReportSnapshotTaken)]
+    taken = [e for e in history if isinstance(e.payload, ReportSnapshotTaken)]
     return taken[-1] if taken else None
+
+
+def _snapshot(envelope: Envelope) -> ReportSnapshotTaken:
+    assert isinstance(envelope.payload, ReportSnapshotTaken)
+    return envelope.payload
 
 
 @dataclass(frozen=True)
 class SnapshotAudit:
+    """The stored file against its event (intact?), against a rebuild as of month end with
+    everything known today (`result`: what later, backdated facts changed), and against the
+    live read model as of month end as known when the snapshot was taken (`known_then`:
+    must be empty, the report is what the log said at that time)."""
+
     snapshot: ReportSnapshotTaken
     file_checksum: str
     result: AuditResult
+    known_at: datetime
+    known_then: list[Difference]
 
     @property
     def file_intact(self) -> bool:
@@ -100,11 +120,20 @@ async def audit_snapshot(
     settings: CollectionsSettings, month: str, reports_dir: Path,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SnapshotAudit:
-    """Find the month's snapshot event, check its file, compare with a rebuild as of then."""
-    snapshot = await latest_snapshot(settings, month)
-    if snapshot is None:
+    """Find the month's snapshot event, check its file, compare it with a rebuild as of
+    month end (known now) and with the live read model as of month end known at the time the
+    snapshot was recorded."""
+    taken = await latest_snapshot_envelope(settings, month)
+    if taken is None:
         raise LookupError(f"no ReportSnapshotTaken for {month} in {settings.write_schema}")
+    snapshot = _snapshot(taken)
     stored = load_report(reports_dir / snapshot.file_name)
     result = await audit(SERVICES["collections"], settings, snapshot.as_of, against=stored,
                          on_progress=on_progress)
-    return SnapshotAudit(snapshot, stored.checksum, result)
+    async with database(settings) as pool:
+        rows = await ageing_and_balances(pool, settings.read_schema, snapshot.as_of,
+                                         settings.buckets, known_at=taken.recorded_at)
+    known = Report.build(stored.name, snapshot.as_of, rows)
+    known = Report(stored.name, known.as_of, known.only(*{r.section for r in stored.rows}).rows)
+    return SnapshotAudit(snapshot, stored.checksum, result, taken.recorded_at,
+                         differences(stored, known))

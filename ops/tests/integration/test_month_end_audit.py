@@ -1,11 +1,12 @@
 """Done when: a realistic simulated history through the four real services, a month-end
 snapshot, later events including late payments dated before month end; the audit against
-the snapshot reports exactly the late entries, with a stable checksum."""
+the snapshot reports exactly the late entries, with a stable checksum, while the month end
+as known when the snapshot was taken still equals the stored report."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -49,6 +50,7 @@ async def test_audit_against_month_end_snapshot_reports_exactly_the_late_payment
         collections = settings_of(CollectionsSettings, stack)
         assert isinstance(collections, CollectionsSettings)
 
+        snapshot_taken = datetime.now(UTC)
         snapshot = await close_month(collections, MONTH, tmp_path)
         assert snapshot.event.as_of == month_end(MONTH) and snapshot.event.row_count > 100
 
@@ -59,6 +61,9 @@ async def test_audit_against_month_end_snapshot_reports_exactly_the_late_payment
         second = await audit_snapshot(collections, MONTH, tmp_path)
         assert first.file_intact and second.file_intact
         assert changed_items(first.result.differences) == late
+        # As known when the snapshot was taken, month end still reads exactly as stored.
+        assert first.known_then == [], [d.describe() for d in first.known_then[:5]]
+        assert first.known_at > snapshot_taken
         late_customers = {summary.invoices[i].customer_id for i in late}
         assert {d.customer_id for d in first.result.differences} <= late_customers | {""}
         assert (first.result.checksum, first.file_checksum) == (second.result.checksum,

@@ -127,14 +127,17 @@ class Desk:
                        ok=(409, 422))
         return r.status_code < 300
 
-    async def set_limit(self, customer_id: str, currency: str, limit: Decimal) -> None:
+    async def set_limit(self, customer_id: str, currency: str, limit: Decimal, on: date) -> None:
+        """The limit in force from `on` (credit checks are as of the order's date)."""
         await call(self.s.credit, "PUT", f"/customers/{customer_id}/credit-limits/{currency}",
-                   json={"limit": str(limit), "set_by": "credit-manager", "reason": "onboarding"})
+                   json={"limit": str(limit), "set_by": "credit-manager", "reason": "onboarding",
+                         "occurred_at": at_noon(on - timedelta(days=1))})
 
     async def credit_check(self, customer_id: str, order_id: str, amount: Decimal,
-                           currency: str) -> str:
+                           currency: str, on: date) -> str:
+        """The sales system asks on the order's date; the check answers as of that date."""
         r = await call(self.s.credit, "POST", "/credit-checks", json={
-            "customer_id": customer_id, "order_ref": order_id,
+            "customer_id": customer_id, "order_ref": order_id, "as_of": on.isoformat(),
             "amount": _money(amount, currency)}, headers=self.key("check", order_id))
         decision: str = r.json()["decision"]
         return decision

@@ -81,7 +81,7 @@ class Simulation:
         """The whole history from `start` to the end of the last month, then wait until every
         service has consumed everything."""
         for c in self.people:
-            await self.desk.set_limit(c.id, c.currency, Decimal(20000))
+            await self.desk.set_limit(c.id, c.currency, Decimal(20000), self.config.start)
         monday = self.config.start
         while monday <= self.config.end:
             await self.week(monday, min(self.config.end, monday + timedelta(days=6)))
@@ -111,7 +111,8 @@ class Simulation:
             gross = sum((cents(line.quantity * line.unit_price) * (1 + line.tax_rate / 100)
                          for line in o.lines), Decimal(0))
             if o.placed_on.day <= 7:  # the sales system checks credit once a month or so
-                await self.desk.credit_check(o.customer.id, o.order_id, cents(gross), o.customer.currency)
+                await self.desk.credit_check(o.customer.id, o.order_id, cents(gross),
+                                             o.customer.currency, o.placed_on)
             events += [
                 self._sales(o, 1, o.placed_on, OrderPlaced(
                     order_id=o.order_id, customer=o.customer.customer, placed_on=o.placed_on,

@@ -20,7 +20,7 @@ from .adapters.read_model import ReadModel
 from .api import commands, queries
 from .api.errors import add_collections_error_answers
 from .application.context import Collections
-from .application.dunning_run import run_dunning
+from .application.dunning_review import scheduled_day
 from .application.write_off_index import install_write_off_index
 from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
@@ -73,6 +73,8 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             buckets=settings.buckets,
             write_off_limit_counts_everyone=settings.write_off_limit_counts == "everyone",
             write_off_second_approval_above=settings.write_off_second_approval_above,
+            time_tolerance=timedelta(seconds=settings.business_time_tolerance_seconds),
+            portfolios={c: tuple(ids) for c, ids in settings.collector_portfolios.items()},
         )
 
     async def daily_dunning(runtime: Runtime) -> None:
@@ -82,8 +84,9 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             await asyncio.sleep(max(wait, 0))
             now = clock()
             try:
-                sent = await run_dunning(app.state.collections, now.date(), now)
-                log.info("dunning.scheduled_run", run_date=now.date().isoformat(), sent=len(sent))
+                done = await scheduled_day(app.state.collections, now.date(), now,
+                                           settings.dunning_review_required)
+                log.info("dunning.scheduled_run", run_date=now.date().isoformat(), **done)
             except Exception as exc:  # a failed run is retried at the next schedule, not lost
                 log.error("dunning.scheduled_run_failed", error=repr(exc))
 

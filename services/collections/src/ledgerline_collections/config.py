@@ -31,9 +31,16 @@ class CollectionsSettings(ServiceSettings):
     dunning_grace_days: int = 0
     dunning_minimum_amounts: dict[str, Decimal] = Field(default_factory=dict)
 
-    # The daily dunning run inside the worker (off by default, and in tests).
+    # The daily run inside the worker: promises settled as of the day, then dunning (off by
+    # default and in tests; `make up` turns it on). With review, the day's letters are
+    # proposed and wait for a collector's approval (POST /dunning-runs/{run_id}/approve).
     dunning_schedule_enabled: bool = False
     dunning_schedule_at: time = time(6, 0)  # UTC
+    dunning_review_required: bool = False
+
+    # Collector -> customers they work: the dunning run's `collector` scope
+    # (LEDGERLINE_COLLECTOR_PORTFOLIOS='{"cole": ["C-1", "C-2"]}').
+    collector_portfolios: dict[str, list[str]] = Field(default_factory=dict)
 
     # Printed on every letter: who the customer pays, and how.
     creditor_name: str = "Ledgerline Ltd"

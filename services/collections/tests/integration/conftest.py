@@ -28,6 +28,21 @@ async def publish(producer: AIOKafkaProducer, topic: str, events: Sequence[Envel
 
 
 
+class MovableClock:
+    """The service's clock, which a test may move on (time passing between two steps)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(NOW)
+
+
 @pytest.fixture
 def settings(
     topics: Topics, schema_prefix: str, pg_dsn: str, kafka_bootstrap: str
@@ -41,11 +56,12 @@ def settings(
 
 @pytest.fixture
 async def client(
-    settings: CollectionsSettings, auth_headers: Callable[..., dict[str, str]]
+    settings: CollectionsSettings, auth_headers: Callable[..., dict[str, str]],
+    clock: MovableClock,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The service in-process (API, relay and consumer), with its clock at NOW, called by a
-    user with every role."""
-    app = build_app(settings, clock=lambda: NOW)
+    """The service in-process (API, relay and consumer), with its clock at NOW (unless the
+    test moves it), called by a user with every role."""
+    app = build_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://collections",

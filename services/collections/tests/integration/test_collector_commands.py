@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from ledgerline_events.contract import Topics
 from ledgerline_events.testing import eventually
 
-from .conftest import publish
+from .conftest import MovableClock, publish
 from .events import allocated, invoice_issued
 
 pytestmark = pytest.mark.integration
@@ -105,7 +105,7 @@ async def test_disputes_write_offs_and_recoveries(
 
 
 async def test_promises_pause_dunning_and_are_marked_kept_or_broken(
-    client: httpx.AsyncClient, producer: AIOKafkaProducer, topics: Topics
+    client: httpx.AsyncClient, producer: AIOKafkaProducer, topics: Topics, clock: MovableClock
 ) -> None:
     await publish(producer, topics.invoicing, [
         invoice_issued("p-1", "C5", "400.00", date(2026, 5, 1), ISSUED_AT),
@@ -137,6 +137,7 @@ async def test_promises_pause_dunning_and_are_marked_kept_or_broken(
         allocated("pay-6", "p-2", "C6", "100.00", datetime(2026, 6, 12, tzinfo=UTC)),
     ])
     await settled(client, "/ageing", lambda a: a["currencies"]["EUR"]["total"] == "800.00")
+    clock.now = datetime(2026, 6, 21, 10, 0, tzinfo=UTC)  # a promise is judged once its day is past
     evaluated = await client.post("/promises/evaluate", json={"as_of": "2026-06-21"})
     outcomes = {s["promise_id"]: s for s in evaluated.json()["settled"]}
     assert outcomes[p5.json()["promise_id"]]["kept_on"] == "2026-06-12"

@@ -1,11 +1,13 @@
-"""Invoice numbers: gap-free per series and calendar year."""
+"""Invoice numbers: gap-free per series and calendar year, in the order of issue dates."""
 
 from datetime import date
 
 import pytest
 
+from ledgerline_invoicing.domain.errors import InvalidInvoiceInput
 from ledgerline_invoicing.domain.numbering import (
     NumberSeries,
+    chronological_issue_date,
     document_number,
     next_sequence,
     series_for,
@@ -42,3 +44,17 @@ def test_series_codes_are_capital_letters(bad: str) -> None:
 def test_sequences_start_at_one() -> None:
     with pytest.raises(ValueError):
         document_number(NumberSeries("INV", 2026), 0)
+
+
+def test_numbers_follow_issue_dates_within_a_series() -> None:
+    assert chronological_issue_date(date(2026, 7, 1), None) == date(2026, 7, 1)
+    assert chronological_issue_date(date(2026, 7, 1), date(2026, 7, 1)) == date(2026, 7, 1)
+    assert chronological_issue_date(date(2026, 7, 2), date(2026, 7, 1)) == date(2026, 7, 2)
+
+
+def test_a_backdated_document_is_refused_by_hand_and_dated_last_from_the_sales_system() -> None:
+    with pytest.raises(InvalidInvoiceInput) as refused:
+        chronological_issue_date(date(2026, 1, 5), date(2026, 7, 1))
+    assert refused.value.field == "issue_date" and "chronological" in refused.value.rule
+    late_delivery = chronological_issue_date(date(2026, 1, 5), date(2026, 7, 1), late_to_last=True)
+    assert late_delivery == date(2026, 7, 1)

@@ -42,6 +42,44 @@ class ReminderSent(Event):
     letter: str = Field(min_length=1)
 
 
+class ReminderVoided(Event):
+    """A letter sent in error is void: it no longer counts on the ladder from `voided_on`, so
+    the level it carried may be sent again. The letter itself stays in the log."""
+
+    event_type = "collections.ReminderVoided"
+    reminder_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
+    voided_by: str = Field(min_length=1, max_length=100)
+    voided_on: date
+
+
+class ProposedLetter(_Part):
+    customer_id: str = Field(min_length=1, max_length=64)
+    currency: Currency
+    level: DunningLevel
+    invoice_ids: list[str] = Field(min_length=1)
+    total_overdue: Money
+
+
+class DunningRunProposed(Event):
+    """The scheduled run of `run_date` was planned without sending (review step): these
+    letters wait for a collector's approval."""
+
+    event_type = "collections.DunningRunProposed"
+    run_id: str = Field(min_length=1, max_length=64)
+    run_date: date
+    letters: list[ProposedLetter] = Field(default_factory=list)
+
+
+class DunningRunApproved(Event):
+    """A collector approved a proposed run: its letters go out (as of its run date)."""
+
+    event_type = "collections.DunningRunApproved"
+    run_id: str = Field(min_length=1, max_length=64)
+    run_date: date
+    approved_by: str = Field(min_length=1, max_length=100)
+
+
 class CallOutcome(StrEnum):
     REACHED = "reached"
     NO_ANSWER = "no_answer"
@@ -185,7 +223,7 @@ class ReportSnapshotTaken(Event):
 
 
 COLLECTIONS_EVENTS: tuple[type[Event], ...] = (
-    ReminderSent, CollectionCallLogged, PromiseToPayRecorded, PromiseToPayKept,
-    PromiseToPayBroken, DisputeOpened, DisputeResolved, WriteOffRequested, DebtWrittenOff,
-    WrittenOffDebtRecovered, ReportSnapshotTaken,
+    ReminderSent, ReminderVoided, DunningRunProposed, DunningRunApproved, CollectionCallLogged,
+    PromiseToPayRecorded, PromiseToPayKept, PromiseToPayBroken, DisputeOpened, DisputeResolved,
+    WriteOffRequested, DebtWrittenOff, WrittenOffDebtRecovered, ReportSnapshotTaken,
 )

@@ -9,7 +9,12 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from ledgerline_events.contract.base import UtcDateTime
-from ledgerline_events.runtime import CurrentCaller, IdempotencyKey, requires
+from ledgerline_events.runtime import (
+    CurrentCaller,
+    IdempotencyKey,
+    OptionalIdempotencyKey,
+    requires,
+)
 from ledgerline_events.runtime.auth import without_bank_details
 
 from ..adapters.statements import IntradayReport, MalformedStatement, StatementFormat
@@ -38,8 +43,7 @@ async def record_payment(body: PaymentIn, desk: Desk, key: IdempotencyKey) -> di
 
 async def import_statement(
     request: Request, desk: Desk, fmt: Annotated[StatementFormat, Query(alias="format")],
-    key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1,
-                                      max_length=200)] = None,
+    key: OptionalIdempotencyKey = None,
     profile: Annotated[str, Query(max_length=64)] = "ledgerline",
 ) -> dict[str, Any]:
     """A bank file; `profile` names the CSV layout (README: CSV profiles)."""

@@ -87,15 +87,40 @@ OVERDUE_SQL = """
 
 async def ageing(
     read: ReadModel, buckets: AgeingBuckets, as_of: datetime, currency: str | None,
-    customer_id: str | None, page: Page,
+    customer_id: str | list[str] | None, page: Page, known_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """Ageing as of an instant: open amounts from movements up to it, bucketed by its date."""
+    """Ageing as of an instant: open amounts from movements up to it, bucketed by its date;
+    with `known_at`, as we knew them then. Customers asked for by id are all listed, those
+    owing nothing at zero."""
+    customer_ids = [customer_id] if isinstance(customer_id, str) else customer_id
     async with read.connection() as conn:
-        if customer_id is None:
-            latest = await conn.fetchval(LATEST_MOVE_SQL)
-            if latest is None or latest <= as_of:
-                return await from_roll_ups(conn, buckets, as_of, currency, page)
-        return await from_movements(conn, buckets, as_of, currency, customer_id, page)
+        latest = await conn.fetchval(LATEST_MOVE_SQL)
+        if customer_ids is None and known_at is None and (latest is None or latest <= as_of):
+            report = await from_roll_ups(conn, buckets, as_of, currency, page)
+        else:
+            report = await from_movements(conn, buckets, as_of, currency, customer_ids, page,
+                                          known_at)
+        if customer_ids is not None:
+            await _with_zeros(conn, report, customer_ids, currency)
+    return report
+
+
+CURRENCIES_SQL = """
+    SELECT DISTINCT customer_id, currency FROM invoice
+    WHERE customer_id = ANY($1::text[]) AND ($2::text IS NULL OR currency = $2)"""
+
+
+async def _with_zeros(conn: asyncpg.Connection, report: dict[str, Any], customer_ids: list[str],
+                      currency: str | None) -> None:
+    """Every customer asked for, in every currency they were ever invoiced in (or the one
+    asked for), at zero where nothing is open; one never invoiced shows no currency."""
+    customers = report["customers"]
+    for r in await conn.fetch(CURRENCIES_SQL, customer_ids, currency):
+        customers.setdefault(r["customer_id"], {}).setdefault(
+            r["currency"], _zero_figures(report["buckets"], r["currency"]))
+    for customer in customer_ids:
+        customers.setdefault(customer, {})
+    report["customers"] = dict(sorted(customers.items()))
 
 
 async def from_roll_ups(
@@ -112,13 +137,12 @@ async def from_roll_ups(
 
 async def from_movements(
     conn: asyncpg.Connection, buckets: AgeingBuckets, as_of: datetime, currency: str | None,
-    customer_id: str | None, page: Page,
+    customer_ids: list[str] | None, page: Page, known_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The report at any instant, from every open item (of one customer, if given)."""
-    items = await fetch_open_items(conn, as_of, currency,
-                                   None if customer_id is None else [customer_id])
+    """The report at any instant, from every open item (of these customers, if given)."""
+    items = await fetch_open_items(conn, as_of, currency, customer_ids, known_at)
     report = age_open_items(items, as_of.date(), buckets)
-    return _json(as_of, report.labels, report.totals, _paged(report, page), page)
+    return _json(as_of, report.labels, report.totals, _paged(report, page), page, known_at)
 
 
 def _paged(report: AgeingReport, page: Page) -> Listed:
@@ -202,7 +226,7 @@ async def _most_overdue_now(
 
 
 def _json(as_of: datetime, labels: list[str], totals: dict[str, BucketTotals], listed: Listed,
-          page: Page) -> dict[str, Any]:
+          page: Page, known_at: datetime | None = None) -> dict[str, Any]:
     customers: dict[str, dict[str, Any]] = {}
     for (customer, currency), figures in listed.customers.items():
         customers.setdefault(customer, {})[currency] = _figures(figures, currency)
@@ -211,10 +235,16 @@ def _json(as_of: datetime, labels: list[str], totals: dict[str, BucketTotals], l
     if listed.ranking is not None:
         paging["ranking"] = listed.ranking
     return {
-        "as_of": as_of.isoformat(), "as_of_date": as_of.date().isoformat(), "buckets": labels,
+        "as_of": as_of.isoformat(), "as_of_date": as_of.date().isoformat(),
+        "known_at": None if known_at is None else known_at.isoformat(), "buckets": labels,
         "currencies": {c: _figures(t, c) for c, t in sorted(totals.items())},
         "customer_count": listed.count, "customers": customers, "page": paging,
     }
+
+
+def _zero_figures(labels: list[str], currency: str) -> dict[str, Any]:
+    return {"buckets": {label: _amount(Decimal(0), currency) for label in labels},
+            "total": _amount(Decimal(0), currency)}
 
 
 def _figures(t: BucketTotals, currency: str) -> dict[str, Any]:

@@ -22,12 +22,14 @@ def _row(section: str, customer: str, currency: str, item: str, measure: str,
 
 
 async def ageing_and_balances(
-    pool: asyncpg.Pool, read_schema: str, as_of: datetime, buckets: AgeingBuckets | None = None
+    pool: asyncpg.Pool, read_schema: str, as_of: datetime, buckets: AgeingBuckets | None = None,
+    known_at: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Rows: `ageing_item` (invoice, bucket, open amount), `ageing_customer` and
     `ageing_currency` (bucket totals, zero buckets left out), `balance` (customer's open
-    receivables per currency). Amounts as of `as_of`, buckets by its UTC date."""
-    items = await ReadModel(pool, read_schema).open_items(as_of)
+    receivables per currency). Amounts as of `as_of`, buckets by its UTC date; with
+    `known_at`, as we knew them at that recorded time (the report as printed then)."""
+    items = await ReadModel(pool, read_schema).open_items(as_of, known_at=known_at)
     report = age_open_items(items, as_of.date(), buckets)
     rows = [_row("ageing_item", i.customer_id, i.currency, i.invoice_id, label, i.open_amount)
             for i, _, label in report.items]

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import asyncpg
+import orjson
 
 from ledgerline_events.contract.sales import Language
 from ledgerline_events.runtime import set_search_path
@@ -27,6 +28,7 @@ class InvoiceView:
     customer_id: str
     currency: str
     due_date: date
+    issue_date: date
     open_amount: Decimal
     open_before_write_offs: Decimal  # gross - credit notes - cancellations - net allocations
 
@@ -40,11 +42,10 @@ class CustomerProfile:
 
 @dataclass(frozen=True)
 class DunningFacts:
-    """What the read side knows about an open invoice for a dunning run."""
+    """What the read side knows about an open invoice for a dunning run on one day."""
 
     item: OpenItem
-    disputed: bool
-    promised_until: date | None
+    disputed: bool  # under a dispute opened by that day and not resolved by then
 
 
 class ReadModel:
@@ -64,6 +65,7 @@ class ReadModel:
         async with self.connection() as conn:
             row = await conn.fetchrow(
                 "SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date,"
+                " i.issue_date,"
                 " coalesce(sum(m.delta), 0) AS open_amount,"
                 " coalesce(sum(m.delta) FILTER (WHERE m.kind <> ALL($2::text[])), 0) AS before"
                 " FROM invoice i LEFT JOIN invoice_movement m USING (invoice_id)"
@@ -73,7 +75,8 @@ class ReadModel:
         if row is None:
             return None
         return InvoiceView(row["invoice_id"], row["invoice_number"], row["customer_id"],
-                           row["currency"], row["due_date"], row["open_amount"], row["before"])
+                           row["currency"], row["due_date"], row["issue_date"], row["open_amount"],
+                           row["before"])
 
     async def invoices_of(self, customer_id: str, invoice_ids: list[str]) -> list[InvoiceView]:
         found = [await self.invoice(i) for i in invoice_ids]
@@ -87,29 +90,53 @@ class ReadModel:
         return {r["customer_id"]: CustomerProfile(r["customer_id"], r["name"],
                                                   Language(r["language"])) for r in rows}
 
-    async def dunning_facts(self, as_of: datetime) -> list[DunningFacts]:
-        """Open invoices as of `as_of`, with their open disputes and open promises."""
+    async def dunning_facts(
+        self, as_of: datetime, customer_ids: list[str] | None = None
+    ) -> list[DunningFacts]:
+        """Open invoices as of `as_of` (of these customers, if given), each with whether a
+        dispute was open on that day: opened by then and not yet resolved (resolved that
+        very day: dunning may resume)."""
+        sql = OPEN_ITEMS_SQL if customer_ids is None else OPEN_ITEMS_OF_SQL
+        args: list[object] = [as_of, None] + ([] if customer_ids is None else [customer_ids])
         async with self.connection() as conn:
-            rows = await conn.fetch(OPEN_ITEMS_SQL + """
-                SELECT o.*,
-                  EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = o.invoice_id
-                          AND d.status = 'open') AS disputed,
-                  (SELECT max(p.promised_date) FROM promise p WHERE p.status = 'open'
-                   AND o.invoice_id = ANY(p.invoice_ids)) AS promised_until
-                FROM open_items o WHERE o.open_amount > 0""", as_of, None)
-        return [DunningFacts(open_item(r), r["disputed"], r["promised_until"]) for r in rows]
+            rows = await conn.fetch(sql + """
+                SELECT o.*, EXISTS (
+                  SELECT 1 FROM dispute d WHERE d.invoice_id = o.invoice_id
+                  AND d.opened_on <= ($1 AT TIME ZONE 'UTC')::date
+                  AND (d.resolved_on IS NULL OR d.resolved_on > ($1 AT TIME ZONE 'UTC')::date)
+                ) AS disputed
+                FROM open_items o WHERE o.open_amount > 0""", *args)
+        return [DunningFacts(open_item(r), r["disputed"]) for r in rows]
 
     async def open_items(
-        self, as_of: datetime, currency: str | None = None, customer_id: str | None = None
+        self, as_of: datetime, currency: str | None = None, customer_id: str | None = None,
+        known_at: datetime | None = None,
     ) -> list[OpenItem]:
         async with self.connection() as conn:
             return await fetch_open_items(conn, as_of, currency,
-                                          None if customer_id is None else [customer_id])
+                                          None if customer_id is None else [customer_id],
+                                          known_at)
 
-    async def open_promise_ids(self) -> list[str]:
+    async def letter_account(self, reminder_id: str) -> tuple[str, str] | None:
+        """The customer and currency of a letter, if we know it."""
+        async with self.connection() as conn:
+            row = await conn.fetchrow(
+                "SELECT customer_id, currency FROM reminder WHERE reminder_id = $1", reminder_id)
+        return None if row is None else (row["customer_id"], row["currency"])
+
+    async def proposed_runs(self) -> list[dict[str, object]]:
+        async with self.connection() as conn:
+            rows = await conn.fetch("SELECT run_id, run_date, letters::text AS letters FROM"
+                                    " dunning_proposal WHERE status = 'proposed' ORDER BY run_date")
+        return [{"run_id": r["run_id"], "run_date": r["run_date"].isoformat(),
+                 "letters": orjson.loads(r["letters"])} for r in rows]
+
+    async def open_promise_ids(self, customer_ids: list[str] | None = None) -> list[str]:
         async with self.connection() as conn:
             rows = await conn.fetch(
-                "SELECT promise_id FROM promise WHERE status = 'open' ORDER BY promise_id"
+                "SELECT promise_id FROM promise WHERE status = 'open'"
+                " AND ($1::text[] IS NULL OR customer_id = ANY($1)) ORDER BY promise_id",
+                customer_ids,
             )
         return [r["promise_id"] for r in rows]
 
@@ -154,12 +181,31 @@ OPEN_ITEMS_SQL = _open_items_sql("")
 OPEN_ITEMS_OF_SQL = _open_items_sql("AND i.customer_id = ANY($3::text[])")
 
 
+# Known at $4: only movements recorded by then (and invoices whose issue was), i.e. what
+# the open items as of $1 looked like at that recorded time: the month-end ageing as printed,
+# before the late bank file arrived. Always sums the dated movements.
+KNOWN_AT_SQL = """
+WITH open_items AS (
+    SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date,
+           sum(m.delta) AS open_amount
+    FROM invoice i JOIN invoice_movement m USING (invoice_id)
+    WHERE i.issued_at <= $1 AND ($2::text IS NULL OR i.currency = $2)
+      AND ($3::text[] IS NULL OR i.customer_id = ANY($3::text[]))
+      AND m.occurred_at <= $1 AND (m.recorded_at IS NULL OR m.recorded_at <= $4)
+    GROUP BY i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date
+    HAVING sum(m.delta) <> 0 AND bool_or(m.kind = 'issued'))
+SELECT * FROM open_items"""
+
+
 async def fetch_open_items(
     conn: asyncpg.Connection, as_of: datetime, currency: str | None = None,
-    customer_ids: list[str] | None = None,
+    customer_ids: list[str] | None = None, known_at: datetime | None = None,
 ) -> list[OpenItem]:
-    """Open items as of an instant, of every customer or only of `customer_ids`."""
-    if customer_ids is None:
+    """Open items as of an instant, of every customer or only of `customer_ids`; with
+    `known_at`, as we knew them at that recorded time."""
+    if known_at is not None:
+        rows = await conn.fetch(KNOWN_AT_SQL, as_of, currency, customer_ids, known_at)
+    elif customer_ids is None:
         rows = await conn.fetch(OPEN_ITEMS_SQL + " SELECT * FROM open_items", as_of, currency)
     else:
         rows = await conn.fetch(OPEN_ITEMS_OF_SQL + " SELECT * FROM open_items",

@@ -11,8 +11,15 @@ from typing import Any
 from ledgerline_events.contract.collections import DunningLevel
 from ledgerline_events.contract.invoice_status import invoice_status
 
-from ..domain.ageing import AgeingBuckets, BucketTotals, age_open_items, days_overdue
+from ..domain.ageing import (
+    AgeingBuckets,
+    AgeingReport,
+    BucketTotals,
+    age_open_items,
+    days_overdue,
+)
 from ..domain.worklist import AccountToCollect, prioritize
+from .promise_facts import broken_per_account, promises_on
 from .read_model import ReadModel
 
 
@@ -25,35 +32,39 @@ def bucket_figures(t: BucketTotals) -> dict[str, Any]:
 
 
 async def account(
-    read: ReadModel, buckets: AgeingBuckets, customer_id: str, now: datetime
+    read: ReadModel, buckets: AgeingBuckets, customer_id: str, as_of: datetime,
+    known_at: datetime | None = None,
 ) -> dict[str, Any] | None:
-    """Everything a collector needs about one customer."""
-    items = await read.open_items(now, None, customer_id)
-    report = age_open_items(items, now.date(), buckets)
+    """Everything a collector needs about one customer, as it stood at `as_of`: open items
+    (as known at `known_at`, if given), letters dated by then (voids included, those dated
+    later left out), disputes with their status that day, promises with their status that
+    day (derived from payments: broken the day after their date), calls and write-offs."""
+    items = await read.open_items(as_of, None, customer_id, known_at)
+    report = age_open_items(items, as_of.date(), buckets)
     async with read.connection() as conn:
         profile = await conn.fetchrow("SELECT * FROM customer WHERE customer_id = $1", customer_id)
         if profile is None and not items:
             return None
         sections = {
-            name: [_row(r) for r in await conn.fetch(sql, customer_id)]
+            name: [_row(r) for r in await conn.fetch(sql, customer_id, as_of)]
             for name, sql in ACCOUNT_SECTIONS.items()
         }
         reminded = await conn.fetch(
             "SELECT ri.* FROM reminded_invoice ri JOIN reminder r USING (reminder_id)"
             " WHERE r.customer_id = $1 ORDER BY ri.invoice_id", customer_id,
         )
+        promised = {p.promise.promise_id: p.figures()
+                    for p in await promises_on(conn, as_of.date(), [customer_id])}
     for letter in sections["dunning_history"]:
         letter["invoices"] = [_row(r) for r in reminded if r["reminder_id"] == letter["reminder_id"]]
+    for promise in sections["promises"]:
+        promise.update(promised.get(promise["promise_id"], {}))
     return {
-        "customer_id": customer_id,
+        "customer_id": customer_id, "as_of": as_of.isoformat(),
+        "known_at": None if known_at is None else known_at.isoformat(),
         "name": profile["name"] if profile else None,
         "language": profile["language"] if profile else None,
-        "open_items": [
-            {"invoice_id": i.invoice_id, "invoice_number": i.invoice_number,
-             "currency": i.currency, "due_date": i.due_date.isoformat(),
-             "open_amount": money(i.open_amount), "days_overdue": days, "bucket": label}
-            for i, days, label in report.items
-        ],
+        "open_items": _items(report),
         "ageing": {c: bucket_figures(t) for (_, c), t in report.customers.items()},
         **sections,
     }
@@ -80,12 +91,48 @@ async def invoice(read: ReadModel, invoice_id: str) -> dict[str, Any] | None:
             "status": status.value, "movements": {k: money(v) for k, v in sorted(moved.items())}}
 
 
+async def open_items(
+    read: ReadModel, buckets: AgeingBuckets, customer_id: str, as_of: datetime,
+    known_at: datetime | None, currency: str | None,
+) -> dict[str, Any]:
+    """One customer's open items and buckets as of `as_of` (none open: an empty list)."""
+    items = await read.open_items(as_of, currency, customer_id, known_at)
+    report = age_open_items(items, as_of.date(), buckets)
+    return {"customer_id": customer_id, "as_of": as_of.isoformat(),
+            "known_at": None if known_at is None else known_at.isoformat(),
+            "buckets": report.labels, "open_items": _items(report),
+            "ageing": {c: bucket_figures(t) for (_, c), t in report.customers.items()}}
+
+
+def _items(report: AgeingReport) -> list[dict[str, Any]]:
+    return [{"invoice_id": i.invoice_id, "invoice_number": i.invoice_number,
+             "currency": i.currency, "due_date": i.due_date.isoformat(),
+             "open_amount": money(i.open_amount), "days_overdue": days, "bucket": label}
+            for i, days, label in report.items]
+
+
+# $1 customer, $2 the as-of instant: what was there by then, with its status that day.
+AS_OF_DAY = "($2 AT TIME ZONE 'UTC')::date"
 ACCOUNT_SECTIONS = {
-    "dunning_history": "SELECT * FROM reminder WHERE customer_id = $1 ORDER BY run_date, reminder_id",
-    "disputes": "SELECT * FROM dispute WHERE customer_id = $1 ORDER BY opened_on, dispute_id",
-    "promises": "SELECT * FROM promise WHERE customer_id = $1 ORDER BY recorded_on, promise_id",
-    "calls": "SELECT * FROM call_log WHERE customer_id = $1 ORDER BY called_at, call_id",
-    "write_offs": "SELECT * FROM write_off WHERE customer_id = $1 ORDER BY written_off_on, write_off_id",
+    "dunning_history": "SELECT reminder_id, customer_id, currency, level, run_date, language,"
+                       " total, letter, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN voided_on"
+                       " END AS voided_on, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN voided_by"
+                       " END AS voided_by, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN"
+                       " void_reason END AS void_reason FROM reminder WHERE customer_id = $1"
+                       " AND run_date <= " + AS_OF_DAY + " ORDER BY run_date, reminder_id",
+    "disputes": "SELECT dispute_id, invoice_id, customer_id, amount, currency, reason,"
+                " description, opened_on, CASE WHEN resolved_on <= " + AS_OF_DAY + " THEN"
+                " 'resolved' ELSE 'open' END AS status, CASE WHEN resolved_on <= " + AS_OF_DAY
+                + " THEN outcome END AS outcome, CASE WHEN resolved_on <= " + AS_OF_DAY
+                + " THEN note END AS note, CASE WHEN resolved_on <= " + AS_OF_DAY + " THEN"
+                " resolved_on END AS resolved_on FROM dispute WHERE customer_id = $1 AND"
+                " opened_on <= " + AS_OF_DAY + " ORDER BY opened_on, dispute_id",
+    "promises": "SELECT * FROM promise WHERE customer_id = $1 AND recorded_on <= " + AS_OF_DAY
+                + " ORDER BY recorded_on, promise_id",
+    "calls": "SELECT * FROM call_log WHERE customer_id = $1 AND called_at <= $2"
+             " ORDER BY called_at, call_id",
+    "write_offs": "SELECT * FROM write_off WHERE customer_id = $1 AND written_off_on <= "
+                  + AS_OF_DAY + " ORDER BY written_off_on, write_off_id",
 }
 
 
@@ -117,9 +164,7 @@ async def worklist(read: ReadModel, now: datetime) -> list[dict[str, Any]]:
     async with read.connection() as conn:
         disputed = {r["invoice_id"] for r in await conn.fetch(
             "SELECT invoice_id FROM dispute WHERE status = 'open'")}
-        broken = {(r["customer_id"], r["currency"]): r["n"] for r in await conn.fetch(
-            "SELECT customer_id, currency, count(*) AS n FROM promise WHERE status = 'broken'"
-            " GROUP BY 1, 2")}
+        broken = broken_per_account(await promises_on(conn, today))
         levels = {(r["customer_id"], r["currency"]): DunningLevel(r["level"]) for r in await conn.fetch(
             "SELECT DISTINCT ON (customer_id, currency) customer_id, currency, level"
             " FROM reminder ORDER BY customer_id, currency, run_date DESC, reminder_id DESC")}

@@ -14,12 +14,18 @@ from fastapi import APIRouter, Request, status
 from ledgerline_events.runtime import Caller, CurrentCaller, requires
 
 from ..application import commands
-from ..application.dunning_run import run_dunning
+from ..application.context import Collections
+from ..application.dunning_review import approve_run
+from ..application.dunning_run import DunningRun, dunning_answer, run_dunning_once
+from ..application.letter_voids import void_letter
 from ..application.promise_evaluation import evaluate_promises
+from ..domain.business_dates import not_after_today
+from ..domain.errors import InvalidCommand
 from ..domain.write_offs import ApprovalLimit
-from .deps import App, IdempotencyKey, Now, write_of
+from .deps import App, IdempotencyKey, Now, OptionalIdempotencyKey, write_of
 from .schemas import (
     ApprovalBody,
+    ApproveRunBody,
     CallBody,
     DisputeBody,
     DunningRunBody,
@@ -27,6 +33,7 @@ from .schemas import (
     PromiseBody,
     RecoveryBody,
     ResolveBody,
+    VoidLetterBody,
     WriteOffBody,
 )
 
@@ -44,23 +51,68 @@ def approval_limit_of(caller: Caller) -> ApprovalLimit | None:
     return ApprovalLimit(limit.amount, limit.currency) if limit else ApprovalLimit(Decimal(0))
 
 
-@router.post("/dunning-runs", summary="Send the dunning letters due on run_date",
+@router.post("/dunning-runs", summary="Send (or, dry, show) the dunning letters due on run_date",
              dependencies=COLLECTOR)
-async def dunning_run(body: DunningRunBody, app: App, clock: Now) -> dict[str, Any]:
-    """One letter per customer and currency with something newly due; running twice the
-    same day sends nothing new (idempotent per customer, currency and run date)."""
-    occurred_at = body.occurred_at or clock()
-    run_date = body.run_date or occurred_at.date()
-    sent = await run_dunning(app, run_date, occurred_at)
-    return {"run_date": run_date.isoformat(), "letters_sent": len(sent), "reminders": sent}
+async def dunning_run(body: DunningRunBody, request: Request, app: App, clock: Now,
+                      key: OptionalIdempotencyKey = None) -> dict[str, Any]:
+    """One letter per customer and currency with something newly due, as things stood on
+    run_date (today or earlier); running twice the same day sends nothing new (idempotent
+    per customer, currency and run date). With `Idempotency-Key`, a repeat answers the
+    first run's answer. `dry_run` returns the letters without sending them."""
+    now = clock()
+    w = write_of(request, key or "", body, now)
+    run_date = body.run_date or w.today
+    not_after_today("run_date", run_date, now.date())
+    run = DunningRun(run_date, scope_of(app, body.customer_ids, body.collector), body.dry_run)
+    if key is None:
+        return await dunning_answer(app, run, w.occurred_at)
+    return await run_dunning_once(app, w, run)
+
+
+def scope_of(app: Collections, customer_ids: list[str] | None, collector: str | None
+             ) -> tuple[str, ...] | None:
+    """The customers a run covers: those named, those of the collector's portfolio (both:
+    those in both), or everyone."""
+    if collector is None:
+        return None if customer_ids is None else tuple(sorted(set(customer_ids)))
+    portfolio = app.portfolios.get(collector)
+    if portfolio is None:
+        raise InvalidCommand("collector", "collector_known",
+                             f"no portfolio for collector {collector} (settings)")
+    named = set(portfolio) if customer_ids is None else set(portfolio) & set(customer_ids)
+    return tuple(sorted(named))
+
+
+@router.get("/dunning-runs/proposed", summary="Scheduled runs waiting for approval")
+async def proposed_runs(app: App) -> list[dict[str, Any]]:
+    return await app.read_model.proposed_runs()
+
+
+@router.post("/dunning-runs/{run_id}/approve", summary="Approve a proposed run: its letters go out",
+             dependencies=COLLECTOR)
+async def approve(run_id: str, body: ApproveRunBody, app: App, clock: Now,
+                  key: IdempotencyKey) -> dict[str, Any]:
+    return await approve_run(app, run_id, body.approved_by, key, clock())
+
+
+@router.post("/reminders/{reminder_id}/void", summary="Void a letter sent in error",
+             dependencies=COLLECTOR)
+async def void(reminder_id: str, body: VoidLetterBody, request: Request, app: App, clock: Now,
+               key: IdempotencyKey) -> dict[str, Any]:
+    """The letter stays in the log; from the void's date the ladder goes on without it."""
+    w = write_of(request, key, body, clock())
+    return await void_letter(app, w, reminder_id, body.reason, body.voided_by)
 
 
 @router.post("/promises/evaluate", summary="Mark promises to pay kept or broken as of a date",
              dependencies=COLLECTOR)
-async def promises_evaluate(body: EvaluatePromisesBody, app: App, clock: Now) -> dict[str, Any]:
-    occurred_at = body.occurred_at or clock()
-    as_of = body.as_of or occurred_at.date()
-    settled = await evaluate_promises(app, as_of, occurred_at)
+async def promises_evaluate(body: EvaluatePromisesBody, request: Request, app: App,
+                            clock: Now) -> dict[str, Any]:
+    now = clock()
+    w = write_of(request, "", body, now)
+    as_of = body.as_of or w.today
+    not_after_today("as_of", as_of, now.date())
+    settled = await evaluate_promises(app, as_of, w.occurred_at, body.customer_ids)
     return {"as_of": as_of.isoformat(), "settled": settled}
 
 

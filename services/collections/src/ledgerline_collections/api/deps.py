@@ -11,8 +11,10 @@ from fastapi import Depends, Request
 from pydantic import BaseModel
 
 from ledgerline_events.runtime import IdempotencyKey as IdempotencyKey  # per caller
+from ledgerline_events.runtime import OptionalIdempotencyKey as OptionalIdempotencyKey
 
 from ..application.context import Collections, Write
+from ..domain.business_dates import not_in_the_future
 
 Clock = Callable[[], datetime]
 
@@ -32,7 +34,10 @@ Now = Annotated[Clock, Depends(get_clock)]
 
 
 def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Write:
-    """The write envelope: key, fingerprint of this exact request, business instant."""
+    """The write envelope: key, fingerprint of this exact request, business instant (never
+    after now, give or take the configured tolerance)."""
     occurred_at = getattr(body, "occurred_at", None) or now
+    latest = now + get_collections(request).time_tolerance
+    not_in_the_future("occurred_at", occurred_at, latest)
     raw = f"{request.method} {request.url.path} {body.model_dump_json()}".encode()
     return Write(key, hashlib.sha256(raw).hexdigest(), occurred_at)

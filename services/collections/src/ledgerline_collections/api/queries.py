@@ -19,7 +19,7 @@ router = APIRouter(tags=["collections reports"])
 KPI_FIRST_DAY, KPI_LAST_DAY = date(1901, 1, 1), date(9998, 12, 31)
 
 
-def parse_as_of(value: str | None, now: datetime) -> datetime:
+def parse_as_of(value: str | None, now: datetime, field: str = "as_of") -> datetime:
     """An instant (tz-aware) as is; a date means the end of that day (UTC); none means now."""
     if value is None:
         return now
@@ -30,33 +30,56 @@ def parse_as_of(value: str | None, now: datetime) -> datetime:
             return datetime.combine(day, time.max, tzinfo=UTC)
         instant = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidCommand("as_of", "date_or_instant", "as_of must be ISO 8601") from None
+        raise InvalidCommand(field, "date_or_instant", f"{field} must be ISO 8601") from None
     if instant.tzinfo is None:
-        raise InvalidCommand("as_of", "timezone_required", "give the instant's UTC offset")
-    value_policy().day(instant, "as_of")  # before the conversion, which overflows at the ends
+        raise InvalidCommand(field, "timezone_required", "give the instant's UTC offset")
+    value_policy().day(instant, field)  # before the conversion, which overflows at the ends
     return instant.astimezone(UTC)
+
+
+def parse_known_at(value: str | None, now: datetime) -> datetime | None:
+    """A recorded time (same forms as as_of); none means now, i.e. everything we know."""
+    return None if value is None else parse_as_of(value, now, "known_at")
 
 
 @router.get("/ageing", summary="Ageing by bucket per currency, and a page of customers, now or as of T")
 async def ageing(
-    app: App, clock: Now, as_of: str | None = None, currency: str | None = None,
-    customer_id: str | None = None, order: Order = "customer_id",
+    app: App, clock: Now, as_of: str | None = None, known_at: str | None = None,
+    currency: str | None = None,
+    customer_id: Annotated[list[str] | None, Query(max_length=MAX_PAGE)] = None,
+    order: Order = "customer_id",
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 100, after: str | None = None,
 ) -> dict[str, Any]:
+    """`customer_id` (repeatable) lists each customer asked for, at zero if nothing is open;
+    `known_at` gives the ageing as we knew it at that recorded time."""
     if after is not None and order != "customer_id":
         raise InvalidCommand("after", "customer_id_order", "after pages the customer_id order only")
-    instant = parse_as_of(as_of, clock())
-    return await ageing_report.ageing(app.read_model, app.buckets, instant,
+    now = clock()
+    return await ageing_report.ageing(app.read_model, app.buckets, parse_as_of(as_of, now),
                                       currency.upper() if currency else None, customer_id,
-                                      Page(order, limit, after))
+                                      Page(order, limit, after), parse_known_at(known_at, now))
 
 
-@router.get("/customers/{customer_id}", summary="Customer account view")
-async def customer_account(customer_id: str, app: App, clock: Now) -> dict[str, Any]:
-    view = await reports.account(app.read_model, app.buckets, customer_id, clock())
+@router.get("/customers/{customer_id}", summary="Customer account view, now or as of T")
+async def customer_account(customer_id: str, app: App, clock: Now, as_of: str | None = None,
+                           known_at: str | None = None) -> dict[str, Any]:
+    """Open items, letters, disputes, promises (status derived as of T) and write-offs as of
+    T (default now); `known_at` limits the open items to what we knew then."""
+    now = clock()
+    view = await reports.account(app.read_model, app.buckets, customer_id,
+                                 parse_as_of(as_of, now), parse_known_at(known_at, now))
     if view is None:
         raise HTTPException(404, detail=f"no customer {customer_id}")
     return view
+
+
+@router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T")
+async def open_items(customer_id: str, app: App, clock: Now, as_of: str | None = None,
+                     known_at: str | None = None, currency: str | None = None) -> dict[str, Any]:
+    now = clock()
+    return await reports.open_items(app.read_model, app.buckets, customer_id,
+                                    parse_as_of(as_of, now), parse_known_at(known_at, now),
+                                    currency.upper() if currency else None)
 
 
 @router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status")

@@ -19,7 +19,21 @@ class WriteBody(BaseModel):
 
 
 class DunningRunBody(WriteBody):
-    run_date: date | None = None  # default: the date of occurred_at (today)
+    run_date: date | None = None  # default: the date of occurred_at (today); not after today
+    customer_ids: list[str] | None = Field(default=None, min_length=1, max_length=1000)
+    collector: str | None = Field(default=None, min_length=1, max_length=100)  # portfolio
+    dry_run: bool = False  # the letters, rendered, without sending them
+
+
+class VoidLetterBody(WriteBody):
+    reason: str = Field(min_length=1, max_length=500)
+    voided_by: str = Field(min_length=1, max_length=100)
+
+
+class ApproveRunBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approved_by: str = Field(min_length=1, max_length=100)
 
 
 class CallBody(WriteBody):
@@ -64,4 +78,5 @@ class RecoveryBody(WriteBody):
 
 
 class EvaluatePromisesBody(WriteBody):
-    as_of: date | None = None  # default: the date of occurred_at (today)
+    as_of: date | None = None  # default: the date of occurred_at (today); not after today
+    customer_ids: list[str] | None = Field(default=None, min_length=1, max_length=1000)

@@ -24,6 +24,7 @@ from ledgerline_events.runtime import ident
 
 from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
+from ..domain.business_dates import not_before_invoice
 from ..domain.errors import InvalidCommand, UnknownSubject
 from .context import Collections, Write, new_id
 from .write_off_index import WRITE_OFF_INDEX
@@ -35,6 +36,7 @@ async def open_dispute(
 ) -> dict[str, Any]:
     """Open a dispute on `amount` of the invoice (None: everything still open on it)."""
     invoice = await _invoice(app, invoice_id)
+    not_before_invoice("occurred_at", w.today, invoice.issue_date)
     contested = amount or Money.of(invoice.open_amount, invoice.currency)
     cmd = disputes.OpenDispute(new_id("dsp"), invoice_id, contested, reason, description)
     async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
@@ -77,6 +79,7 @@ async def write_off(
     the caller's limit: the caller's own, or everybody's (settings); above the four-eyes
     threshold the write-off is only requested (status `awaiting_second_approval`)."""
     invoice = await _invoice(app, invoice_id)
+    not_before_invoice("occurred_at", w.today, invoice.issue_date)
     async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
         if uow.previous_result is not None:
             return uow.previous_result
@@ -197,6 +200,8 @@ async def record_promise(
                              "every invoice must exist and belong to the customer")
     if any(i.currency != amount.currency for i in known):
         raise InvalidCommand("amount.currency", "invoice_currency", "use the invoices' currency")
+    for invoice in known:
+        not_before_invoice("occurred_at", w.today, invoice.issue_date)
     cmd = promises.RecordPromise(new_id("ptp"), customer_id, tuple(invoice_ids), amount,
                                  promised_date, recorded_by)
     async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:

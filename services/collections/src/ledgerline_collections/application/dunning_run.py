@@ -1,46 +1,95 @@
-"""A dunning run: for every customer and currency, plan today's letter, render it, send it.
+"""A dunning run: for every customer and currency, plan the run date's letter, render it,
+send it (or, in a dry run, only show it).
 
-One `dunning:<customer>:<currency>` aggregate holds the letters sent (ReminderSent), which
-say what level each invoice reached and when. Each letter is appended under the idempotency
-key `dunning:<customer>:<currency>:<run date>`: running twice the same day sends nothing new
-(and the ladder's "no repeat of a level" rule would refuse it anyway).
+Everything is taken as it stood on the run date: open amounts at the end of that day,
+disputes open that day, promises open that day (derived from the payments, see
+promise_facts) and the letters dated up to that day less those voided by then. So a run for
+a past date sends the same letters whatever happened later, and loading a history after the
+fact then running the past gives what running on those dates would have given.
+
+One `dunning:<customer>:<currency>` aggregate holds the letters (ReminderSent) and their
+voids (ReminderVoided). Each letter is appended under the idempotency key
+`dunning:<customer>:<currency>:<run date>` (`:v<n>` once n letters of the account are
+void): running twice the same day sends nothing new, and a void lets a new run go on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from itertools import groupby
 from typing import Any
 
-from ledgerline_events.contract import Envelope
-from ledgerline_events.contract.collections import ReminderSent
+from ledgerline_events.contract import Envelope, Money
+from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
 from ledgerline_events.contract.sales import Language
 
+from ..adapters.promise_facts import promised_until, promises_on
 from ..adapters.read_model import CustomerProfile, DunningFacts
 from ..domain.dunning import (
     DunningLetterPlan,
-    InvoiceDunningHistory,
     InvoiceDunningState,
+    history_as_of,
     plan_customer_letter,
     reminder_sent,
 )
 from ..domain.letters import letter_language, render_letter
-from .context import Collections, new_id
+from .context import Collections, Write, new_id
 
 
-async def run_dunning(app: Collections, run_date: date, occurred_at: datetime) -> list[dict[str, Any]]:
-    """Send every letter due on `run_date`; returns what was sent (nothing on a re-run)."""
-    end_of_day = datetime.combine(run_date, time.max, tzinfo=UTC)
-    facts = sorted(await app.read_model.dunning_facts(end_of_day), key=_account)
-    profiles = await app.read_model.customers(sorted({f.item.customer_id for f in facts}))
+@dataclass(frozen=True)
+class DunningRun:
+    """Which day the run is for, for which customers (None: all), and whether to send."""
+
+    run_date: date
+    customer_ids: tuple[str, ...] | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Account:
+    profile: CustomerProfile
+    currency: str
+    facts: list[DunningFacts]
+    promised: dict[str, date]
+
+
+async def run_dunning(app: Collections, run: DunningRun, occurred_at: datetime) -> list[dict[str, Any]]:
+    """Send (or, dry, show) every letter due on the run date; nothing again on a re-run."""
+    end_of_day = datetime.combine(run.run_date, time.max, tzinfo=UTC)
+    scope = None if run.customer_ids is None else list(run.customer_ids)
+    facts = sorted(await app.read_model.dunning_facts(end_of_day, scope), key=_account)
+    customers = sorted({f.item.customer_id for f in facts})
+    profiles = await app.read_model.customers(customers)
+    async with app.read_model.connection() as conn:
+        promised = promised_until(await promises_on(conn, run.run_date, customers))
     sent = []
     for (customer, currency), group in groupby(facts, key=_account):
         profile = profiles.get(customer) or CustomerProfile(customer, customer, Language.EN)
-        result = await _dun_account(app, profile, currency, list(group), run_date, occurred_at)
+        account = Account(profile, currency, list(group), promised)
+        result = await _dun_account(app, account, run, occurred_at)
         if result is not None:
             sent.append(result)
     return sent
+
+
+async def dunning_answer(app: Collections, run: DunningRun, occurred_at: datetime
+                         ) -> dict[str, Any]:
+    sent = await run_dunning(app, run, occurred_at)
+    return {"run_date": run.run_date.isoformat(), "dry_run": run.dry_run,
+            "customer_ids": None if run.customer_ids is None else list(run.customer_ids),
+            "letters_sent": 0 if run.dry_run else len(sent),
+            "reminders": [] if run.dry_run else sent, "letters": sent if run.dry_run else []}
+
+
+async def run_dunning_once(app: Collections, w: Write, run: DunningRun) -> dict[str, Any]:
+    """The run under the caller's idempotency key: a repeat gets the first answer. The key is
+    held while the run goes on, so a concurrent twin waits and then gets that answer."""
+    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
+        if uow.previous_result is not None:
+            return uow.previous_result
+        return uow.set_result(await dunning_answer(app, run, w.occurred_at))
 
 
 def _account(f: DunningFacts) -> tuple[str, str]:
@@ -48,47 +97,64 @@ def _account(f: DunningFacts) -> tuple[str, str]:
 
 
 async def _dun_account(
-    app: Collections, customer: CustomerProfile, currency: str, facts: list[DunningFacts],
-    run_date: date, occurred_at: datetime,
+    app: Collections, account: Account, run: DunningRun, occurred_at: datetime
 ) -> dict[str, Any] | None:
-    aggregate = f"dunning:{customer.customer_id}:{currency}"
-    if _plan(await app.store.load(aggregate), facts, run_date, app) is None:
+    customer = account.profile.customer_id
+    aggregate = f"dunning:{customer}:{account.currency}"
+    history = await app.store.load(aggregate)
+    plan = _plan(history, account, run.run_date, app)
+    if plan is None:
         return None  # nothing due: no key claimed, a later run the same day may still send
-    key = f"dunning:{customer.customer_id}:{currency}:{run_date.isoformat()}"
+    if run.dry_run:
+        return _answer(plan, None, _letter(plan, account, app), dry_run=True)
+    voids = sum(isinstance(e.payload, ReminderVoided) for e in history)
+    key = f"{aggregate}:{run.run_date.isoformat()}" + (f":v{voids}" if voids else "")
     async with app.store.unit_of_work(key, fingerprint=key) as uow:
         if uow.previous_result is not None:
-            return None  # already sent today
+            return None  # already sent for this day
         history = await uow.load(aggregate)
-        plan = _plan(history, facts, run_date, app)
+        plan = _plan(history, account, run.run_date, app)
         if plan is None:
             return uow.set_result({"reminder_id": None})
-        language = letter_language(customer.language)
-        letter = render_letter(plan, customer.name, language, app.payment)
+        language, letter = _letter(plan, account, app)
         event = reminder_sent(plan, new_id("rem"), language, letter)
-        await uow.append(aggregate, len(history), [event], customer_id=customer.customer_id,
+        await uow.append(aggregate, len(history), [event], customer_id=customer,
                          occurred_at=occurred_at)
-        return uow.set_result({
-            "reminder_id": event.reminder_id, "customer_id": customer.customer_id,
-            "currency": currency, "level": event.level.value,
-            "total_overdue": event.total_overdue.model_dump(mode="json"),
-            "invoices": [i.invoice_id for i in event.invoices],
-        })
+        return uow.set_result(_answer(plan, event.reminder_id, (language, letter)))
+
+
+def _letter(plan: DunningLetterPlan, account: Account, app: Collections) -> tuple[Language, str]:
+    language = letter_language(account.profile.language)
+    return language, render_letter(plan, account.profile.name, language, app.payment)
+
+
+def _answer(plan: DunningLetterPlan, reminder_id: str | None, letter: tuple[Language, str],
+            dry_run: bool = False) -> dict[str, Any]:
+    answer = {
+        "reminder_id": reminder_id, "customer_id": plan.customer_id, "currency": plan.currency,
+        "level": plan.level.value, "run_date": plan.run_date.isoformat(),
+        "total_overdue": Money.of(plan.total, plan.currency).model_dump(mode="json"),
+        "invoices": [line.invoice.invoice_id for line in plan.lines],
+    }
+    if dry_run:
+        answer |= {"language": letter[0].value, "letter": letter[1]}
+    return answer
 
 
 def _plan(
-    history: Sequence[Envelope], facts: list[DunningFacts], run_date: date, app: Collections
+    history: Sequence[Envelope], account: Account, run_date: date, app: Collections
 ) -> DunningLetterPlan | None:
-    dunned = InvoiceDunningHistory()
-    for envelope in history:
-        if isinstance(envelope.payload, ReminderSent):
-            dunned = dunned.record(envelope.payload)
+    letters = [e.payload for e in history if isinstance(e.payload, ReminderSent)]
+    voids = [e.payload for e in history if isinstance(e.payload, ReminderVoided)]
+    dunned = history_as_of(letters, voids, run_date)
     states = []
-    for f in facts:
+    for f in account.facts:
         level, on = dunned.last.get(f.item.invoice_id, (None, None))
         states.append(InvoiceDunningState(
             invoice_id=f.item.invoice_id, invoice_number=f.item.invoice_number,
             customer_id=f.item.customer_id, currency=f.item.currency, due_date=f.item.due_date,
             open_amount=f.item.open_amount, disputed=f.disputed,
-            promised_until=f.promised_until, last_level=level, last_letter_on=on,
+            promised_until=account.promised.get(f.item.invoice_id), last_level=level,
+            last_letter_on=on,
         ))
     return plan_customer_letter(states, run_date, app.policy)

@@ -12,10 +12,14 @@ from ..domain.promises import evaluate_promise, replay_promise
 from .context import Collections
 
 
-async def evaluate_promises(app: Collections, as_of: date, occurred_at: datetime) -> list[dict[str, Any]]:
-    """Settle every open promise whose outcome is known on `as_of`; returns the outcomes."""
+async def evaluate_promises(
+    app: Collections, as_of: date, occurred_at: datetime, customer_ids: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Settle every open promise (of these customers) whose outcome is known on `as_of`;
+    returns the outcomes. Only payments dated up to `as_of` count, so evaluating a past date
+    later gives what evaluating it that day would have given."""
     settled = []
-    for promise_id in await app.read_model.open_promise_ids():
+    for promise_id in await app.read_model.open_promise_ids(customer_ids):
         aggregate = f"promise:{promise_id}"
         async with app.store.unit_of_work() as uow:
             history = await uow.load(aggregate)

@@ -25,7 +25,12 @@ from decimal import Decimal
 from itertools import groupby, pairwise
 
 from ledgerline_events.contract import Money
-from ledgerline_events.contract.collections import DunningLevel, RemindedInvoice, ReminderSent
+from ledgerline_events.contract.collections import (
+    DunningLevel,
+    RemindedInvoice,
+    ReminderSent,
+    ReminderVoided,
+)
 from ledgerline_events.contract.sales import Language
 
 from .ageing import days_overdue
@@ -239,3 +244,17 @@ class InvoiceDunningHistory:
             if previous is None or level_rank(line.level) > level_rank(previous[0]):
                 last[line.invoice_id] = (line.level, event.run_date)
         return InvoiceDunningHistory(last)
+
+
+def history_as_of(
+    letters: Iterable[ReminderSent], voids: Iterable[ReminderVoided], run_date: date
+) -> InvoiceDunningHistory:
+    """The ladder as it stood on `run_date`: letters dated up to that day, less those voided by
+    then. Letters dated later do not count, so a run for a past date plans the same letters
+    whatever was sent after it; a void lets the voided level be sent again."""
+    voided = {v.reminder_id for v in voids if v.voided_on <= run_date}
+    history = InvoiceDunningHistory()
+    for letter in sorted(letters, key=lambda r: r.run_date):
+        if letter.run_date <= run_date and letter.reminder_id not in voided:
+            history = history.record(letter)
+    return history

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import asyncpg
+import orjson
 
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.collections import (
@@ -14,10 +15,13 @@ from ledgerline_events.contract.collections import (
     DebtWrittenOff,
     DisputeOpened,
     DisputeResolved,
+    DunningRunApproved,
+    DunningRunProposed,
     PromiseToPayBroken,
     PromiseToPayKept,
     PromiseToPayRecorded,
     ReminderSent,
+    ReminderVoided,
     WrittenOffDebtRecovered,
 )
 
@@ -44,6 +48,11 @@ CREATE TABLE IF NOT EXISTS reminded_invoice (
     reminder_id text NOT NULL, invoice_id text NOT NULL, level text NOT NULL,
     days_overdue int NOT NULL, open_amount numeric NOT NULL, run_date date NOT NULL,
     PRIMARY KEY (reminder_id, invoice_id));
+ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
+    ADD COLUMN IF NOT EXISTS voided_by text, ADD COLUMN IF NOT EXISTS void_reason text;
+CREATE TABLE IF NOT EXISTS dunning_proposal (
+    run_id text PRIMARY KEY, run_date date NOT NULL, letters jsonb NOT NULL,
+    status text NOT NULL, approved_by text);
 CREATE TABLE IF NOT EXISTS write_off (
     write_off_id text PRIMARY KEY, invoice_id text NOT NULL, customer_id text NOT NULL,
     amount numeric NOT NULL, currency text NOT NULL, reason text NOT NULL,
@@ -102,6 +111,12 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
             )
         case ReminderSent() as e:
             await _record_reminder(conn, customer, e)
+        case ReminderVoided() as e:
+            await conn.execute(
+                "UPDATE reminder SET voided_on = $2, voided_by = $3, void_reason = $4"
+                " WHERE reminder_id = $1", e.reminder_id, e.voided_on, e.voided_by, e.reason)
+        case DunningRunProposed() | DunningRunApproved():
+            await _record_run(conn, envelope.payload)
         case DebtWrittenOff() as e:
             await conn.execute(
                 "INSERT INTO write_off VALUES ($1,$2,$3,$4,$5,$6,$7,$8,0) ON CONFLICT DO NOTHING",
@@ -124,3 +139,14 @@ async def _record_reminder(conn: asyncpg.Connection, customer: str, e: ReminderS
         [(e.reminder_id, line.invoice_id, line.level.value, line.days_overdue,
           line.open_amount.amount, e.run_date) for line in e.invoices],
     )
+
+
+async def _record_run(conn: asyncpg.Connection, e: DunningRunProposed | DunningRunApproved) -> None:
+    if isinstance(e, DunningRunProposed):
+        letters = orjson.dumps([letter.model_dump(mode="json") for letter in e.letters]).decode()
+        await conn.execute(
+            "INSERT INTO dunning_proposal VALUES ($1, $2, $3::text::jsonb, 'proposed', NULL)"
+            " ON CONFLICT DO NOTHING", e.run_id, e.run_date, letters)
+        return
+    await conn.execute("UPDATE dunning_proposal SET status = 'approved', approved_by = $2"
+                       " WHERE run_id = $1", e.run_id, e.approved_by)

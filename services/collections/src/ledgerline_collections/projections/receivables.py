@@ -48,6 +48,9 @@ DDL = """
     CREATE TABLE IF NOT EXISTS invoice_movement (
         event_id uuid PRIMARY KEY, invoice_id text NOT NULL, currency text NOT NULL,
         occurred_at timestamptz NOT NULL, delta numeric NOT NULL, kind text NOT NULL);
+    -- Known-at (what we believed at a recorded time): the event's recorded_at. Rows of a
+    -- schema older than the column have none and count as known since always.
+    ALTER TABLE invoice_movement ADD COLUMN IF NOT EXISTS recorded_at timestamptz;
 """
 
 # The indexes the queries read by. A rebuild builds them once at the end (`complete`): one
@@ -169,15 +172,16 @@ UPSERT_CUSTOMERS = """
 # A rebuild appends a batch's movements as they are: the runtime hands a rebuild each event
 # once, and the balances are derived once at the end.
 APPEND_MOVEMENTS = """
-    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind)
+    INSERT INTO invoice_movement (event_id, invoice_id, currency, occurred_at, delta, kind,
+                                  recorded_at)
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[],
-                         $5::numeric[], $6::text[])"""
+                         $5::numeric[], $6::text[], $7::timestamptz[])"""
 
 # Live, the movements of a batch, each once (a duplicate event id inserts nothing). Movements
 # of invoices not known yet change only their balance. An invoice that landed in this batch
 # ($7: not a duplicate) was not counted before: it enters the roll-ups with its whole
 # balance, so with the movements that arrived before it (its own issue movement is in the
-# same batch, so it is always among the moved).
+# same batch, so it is always among the moved). ($8: landed invoices.)
 INSERT_MOVEMENTS = "WITH inserted AS (" + APPEND_MOVEMENTS + """
     ON CONFLICT (event_id) DO NOTHING
     RETURNING invoice_id, occurred_at, delta),
@@ -193,7 +197,7 @@ balanced AS (
     RETURNING invoice_id, open_amount),
 changed AS (
     SELECT i.customer_id, i.currency, i.due_date,
-           CASE WHEN i.invoice_id = ANY($7::text[]) THEN 0 ELSE b.open_amount - m.delta END
+           CASE WHEN i.invoice_id = ANY($8::text[]) THEN 0 ELSE b.open_amount - m.delta END
                AS before,
            b.open_amount AS after
     FROM balanced b JOIN moved m USING (invoice_id) JOIN invoice i USING (invoice_id))""" + ROLL_UP
@@ -264,7 +268,7 @@ class Receivables:
             if movement is not None:
                 movements.setdefault(envelope.event_id, (
                     envelope.event_id, movement.invoice_id, movement.currency,
-                    movement.occurred_at, movement.delta, movement.kind))
+                    movement.occurred_at, movement.delta, movement.kind, envelope.recorded_at))
         landed: list[str] = []
         if invoices and self.rebuilding:  # the roll-ups come at the end: no need for `landed`
             await conn.execute(INSERT_INVOICES, *unnest_columns(invoices.values(), 8))
@@ -277,9 +281,9 @@ class Receivables:
             await conn.execute(UPSERT_CUSTOMERS, *unnest_columns(rows, 6))
         if movements:
             if self.rebuilding:
-                await conn.execute(APPEND_MOVEMENTS, *unnest_columns(movements.values(), 6))
+                await conn.execute(APPEND_MOVEMENTS, *unnest_columns(movements.values(), 7))
             else:
-                await conn.execute(INSERT_MOVEMENTS, *unnest_columns(movements.values(), 6), landed)
+                await conn.execute(INSERT_MOVEMENTS, *unnest_columns(movements.values(), 7), landed)
 
 
 def _fold_invoice(

@@ -32,30 +32,14 @@ class StandingInCurrency:
         return self.open_ar + self.open_orders
 
 
-# One indexed round trip: the customer's exposure row in the currency, minus the order being
-# checked if it is already counted, the oldest open due date in any currency, and the score.
-STANDING = """
-SELECT e.open_ar, e.open_orders - coalesce(o.amount, 0) AS open_orders, e.disputed,
-       (SELECT min(x.oldest_due_date) FROM customer_exposure x
-         WHERE x.customer_id = $1) AS oldest_due_date,
-       s.risk_score
-  FROM (SELECT $1::text AS customer_id) k
-  LEFT JOIN customer_exposure e ON e.customer_id = k.customer_id AND e.currency = $2
-  LEFT JOIN customer_standing s ON s.customer_id = k.customer_id
-  LEFT JOIN sales_order o ON o.order_id = $3 AND o.customer_id = k.customer_id
-        AND o.currency = $2 AND o.amount IS NOT NULL AND NOT o.closed
+# The business date of the latest invoice or movement of each customer.
+LATEST_FACTS = """
+SELECT customer_id, max(on_date) AS latest FROM (
+    SELECT customer_id, issued_on AS on_date FROM invoice WHERE customer_id = ANY($1::text[])
+    UNION ALL
+    SELECT customer_id, on_date FROM ar_movement WHERE customer_id = ANY($1::text[])) facts
+GROUP BY customer_id
 """
-
-
-async def standing_in(conn: asyncpg.Connection, customer_id: str, currency: str,
-                      order_ref: str) -> StandingInCurrency:
-    row = await conn.fetchrow(STANDING, customer_id, currency, order_ref)
-    assert row is not None
-    return StandingInCurrency(
-        open_ar=row["open_ar"] or Decimal(0), open_orders=row["open_orders"] or Decimal(0),
-        disputed=row["disputed"] or Decimal(0), oldest_open_due_date=row["oldest_due_date"],
-        risk_score=row["risk_score"] or 0,
-    )
 
 
 async def situations(conn: asyncpg.Connection, customers: Iterable[str],
@@ -69,6 +53,7 @@ async def situations(conn: asyncpg.Connection, customers: Iterable[str],
         "SELECT customer_id, net_written_off FROM customer_standing "
         "WHERE customer_id = ANY($1::text[])", wanted)
     net = {r["customer_id"]: r["net_written_off"] for r in written_off}
+    latest = {r["customer_id"]: r["latest"] for r in await conn.fetch(LATEST_FACTS, wanted)}
     # Grouped in one pass: the daily sweep asks about every customer with an overdue invoice
     # (100,000 of them at scale), and filtering the rows per customer was quadratic.
     by_customer: dict[str, list[asyncpg.Record]] = {}
@@ -82,6 +67,7 @@ async def situations(conn: asyncpg.Connection, customers: Iterable[str],
             exposures=MappingProxyType({r["currency"]: r["total"] for r in rows}),
             oldest_overdue_days=days_overdue(oldest, as_of),
             net_written_off=net.get(customer, Decimal(0)),
+            oldest_due_date=oldest, latest_fact_on=latest.get(customer),
         )
     return found
 

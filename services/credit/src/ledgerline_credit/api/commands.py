@@ -5,6 +5,7 @@ sales systems ask for credit checks; finance sets limits and places and releases
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from ledgerline_credit.application.commands import (
 )
 from ledgerline_credit.domain.errors import InvalidCommand
 from ledgerline_events.contract import Money
+from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.money import DecimalAmount, check_currency
 from ledgerline_events.runtime import requires
 
@@ -38,22 +40,26 @@ class LimitBody(_Body):
     limit: DecimalAmount = Field(description="decimal string, e.g. \"10000.00\"")
     set_by: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=500)
+    occurred_at: UtcDateTime | None = Field(default=None, description="business instant")
 
 
 class CreditCheckBody(_Body):
     customer_id: str = Field(min_length=1, max_length=64)
     order_ref: str = Field(min_length=1, max_length=64)
     amount: Money
+    as_of: date | None = Field(default=None, description="the order's business date (today)")
 
 
 class HoldBody(_Body):
     placed_by: str = Field(min_length=1, max_length=100)
     detail: str = Field(default="", max_length=500)
+    occurred_at: UtcDateTime | None = None
 
 
 class ReleaseBody(_Body):
     released_by: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=500)
+    occurred_at: UtcDateTime | None = None
 
 
 def _currency(code: str) -> str:
@@ -75,30 +81,34 @@ def _money(amount: Decimal, currency: str) -> Money:
 async def set_credit_limit(service: Service, body: LimitBody, customer_id: str = CustomerId,
                            currency: str = Path(), key: OptionalIdempotencyKey = None) -> Any:
     limit = _money(body.limit, _currency(currency))
-    cmd = SetCreditLimit(customer_id, limit, body.set_by, body.reason, key)
-    return await account_handlers.set_credit_limit(service.store, cmd, service.clock)
+    cmd = SetCreditLimit(customer_id, limit, body.set_by, body.reason, key, body.occurred_at)
+    tolerance = timedelta(seconds=service.settings.business_time_tolerance_seconds)
+    return await account_handlers.set_credit_limit(service.store, cmd, service.clock, tolerance)
 
 
 @router.post("/credit-checks", summary="May this order go on credit? approve / refer / reject",
              dependencies=SALES_SYSTEM)
 async def check_credit(service: Service, body: CreditCheckBody, key: IdempotencyKey) -> Any:
-    cmd = CheckCredit(body.customer_id, body.order_ref, body.amount, key)
+    cmd = CheckCredit(body.customer_id, body.order_ref, body.amount, key, body.as_of)
     return await credit_check.check_credit(
         service.store, service.settings.read_schema, cmd, service.settings.credit_policy(),
-        service.clock)
+        service.clock, timedelta(seconds=service.settings.business_time_tolerance_seconds))
 
 
 @router.post("/customers/{customer_id}/holds", status_code=201,
              summary="Place a manual credit hold", dependencies=FINANCE)
 async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey,
                      customer_id: str = CustomerId) -> Any:
-    cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, key)
-    return await account_handlers.place_manual_hold(service.store, cmd, service.clock)
+    cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, key, body.occurred_at)
+    tolerance = timedelta(seconds=service.settings.business_time_tolerance_seconds)
+    return await account_handlers.place_manual_hold(service.store, cmd, service.clock, tolerance)
 
 
 @router.post("/customers/{customer_id}/holds/{hold_id}/release",
              summary="Release a hold", dependencies=FINANCE)
 async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey, hold_id: str,
                        customer_id: str = CustomerId) -> Any:
-    cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, key)
-    return await account_handlers.release_hold(service.store, cmd, service.clock)
+    cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, key,
+                      body.occurred_at)
+    tolerance = timedelta(seconds=service.settings.business_time_tolerance_seconds)
+    return await account_handlers.release_hold(service.store, cmd, service.clock, tolerance)

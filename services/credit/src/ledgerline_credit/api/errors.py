@@ -13,9 +13,10 @@ from ledgerline_credit.domain.errors import (
 
 
 def unprocessable(field: str, rule: str, message: str, where: str = "body") -> JSONResponse:
+    """FastAPI's shape (`detail[].loc/msg/type`) plus the project's `field` and `rule`."""
     loc = [where, *field.split(".")]
-    return JSONResponse({"detail": [{"loc": loc, "msg": message, "type": rule}]},
-                        status_code=422)
+    return JSONResponse({"detail": [{"loc": loc, "msg": message, "type": rule}],
+                         "field": field, "rule": rule}, status_code=422)
 
 
 def add_error_mapping(app: FastAPI) -> None:

@@ -4,11 +4,12 @@ account, let the domain decide, append. A concurrent writer means: reload and de
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ledgerline_credit.domain import account as domain
 from ledgerline_credit.domain.account import CreditAccount
+from ledgerline_credit.domain.business_dates import not_in_the_future
 from ledgerline_events.contract import Event
 from ledgerline_events.contract.credit import CreditHoldPlaced
 from ledgerline_events.runtime import ConcurrencyConflict, EventStore
@@ -22,8 +23,15 @@ ATTEMPTS = 3
 
 
 async def run_on_account(store: EventStore, customer_id: str, key: str | None, fingerprint: str,
-                         decide: Decide, answer: Answer, clock: Clock) -> dict[str, Any]:
-    """One command on one credit account, retried when another writer got there first."""
+                         decide: Decide, answer: Answer, clock: Clock,
+                         occurred_at: datetime | None = None,
+                         tolerance: timedelta = timedelta(minutes=5)
+                         ) -> dict[str, Any]:
+    """One command on one credit account, retried when another writer got there first. Its
+    events are dated `occurred_at` (business instant, default now; not after today)."""
+    now = clock()
+    at = occurred_at or now
+    not_in_the_future("occurred_at", at, now + tolerance)
     stream = domain.account_id(customer_id)
     for attempt in range(ATTEMPTS):
         try:
@@ -34,7 +42,7 @@ async def run_on_account(store: EventStore, customer_id: str, key: str | None, f
                 account = domain.replay(customer_id, history)
                 events = decide(account)
                 await uow.append(stream, len(history), events, customer_id=customer_id,
-                                 occurred_at=clock())
+                                 occurred_at=at)
                 return uow.set_result(answer(account, events))
         except ConcurrencyConflict:
             if attempt == ATTEMPTS - 1:
@@ -42,7 +50,8 @@ async def run_on_account(store: EventStore, customer_id: str, key: str | None, f
     raise AssertionError("unreachable")
 
 
-async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock) -> dict[str, Any]:
+async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock,
+                           tolerance: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
     def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
         return {"customer_id": cmd.customer_id, "currency": cmd.limit.currency,
                 "limit": cmd.limit.model_dump(mode="json"), "changed": bool(events),
@@ -50,11 +59,12 @@ async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock)
 
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
-        lambda a: domain.set_credit_limit(a, cmd.limit, cmd.set_by, cmd.reason), answer, clock)
+        lambda a: domain.set_credit_limit(a, cmd.limit, cmd.set_by, cmd.reason), answer, clock,
+        cmd.occurred_at, tolerance)
 
 
 async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
-                            clock: Clock) -> dict[str, Any]:
+                            clock: Clock, tolerance: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
     def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
         [placed] = events
         assert isinstance(placed, CreditHoldPlaced)
@@ -63,10 +73,11 @@ async def place_manual_hold(store: EventStore, cmd: PlaceManualHold,
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
         lambda a: domain.place_manual_hold(a, cmd.detail, cmd.placed_by), answer,
-        clock)
+        clock, cmd.occurred_at, tolerance)
 
 
-async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dict[str, Any]:
+async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock,
+                       tolerance: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
     def answer(account: CreditAccount, events: list[Event]) -> dict[str, Any]:
         return {"customer_id": cmd.customer_id, "hold_id": cmd.hold_id, "released": True,
                 "released_by": cmd.released_by, "reason": cmd.reason}
@@ -74,4 +85,4 @@ async def release_hold(store: EventStore, cmd: ReleaseHold, clock: Clock) -> dic
     return await run_on_account(
         store, cmd.customer_id, cmd.idempotency_key, cmd.fingerprint(),
         lambda a: domain.release_hold(a, cmd.hold_id, cmd.released_by, cmd.reason),
-        answer, clock)
+        answer, clock, cmd.occurred_at, tolerance)

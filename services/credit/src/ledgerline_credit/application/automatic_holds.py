@@ -8,15 +8,21 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 
 import asyncpg
 import structlog
 
 from ledgerline_credit.adapters import read_model
 from ledgerline_credit.domain import account as accounts
-from ledgerline_credit.domain.holds import CreditSituation, HoldPolicy, automatic_hold_changes
-from ledgerline_events.contract import Envelope
+from ledgerline_credit.domain.holds import (
+    CreditSituation,
+    HoldPolicy,
+    automatic_hold_changes,
+    effective_on,
+)
+from ledgerline_events.contract import Envelope, Event
 from ledgerline_events.runtime import ConcurrencyConflict, EventStore, set_search_path
 
 log = structlog.get_logger("ledgerline.credit.holds")
@@ -84,11 +90,21 @@ class AutomaticHolds:
                                            causation_id=causation) as uow:
             if uow.previous_result is not None:
                 return
+            # Nothing takes effect before the account's own last change (a limit lowered today
+            # does not hold the customer from the date of an old invoice).
+            facts = [d for d in (situation.latest_fact_on,
+                                 history[-1].occurred_at.date() if history else None) if d]
+            situation = replace(situation, latest_fact_on=max(facts, default=None))
             await uow.append(stream, len(history), changes, customer_id=customer,
-                             occurred_at=now)
+                             occurred_at=[self._dated(c, situation, now) for c in changes])
             uow.set_result({"events": [e.event_type for e in changes]})
         log.info("credit.automatic_holds", customer_id=customer,
                  changes=[e.model_dump(mode="json") for e in changes])
+
+    def _dated(self, change: Event, situation: CreditSituation, now: datetime) -> datetime:
+        """The business instant of a hold change: the day its cause arose (effective_on)."""
+        on = effective_on(change, situation, self.policy, now.date())
+        return now if on == now.date() else datetime.combine(on, time.min, tzinfo=UTC)
 
     async def sweep(self, read_schema: str) -> None:
         """Evaluate every customer whose overdue status may have changed with the date, one

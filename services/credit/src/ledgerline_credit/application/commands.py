@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import astuple, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ledgerline_events.contract import Money
@@ -25,6 +25,7 @@ class SetCreditLimit(_Command):
     set_by: str
     reason: str
     idempotency_key: str | None = None
+    occurred_at: datetime | None = None  # business instant, default now
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class CheckCredit(_Command):
     order_ref: str
     amount: Money
     idempotency_key: str
+    as_of: date | None = None  # the order's business date, default today
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class PlaceManualHold(_Command):
     detail: str
     placed_by: str
     idempotency_key: str
+    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class ReleaseHold(_Command):
     released_by: str
     reason: str
     idempotency_key: str
+    occurred_at: datetime | None = None
 
 
 def utc_now() -> datetime:

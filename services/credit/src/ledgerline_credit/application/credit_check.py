@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from ledgerline_credit.adapters import read_model
+from ledgerline_credit.adapters.standing_as_of import standing_as_of
 from ledgerline_credit.domain import account as accounts
+from ledgerline_credit.domain.business_dates import day_not_in_the_future
 from ledgerline_credit.domain.decision import (
     CreditCheck,
     CreditPolicy,
@@ -33,32 +34,41 @@ def check_stream(check_id: str) -> str:
 
 
 async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
-                       policy: CreditPolicy, clock: Clock) -> dict[str, Any]:
-    """Decide on an order and record the decision; the same key answers the first decision."""
+                       policy: CreditPolicy, clock: Clock,
+                       tolerance: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
+    """Decide on an order as of its business date (default today) and record the decision;
+    the same key answers the first decision. Everything is taken as it stood that day, so a
+    check for a past date gives what checking on that date would have given."""
     check_order_amount(cmd.amount)
     async with store.unit_of_work(cmd.idempotency_key, fingerprint=cmd.fingerprint()) as uow:
         if uow.previous_result is not None:
             return uow.previous_result
         now = clock()
+        day = cmd.as_of or now.date()
+        day_not_in_the_future("as_of", day, now + tolerance)
+        decided_at = min(now, datetime.combine(day, time.max, tzinfo=UTC))
         await set_search_path(uow.conn, read_schema)
-        standing = await read_model.standing_in(uow.conn, cmd.customer_id, cmd.amount.currency,
-                                                cmd.order_ref)
+        standing = await standing_as_of(uow.conn, cmd.customer_id, cmd.amount.currency,
+                                        cmd.order_ref, day)
+        # Limits and holds as they stood that day (an event dated by its end).
+        history = await uow.load(accounts.account_id(cmd.customer_id))
         account = accounts.replay(cmd.customer_id,
-                                  await uow.load(accounts.account_id(cmd.customer_id)))
+                                  [e for e in history if e.occurred_at <= decided_at])
         check = CreditCheck(
             order_amount=cmd.amount, limit=account.limit_in(cmd.amount.currency),
             exposure=standing.exposure,
             active_holds=[h.reason for h in account.active_holds],
-            oldest_overdue_days=days_overdue(standing.oldest_open_due_date, now.date()),
+            oldest_overdue_days=days_overdue(standing.oldest_open_due_date, day),
             disputed_amount=standing.disputed, risk_score=standing.risk_score,
         )
         verdict = decide_credit(check, policy)
         check_id = uuid.uuid4().hex
         decided = record_decision(check_id, cmd.order_ref, check, verdict)
         await uow.append(check_stream(check_id), 0, [decided], customer_id=cmd.customer_id,
-                         occurred_at=now)
+                         occurred_at=decided_at)
         return uow.set_result({
             "check_id": check_id, "customer_id": cmd.customer_id, "order_ref": cmd.order_ref,
+            "as_of": day.isoformat(),
             "decision": verdict.decision.value, "reasons": list(verdict.reasons),
             "exposure": decided.exposure.model_dump(mode="json"),
             "limit": check.limit.model_dump(mode="json") if check.limit else None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -38,6 +39,8 @@ class CreditSituation:
     """currency -> exposure (open AR + open orders)"""
     oldest_overdue_days: int = 0
     net_written_off: Decimal = Decimal(0)
+    oldest_due_date: date | None = None  # of the oldest open invoice
+    latest_fact_on: date | None = None  # business date of the latest fact about the customer
 
 
 def hold_causes(account: CreditAccount, situation: CreditSituation,
@@ -78,3 +81,17 @@ def automatic_hold_changes(account: CreditAccount, situation: CreditSituation,
                 released_by=RULES_ACTOR,
             ))
     return events
+
+
+def effective_on(event: Event, situation: CreditSituation, policy: HoldPolicy,
+                 today: date) -> date:
+    """The business date a hold change takes effect, never after today: an overdue hold the
+    day the oldest open invoice went past the threshold, anything else the day of the latest
+    fact about the customer (the invoice, payment or write-off that changed the picture). So
+    a history loaded after the fact holds the customer from when it should have, and a
+    credit check for an earlier date does not see it."""
+    on = situation.latest_fact_on or today
+    overdue = isinstance(event, CreditHoldPlaced) and event.reason is HoldReason.OVERDUE
+    if overdue and situation.oldest_due_date is not None:
+        on = situation.oldest_due_date + timedelta(days=policy.overdue_hold_days + 1)
+    return min(on, today)

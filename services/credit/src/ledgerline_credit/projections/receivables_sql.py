@@ -51,20 +51,23 @@ async def record(conn: asyncpg.Connection, envelope: Envelope, touched: Touched)
             await _close_order(conn, p.order_id, p.customer_id)
         case DisputeOpened():
             await conn.execute(
-                "INSERT INTO dispute (dispute_id, customer_id, invoice_id, currency, amount) "
-                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dispute_id) DO UPDATE "
-                "SET currency = EXCLUDED.currency, amount = EXCLUDED.amount",
+                "INSERT INTO dispute (dispute_id, customer_id, invoice_id, currency, amount, "
+                "opened_on) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dispute_id) DO UPDATE "
+                "SET currency = EXCLUDED.currency, amount = EXCLUDED.amount, "
+                "opened_on = EXCLUDED.opened_on",
                 p.dispute_id, envelope.customer_id or "", p.invoice_id, p.amount.currency,
-                p.amount.amount)
+                p.amount.amount, p.opened_on)
         case DisputeResolved():
             await conn.execute(
-                "INSERT INTO dispute (dispute_id, customer_id, invoice_id, resolved) "
-                "VALUES ($1, $2, $3, true) ON CONFLICT (dispute_id) DO UPDATE SET resolved = true",
-                p.dispute_id, envelope.customer_id or "", p.invoice_id)
+                "INSERT INTO dispute (dispute_id, customer_id, invoice_id, resolved, resolved_on) "
+                "VALUES ($1, $2, $3, true, $4) ON CONFLICT (dispute_id) DO UPDATE "
+                "SET resolved = true, resolved_on = EXCLUDED.resolved_on",
+                p.dispute_id, envelope.customer_id or "", p.invoice_id, p.resolved_on)
         case PromiseToPayBroken():
             await conn.execute(
-                "INSERT INTO broken_promise (promise_id, customer_id) VALUES ($1, $2) "
-                "ON CONFLICT DO NOTHING", p.promise_id, envelope.customer_id or "")
+                "INSERT INTO broken_promise (promise_id, customer_id, broken_on) "
+                "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                p.promise_id, envelope.customer_id or "", p.broken_on)
         case _:
             await _movement(conn, envelope, touched)
 
@@ -72,10 +75,10 @@ async def record(conn: asyncpg.Connection, envelope: Envelope, touched: Touched)
 async def _invoice(conn: asyncpg.Connection, p: InvoiceIssued) -> None:
     await conn.execute(
         "INSERT INTO invoice (invoice_id, customer_id, currency, gross, due_date, "
-        "sales_order_id, open_amount) VALUES ($1, $2, $3, $4, $5, $6, $4) "
+        "sales_order_id, open_amount, issued_on) VALUES ($1, $2, $3, $4, $5, $6, $4, $7) "
         "ON CONFLICT (invoice_id) DO NOTHING",
         p.invoice_id, p.customer.customer_id, p.currency, p.gross_total.amount, p.due_date,
-        p.sales_order_id)
+        p.sales_order_id, p.issue_date)
     if p.sales_order_id is not None:
         # The invoice replaces the order in exposure, even if the delivery was never seen.
         await _close_order(conn, p.sales_order_id, p.customer.customer_id)

@@ -130,6 +130,13 @@ CREATE TABLE IF NOT EXISTS credit_decision (
     decided_at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS credit_decision_customer ON credit_decision (customer_id, decided_at);
+
+-- Business dates, for checks as of a date (rows from before these columns have none and
+-- count as always there).
+ALTER TABLE invoice ADD COLUMN IF NOT EXISTS issued_on date;
+ALTER TABLE dispute ADD COLUMN IF NOT EXISTS opened_on date,
+    ADD COLUMN IF NOT EXISTS resolved_on date;
+ALTER TABLE broken_promise ADD COLUMN IF NOT EXISTS broken_on date;
 """
 
 

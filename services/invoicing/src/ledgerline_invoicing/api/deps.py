@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import asyncpg
@@ -33,6 +33,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def latest_instant(request: Request, at: Annotated[datetime, Depends(now)]) -> datetime:
+    """The latest business instant a write may carry: now plus the settings' tolerance
+    (callers' clocks drift); dates may be up to its date."""
+    runtime: Runtime = request.app.state.runtime
+    return at + timedelta(seconds=runtime.settings.business_time_tolerance_seconds)
+
+
 def correlation_id(
     x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
 ) -> str | None:
@@ -45,4 +52,5 @@ def correlation_id(
 InvoicingDep = Annotated[Invoicing, Depends(invoicing)]
 ReadConn = Annotated[asyncpg.Connection, Depends(read_connection)]
 Now = Annotated[datetime, Depends(now)]
+Latest = Annotated[datetime, Depends(latest_instant)]
 CorrelationId = Annotated[str | None, Depends(correlation_id)]

@@ -12,9 +12,10 @@ from fastapi import APIRouter, status
 from ledgerline_events.runtime.auth import requires
 from ledgerline_invoicing.application.commands import Provenance, fingerprint
 from ledgerline_invoicing.domain.invoice import CancelInvoice, IssueCreditNote, IssueInvoice
+from ledgerline_invoicing.domain.numbering import not_in_the_future
 from ledgerline_invoicing.domain.pricing import LineItem
 
-from .deps import CorrelationId, IdempotencyKey, InvoicingDep, Now
+from .deps import CorrelationId, IdempotencyKey, InvoicingDep, Latest, Now
 from .schemas import (
     CancellationIn,
     CreditNoteIn,
@@ -36,8 +37,10 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
              responses=REFUSALS, summary="Issue a manual invoice")
 async def issue_manual_invoice(
     body: ManualInvoiceIn, app: InvoicingDep, key: IdempotencyKey, now: Now,
-    correlation_id: CorrelationId,
+    correlation_id: CorrelationId, latest: Latest,
 ) -> dict[str, Any]:
+    not_in_the_future("issue_date", body.issue_date, latest)
+    not_in_the_future("occurred_at", body.occurred_at, latest)
     command = IssueInvoice(
         invoice_id=f"inv-{uuid4().hex}",
         customer=body.customer,
@@ -61,9 +64,11 @@ async def issue_manual_invoice(
              summary="Credit part or all of what remains on an invoice")
 async def issue_credit_note(
     invoice_id: str, body: CreditNoteIn, app: InvoicingDep, key: IdempotencyKey, now: Now,
-    correlation_id: CorrelationId,
+    correlation_id: CorrelationId, latest: Latest,
 ) -> dict[str, Any]:
     occurred_at = body.occurred_at or now
+    not_in_the_future("occurred_at", occurred_at, latest)
+    not_in_the_future("issue_date", body.issue_date, latest)
     command = IssueCreditNote(
         invoice_id=invoice_id,
         credit_note_id=f"cn-{uuid4().hex}",
@@ -81,9 +86,11 @@ async def issue_credit_note(
              responses=REFUSALS, summary="Cancel an invoice nothing was allocated to or credited")
 async def cancel_invoice(
     invoice_id: str, body: CancellationIn, app: InvoicingDep, key: IdempotencyKey, now: Now,
-    correlation_id: CorrelationId,
+    correlation_id: CorrelationId, latest: Latest,
 ) -> dict[str, Any]:
     occurred_at = body.occurred_at or now
+    not_in_the_future("occurred_at", occurred_at, latest)
+    not_in_the_future("cancelled_on", body.cancelled_on, latest)
     command = CancelInvoice(invoice_id, body.reason, body.cancelled_on or occurred_at.date())
     origin = Provenance(key, fingerprint("cancel", invoice_id, body.model_dump_json()),
                         occurred_at, correlation_id)

@@ -4,7 +4,7 @@ append its events (and draw document numbers) in the same transaction."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -77,8 +77,11 @@ class Invoicing:
                 return uow.previous_result
             if await uow.load(command.invoice_id):
                 raise InvoiceStateConflict("invoice_id", "this invoice was already issued")
-            number = await self.counters.next_number(uow.conn, counter)
-            events = decide_issue(command, number)
+            # A delivery reported late is invoiced on the series' last numbered date.
+            number, dated = await self.counters.next_number(
+                uow.conn, counter, command.issue_date,
+                late_to_last=command.sales_order_id is not None)
+            events = decide_issue(replace(command, issue_date=dated), number)
             await uow.append(command.invoice_id, 0, events,
                              customer_id=command.customer.customer_id,
                              occurred_at=origin.occurred_at)
@@ -96,8 +99,8 @@ class Invoicing:
             if uow.previous_result is not None:
                 return uow.previous_result
             version, invoice, settled = await self._invoice_as_it_stands(uow, command.invoice_id)
-            number = await self.counters.next_number(
-                uow.conn, series_for(CREDIT_NOTE_SERIES, command.issue_date)
+            number, _ = await self.counters.next_number(
+                uow.conn, series_for(CREDIT_NOTE_SERIES, command.issue_date), command.issue_date
             )
             events = decide_credit_note(invoice, command, settled, number)
             assert invoice is not None

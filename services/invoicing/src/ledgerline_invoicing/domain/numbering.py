@@ -1,5 +1,6 @@
-"""Legal document numbering: sequential without gaps per series and calendar year, as French
-and Italian law expect ("INV-2026-000001", then "INV-2026-000002", ...).
+"""Legal document numbering: sequential without gaps per series and calendar year, and in the
+order of issue dates, as French and Italian law expect ("INV-2026-000001", then
+"INV-2026-000002", ...: continuous *and* chronological).
 
 The counter itself lives in the write-side database, incremented in the same transaction that
 records the document, so a failed write gives its number back. These rules say which counter a
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from .errors import InvalidInvoiceInput
 
 CREDIT_NOTE_SERIES = "CN"
 SERIES_PATTERN = re.compile(r"^[A-Z]{2,8}$")
@@ -41,3 +44,30 @@ def document_number(counter: NumberSeries, sequence: int) -> str:
 def next_sequence(last_issued: int | None) -> int:
     """The next number follows the last one issued, starting at 1: no gaps, no reuse."""
     return 1 if last_issued is None else last_issued + 1
+
+
+def chronological_issue_date(
+    requested: date, last_numbered: date | None, *, late_to_last: bool = False
+) -> date:
+    """The issue date a new document of a series may carry: never before the last numbered
+    one of the series and year, so numbers follow dates. A person issuing a backdated
+    document is refused (choose a later date, or another series); a delivery reported late
+    by the sales system (`late_to_last`) is invoiced on the last numbered date instead, as
+    refusing it would leave the delivery unbilled."""
+    if last_numbered is None or requested >= last_numbered:
+        return requested
+    if late_to_last:
+        return last_numbered
+    raise InvalidInvoiceInput(
+        "issue_date", f"numbering is chronological: the series was last numbered on "
+                      f"{last_numbered.isoformat()}, issue on or after that date")
+
+
+def not_in_the_future(field: str, when: date | datetime | None, latest: datetime) -> None:
+    """Documents are dated now or earlier (`latest`: now plus a small tolerance; a date may
+    be up to its date)."""
+    if when is None:
+        return
+    late = when > latest if isinstance(when, datetime) else when > latest.date()
+    if late:
+        raise InvalidInvoiceInput(field, f"{field} cannot be in the future")
