@@ -27,6 +27,9 @@ KAFKA = os.environ.get("LEDGERLINE_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
 PG_DSN = os.environ.get("LEDGERLINE_PG_DSN", "postgresql://postgres@127.0.0.1:15432/ledgerline")
 # Services built by tests (in-process or as processes) read the secret from the environment.
 AUTH_SECRET = os.environ.setdefault("LEDGERLINE_AUTH_JWT_SECRET", secrets.token_urlsafe(32))
+# Two partitions per topic in tests, still more than one: the suite's hundreds of topics at
+# the deployment's six overloaded the single test broker (set before the runtime is imported).
+os.environ.setdefault("LEDGERLINE_KAFKA_PARTITIONS", "2")
 Token = Callable[..., str]
 AuthHeaders = Callable[..., dict[str, str]]
 
@@ -104,10 +107,21 @@ def unique_id() -> str:
     return uuid.uuid4().hex[:10]
 
 
+async def delete_topics_of(prefix: str) -> None:
+    """Deletes a finished test's topics at once: left until the session ends, a suite's tens
+    of thousands of partitions overloaded the single broker's controller until it fenced
+    itself."""
+    if _reachable(KAFKA):
+        names = await topic_names(KAFKA)
+        await delete_topics(KAFKA, [n for n in names if n.startswith(prefix)])
+
+
 @pytest.fixture
-def topics(unique_id: str) -> Topics:
+async def topics(unique_id: str) -> AsyncIterator[Topics]:
     """Topic names no other test uses, so tests can run in any order."""
-    return Topics(prefix=f"test-{unique_id}.")
+    prefix = f"test-{unique_id}."
+    yield Topics(prefix=prefix)
+    await delete_topics_of(prefix)
 
 
 @pytest.fixture
@@ -145,6 +159,7 @@ async def in_process(kafka_bootstrap: str, pg_dsn: str) -> AsyncIterator[InProce
     prefix = f"t_inproc_{uuid.uuid4().hex[:8]}"
     async with running_services(kafka_bootstrap, pg_dsn, prefix) as running:
         yield InProcess(running.topics, running.apps, running.clients)
+    await delete_topics_of(running.topics.prefix)
     conn = await asyncpg.connect(pg_dsn)
     try:
         for row in await conn.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1",

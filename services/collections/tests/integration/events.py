@@ -6,7 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ledgerline_events.contract import Envelope, Money, new_envelope
-from ledgerline_events.contract.cash_application import MatchReason, PaymentAllocated
+from ledgerline_events.contract.cash_application import (
+    MatchReason,
+    PaymentAllocated,
+    RecoveryApplied,
+    WriteOffApplied,
+)
 from ledgerline_events.contract.invoicing import InvoiceIssued, InvoiceLine
 from ledgerline_events.contract.sales import Customer, Language, PaymentTerms, TermsKind
 
@@ -39,4 +44,30 @@ def allocated(
         allocated_on=at.date(),
     )
     return new_envelope(payload, aggregate_id=f"pay-{allocation_id}", aggregate_version=1,
+                        customer_id=customer, occurred_at=at, producer="cash-application")
+
+
+def write_off_applied(
+    write_off_id: str, invoice_id: str, customer: str, amount: str, at: datetime,
+    currency: str = "EUR",
+) -> Envelope:
+    """Cash application's clearing of collections' write-off (what moves the open amount)."""
+    payload = WriteOffApplied(
+        write_off_id=write_off_id, invoice_id=invoice_id, amount=Money.of(amount, currency),
+        applied=Money.of(amount, currency), applied_on=at.date(),
+    )
+    return new_envelope(payload, aggregate_id=invoice_id, aggregate_version=1,
+                        customer_id=customer, occurred_at=at, producer="cash-application")
+
+
+def recovery_applied(
+    recovery_id: str, write_off_id: str, invoice_id: str, customer: str, amount: str,
+    at: datetime, currency: str = "EUR",
+) -> Envelope:
+    payload = RecoveryApplied(
+        recovery_id=recovery_id, write_off_id=write_off_id, invoice_id=invoice_id,
+        amount=Money.of(amount, currency), applied=Money.of(amount, currency),
+        applied_on=at.date(),
+    )
+    return new_envelope(payload, aggregate_id=invoice_id, aggregate_version=1,
                         customer_id=customer, occurred_at=at, producer="cash-application")

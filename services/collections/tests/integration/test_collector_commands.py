@@ -11,8 +11,8 @@ from aiokafka import AIOKafkaProducer
 from ledgerline_events.contract import Topics
 from ledgerline_events.testing import eventually
 
-from .conftest import MovableClock, publish
-from .events import allocated, invoice_issued
+from .conftest import NOW, MovableClock, publish
+from .events import allocated, invoice_issued, recovery_applied, write_off_applied
 
 pytestmark = pytest.mark.integration
 
@@ -87,6 +87,14 @@ async def test_disputes_write_offs_and_recoveries(
                       {"amount": eur("200.01")})
     assert more.status_code == 409 and more.json()["rule"] == "not_above_written_off"
 
+    # Cash application clears them (the only service that moves an open amount).
+    cleared_at = NOW  # when collections decided them
+    await publish(producer, topics.cash_application, [
+        write_off_applied(write_off_id, "d-2", "C1", "300.00", cleared_at),
+        write_off_applied(rest.json()["write_off_id"], "d-2", "C1", "200.00", cleared_at),
+        recovery_applied(recovered.json()["recovery_id"], write_off_id, "d-2", "C1", "100.00",
+                         cleared_at),
+    ])
     view = await settled(client, "/customers/C1", lambda v: len(v["write_offs"]) == 2
                          and any(w["recovered"] == "100.00" for w in v["write_offs"]))
     assert {i["invoice_id"]: i["open_amount"] for i in view["open_items"]} == {

@@ -15,12 +15,11 @@ from hypothesis import strategies as st
 from ledgerline_collections.adapters.read_model import ReadModel
 from ledgerline_collections.projections.receivables import Receivables
 from ledgerline_events.contract import Envelope, Money, new_envelope
-from ledgerline_events.contract.collections import DebtWrittenOff
-from ledgerline_events.contract.invoicing import CreditNoteIssued
+from ledgerline_events.contract.cash_application import CreditNoteApplied
 from ledgerline_events.runtime import set_search_path
 from ledgerline_events.runtime.projection import install_read_schema
 
-from .events import allocated, invoice_issued
+from .events import allocated, invoice_issued, write_off_applied
 
 pytestmark = pytest.mark.integration
 
@@ -33,19 +32,18 @@ def day(n: int) -> datetime:
 
 
 def credit_note(invoice_id: str, amount: str, at: datetime) -> Envelope:
-    event = CreditNoteIssued(credit_note_id=f"cn-{invoice_id}-{amount}",
-                             credit_note_number="CN", invoice_id=invoice_id,
-                             amount=Money.of(amount, "EUR"), reason="r", issue_date=at.date())
+    """Cash application's clearing of a credit note within what is open."""
+    event = CreditNoteApplied(credit_note_id=f"cn-{invoice_id}-{amount}",
+                              credit_note_number="CN", invoice_id=invoice_id,
+                              credit_id=f"CR-cn-{invoice_id}-{amount}",
+                              amount=Money.of(amount, "EUR"), applied=Money.of(amount, "EUR"),
+                              to_account=Money.zero("EUR"), applied_on=at.date())
     return new_envelope(event, aggregate_id=invoice_id, aggregate_version=2,
-                        customer_id="C1", occurred_at=at, producer="invoicing")
+                        customer_id="C1", occurred_at=at, producer="cash-application")
 
 
 def written_off(invoice_id: str, amount: str, at: datetime) -> Envelope:
-    event = DebtWrittenOff(write_off_id=f"w-{invoice_id}", invoice_id=invoice_id,
-                           amount=Money.of(amount, "EUR"), reason="r", approver="cfo",
-                           written_off_on=at.date())
-    return new_envelope(event, aggregate_id=f"w-{invoice_id}", aggregate_version=1,
-                        customer_id="C2", occurred_at=at, producer="collections")
+    return write_off_applied(f"w-{invoice_id}", invoice_id, "C2", amount, at)
 
 
 STREAMS = [

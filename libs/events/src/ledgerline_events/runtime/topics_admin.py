@@ -4,6 +4,7 @@ audit trail, so nothing is deleted by age or size."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator, Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -18,6 +19,12 @@ FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 PARTITIONS = 6
 
 
+def default_partitions() -> int:
+    """LEDGERLINE_KAFKA_PARTITIONS, else PARTITIONS. The test suite uses 2: it creates hundreds
+    of topics, and six partitions each overloaded the single test broker's controller."""
+    return int(os.environ.get("LEDGERLINE_KAFKA_PARTITIONS", PARTITIONS))
+
+
 @contextlib.asynccontextmanager
 async def _admin(bootstrap: str, **options: int) -> AsyncIterator[AIOKafkaAdminClient]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
@@ -28,13 +35,16 @@ async def _admin(bootstrap: str, **options: int) -> AsyncIterator[AIOKafkaAdminC
         await admin.close()
 
 
-async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int = PARTITIONS) -> None:
+async def ensure_topics(
+    bootstrap: str, names: Iterable[str], *, partitions: int | None = None,
+) -> None:
     async with _admin(bootstrap) as admin:
         existing = set(await admin.list_topics())
         missing = sorted(set(names) - existing)
         if not missing:
             return
-        new = [NewTopic(n, num_partitions=partitions, replication_factor=1, topic_configs=FOREVER)
+        count = partitions or default_partitions()
+        new = [NewTopic(n, num_partitions=count, replication_factor=1, topic_configs=FOREVER)
                for n in missing]
         with contextlib.suppress(TopicAlreadyExistsError):  # another process made it first
             await admin.create_topics(new)
