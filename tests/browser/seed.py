@@ -67,16 +67,21 @@ class Seeder:
         return sum((Decimal(c["total"]) for c in ageing["currencies"].values()), Decimal(0))
 
     def issue_invoices(self) -> None:
-        for customer, name, currency, specs in INVOICES:
-            for n, (days_ago, net_days, price) in enumerate(specs):
-                body = {"customer": {"customer_id": customer, "name": name}, "currency": currency,
-                        "lines": [{"description": "Goods", "quantity": "1", "unit_price": price,
-                                   "tax_rate": "20"}],
-                        "payment_terms": {"kind": "net", "net_days": net_days},
-                        "issue_date": (TODAY - timedelta(days=days_ago)).isoformat(),
-                        "occurred_at": at(days_ago)}
-                issued = self.call("invoicing", "POST", "/invoices", f"seed-{customer}-{n}", json=body)
-                self.invoices.setdefault(customer, []).append(issued)
+        # Oldest first: a series is numbered chronologically (invoicing refuses an issue date
+        # before the last numbered one).
+        ordered = sorted(((days_ago, customer, name, currency, n, net_days, price)
+                          for customer, name, currency, specs in INVOICES
+                          for n, (days_ago, net_days, price) in enumerate(specs)), reverse=True)
+        for days_ago, customer, name, currency, n, net_days, price in ordered:
+            body = {"customer": {"customer_id": customer, "name": name}, "currency": currency,
+                    "lines": [{"description": "Goods", "quantity": "1", "unit_price": price,
+                               "tax_rate": "20"}],
+                    "payment_terms": {"kind": "net", "net_days": net_days},
+                    "issue_date": (TODAY - timedelta(days=days_ago)).isoformat(),
+                    "occurred_at": at(days_ago)}
+            issued = self.call("invoicing", "POST", "/invoices", f"seed-{customer}-{n}",
+                               json=body)
+            self.invoices.setdefault(customer, []).append(issued)
 
     def await_invoices(self) -> None:
         def everywhere() -> bool:

@@ -63,7 +63,7 @@ def _await_health(name: str, url: str, proc: subprocess.Popen[bytes], log: Path,
 
 @contextmanager
 def running_stack(topic_prefix: str, schema_prefix: str, kafka: str, dsn: str, logs: Path,
-                  timeout: float = 60.0) -> Iterator[Stack]:
+                  timeout: float = 120.0) -> Iterator[Stack]:
     """Start the five processes, wait until each answers /health, stop them afterwards."""
     logs.mkdir(parents=True, exist_ok=True)
     urls = {name: f"http://127.0.0.1:{free_port()}" for name in FACTORIES}

@@ -15,7 +15,7 @@ from .browser import amount, chromium, installed
 from .seed import TODAY, Seeder, auditor_headers
 from .stack import ROOT, running_stack
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
