@@ -20,7 +20,7 @@ ALL_TOPICS = [*SERVICE_TOPICS, TOPICS.events("credit"), TOPICS.sales_inbound]
 ID_KEYS = {"event_id", "correlation_id", "causation_id", "aggregate_id", "invoice_id", "payment_id",
            "allocation_id", "refund_id", "credit_note_id", "dispute_id", "write_off_id",
            "reminder_id", "promise_id", "call_id", "invoice_number", "credit_note_number",
-           "sales_order_id", "invoice_ids"}
+           "sales_order_id", "invoice_ids", "credit_id", "recovery_id"}
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,12 @@ log = structlog.get_logger("ledgerline.consumer")
 
 
 # The database went away or restarts: wait and retry the same batch (nothing is skipped).
+# InternalClientError ("cannot switch to state ...") is a connection left mid-operation by a
+# server restart: no fault of the event, which the fault soak saw dead-lettered otherwise.
 TRANSIENT_DB_ERRORS = (
     OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
     asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.InternalClientError,
 )
 
 
