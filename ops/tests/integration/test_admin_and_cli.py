@@ -62,6 +62,10 @@ async def test_admin_replay_and_the_command_line(
                                           str(out))
         assert audited.returncode == 0, audited.stdout + audited.stderr
         assert "0 differences" in audited.stdout and "ev/s" in audited.stderr
+        for service in ("invoicing", "cash-application", "credit"):  # a rebuild against live
+            rebuilt = await asyncio.to_thread(ledgerline, env, "audit", service)
+            assert rebuilt.returncode == 0, service + rebuilt.stdout + rebuilt.stderr
+            assert "0 differences" in rebuilt.stdout, service + rebuilt.stdout
         closed = await asyncio.to_thread(ledgerline, env, "close-month", "--month", "2026-09",
                                          "--reports-dir", str(tmp_path))
         assert closed.returncode == 0, closed.stderr

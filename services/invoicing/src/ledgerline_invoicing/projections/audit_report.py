@@ -16,7 +16,7 @@ from ledgerline_events.runtime import ident
 async def counts_and_balances(pool: asyncpg.Pool, read_schema: str, as_of: datetime) -> list[dict[str, Any]]:
     r = ident(read_schema)
     issued = await pool.fetch(
-        f"SELECT customer_id, currency, count(*) AS n FROM {r}.invoice_entry e "
+        f"SELECT i.customer_id, i.currency, count(*) AS n FROM {r}.invoice_entry e "
         f"JOIN {r}.invoice i USING (invoice_id) WHERE e.kind = 'issued' AND e.occurred_at <= $1 "
         "GROUP BY 1, 2", as_of)
     balances = await pool.fetch(
