@@ -164,7 +164,9 @@ async def test_guards_on_dates_answer_422_with_field_and_rule(
     await publish(producer, topics.invoicing, [invoice_issued("g-1", "G1", "100.00", DUE, ISSUED)])
     await eventually(lambda: _open_items(client, "G1"))
     cases = [
-        ("/dunning-runs", {"run_date": "9999-12-31"}, "run_date", "not_after_today"),
+        ("/dunning-runs", {"run_date": "2099-12-31"}, "run_date", "not_after_today"),
+        # beyond the value policy's window, refused at the edge before any business rule
+        ("/dunning-runs", {"run_date": "9999-12-31"}, "run_date", "date_outside_window"),
         ("/dunning-runs", {"run_date": "2026-06-16"}, "run_date", "not_after_today"),
         ("/promises/evaluate", {"as_of": "2026-06-20"}, "as_of", "not_after_today"),
         ("/invoices/g-1/write-offs", {"reason": "bad", "approver": "cfo",

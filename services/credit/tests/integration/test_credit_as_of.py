@@ -110,10 +110,15 @@ async def test_a_check_dated_after_today_is_refused_with_field_and_rule(
     credit: CreditUnderTest,
 ) -> None:
     r = await credit.http.post("/credit-checks", headers={"Idempotency-Key": "future"}, json={
-        "customer_id": "C-F", "order_ref": "SO-1", "as_of": "9999-12-31",
+        "customer_id": "C-F", "order_ref": "SO-1", "as_of": "2099-12-31",
         "amount": {"amount": "10.00", "currency": "EUR"}})
     assert r.status_code == 422
     assert (r.json()["field"], r.json()["rule"]) == ("as_of", "not_in_the_future")
+    beyond = await credit.http.post("/credit-checks", headers={"Idempotency-Key": "beyond"}, json={
+        "customer_id": "C-F", "order_ref": "SO-1", "as_of": "9999-12-31",
+        "amount": {"amount": "10.00", "currency": "EUR"}})
+    assert beyond.status_code == 422  # the value policy's window, before any business rule
+    assert (beyond.json()["field"], beyond.json()["rule"]) == ("as_of", "date_outside_window")
     limit = await credit.http.put("/customers/C-F/credit-limits/EUR", json={
         "limit": "10.00", "set_by": "anna", "reason": "x", "occurred_at": "2027-01-01T00:00:00Z"})
     assert limit.status_code == 422 and limit.json()["rule"] == "not_in_the_future"
