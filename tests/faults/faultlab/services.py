@@ -73,15 +73,22 @@ class ServiceProcess:
             while True:
                 assert self.proc is not None
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"{self.name} exited ({self.proc.returncode}), see {self.log_path}")
+                    raise RuntimeError(f"{self.name} exited ({self.proc.returncode}), see "
+                                       f"{self.log_path}; it ends with:\n{self.log_tail()}")
                 try:
                     if (await http.get(f"{self.url}/ready", headers=auth.headers())).status_code == 200:
                         return
                 except httpx.HTTPError:
                     pass
                 if asyncio.get_running_loop().time() > deadline:
-                    raise RuntimeError(f"{self.name} not ready after {timeout} s, see {self.log_path}")
+                    raise RuntimeError(f"{self.name} not ready after {timeout} s, see "
+                                       f"{self.log_path}; it ends with:\n{self.log_tail()}")
                 await asyncio.sleep(0.3)
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The reason a start failed, in the failure itself (a CI run keeps no log files)."""
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
 
     def kill9(self) -> None:
         """The crash: no shutdown hook runs, in-flight requests and batches are cut."""

@@ -3,12 +3,16 @@ audit trail, so nothing is deleted by age or size."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Iterable
 
+import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+log = structlog.get_logger("ledgerline.topics")
 
 FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 
@@ -37,17 +41,44 @@ async def _admin(bootstrap: str, **options: int) -> AsyncIterator[AIOKafkaAdminC
 
 async def ensure_topics(
     bootstrap: str, names: Iterable[str], *, partitions: int | None = None,
+    within_s: float = 120.0,
 ) -> None:
-    async with _admin(bootstrap) as admin:
-        existing = set(await admin.list_topics())
-        missing = sorted(set(names) - existing)
+    """Create the missing topics and return once all exist. A broker that has only just
+    started (or is electing its controller) refuses for a while; a service starting beside
+    it waits up to `within_s` instead of failing its start-up."""
+    wanted = set(names)
+    deadline = asyncio.get_running_loop().time() + within_s
+    while True:
+        try:
+            missing = await _create_missing(bootstrap, wanted, partitions or default_partitions())
+        except (KafkaError, OSError, TimeoutError) as exc:
+            missing, reason = wanted, repr(exc)
+        else:
+            reason = "not yet created"
         if not missing:
             return
-        count = partitions or default_partitions()
-        new = [NewTopic(n, num_partitions=count, replication_factor=1, topic_configs=FOREVER)
-               for n in missing]
-        with contextlib.suppress(TopicAlreadyExistsError):  # another process made it first
-            await admin.create_topics(new)
+        if asyncio.get_running_loop().time() > deadline:
+            raise TopicsUnavailable(f"topics {sorted(missing)} missing after {within_s:.0f} s: {reason}")
+        log.warning("topics.retry", missing=sorted(missing), reason=reason)
+        await asyncio.sleep(1.0)
+
+
+class TopicsUnavailable(RuntimeError):
+    """The broker did not create the topics in time."""
+
+
+async def _create_missing(bootstrap: str, wanted: set[str], count: int) -> set[str]:
+    async with _admin(bootstrap) as admin:
+        missing = wanted - set(await admin.list_topics())
+        if missing:
+            new = [NewTopic(n, num_partitions=count, replication_factor=1, topic_configs=FOREVER)
+                   for n in sorted(missing)]
+            # Per-topic errors come back in the answer, not as exceptions; "already exists"
+            # (another process made it first) is success, anything else is retried.
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(new)
+            missing -= set(await admin.list_topics())
+        return missing
 
 
 async def partitions_of(bootstrap: str, names: Iterable[str]) -> dict[str, list[int]]:
