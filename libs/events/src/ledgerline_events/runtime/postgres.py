@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from decimal import Decimal
 
 import asyncpg
 import orjson
+import structlog
+
+log = structlog.get_logger("ledgerline.postgres")
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -41,13 +45,26 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
                               format="text")
 
 
-async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection,
-        command_timeout=60,
-    )
-    assert pool is not None
-    return pool
+async def create_pool(
+    dsn: str, *, min_size: int = 2, max_size: int = 10, within_s: float = 60.0,
+) -> asyncpg.Pool:
+    """A pool, waiting up to `within_s` for a server that is still starting (or refusing
+    connections while it recovers) instead of failing the service's start-up."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while True:
+        try:
+            pool = await asyncpg.create_pool(
+                dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+                command_timeout=60,
+            )
+        except (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError) as exc:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            log.warning("postgres.retry", reason=repr(exc))
+            await asyncio.sleep(1.0)
+        else:
+            assert pool is not None
+            return pool
 
 
 async def install_once(
