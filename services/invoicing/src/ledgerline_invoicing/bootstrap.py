@@ -41,6 +41,7 @@ class SalesIntakeWorker:
             projections=[SalesIntake(self.invoicing)], topics=s.topics,
             bootstrap=s.kafka_bootstrap, group_id=s.sales_intake_group,
             batch_size=s.consumer_batch_size, linger_s=s.consumer_linger_ms / 1000,
+            max_refused_in_row=s.consumer_max_refused_in_row,
         )
         await self.runner.install()
 

@@ -28,6 +28,7 @@ from .projection import (
     Projection,
     Record,
     SchemaSwapped,
+    SystemicFailure,
     install_read_schema,
     stored_offsets,
 )
@@ -35,12 +36,14 @@ from .topics_admin import ensure_topics
 
 log = structlog.get_logger("ledgerline.consumer")
 
+HALT_PAUSE_S, MAX_HALT_PAUSE_S = 5.0, 60.0
+
 
 class ConsumerRunner:
     def __init__(
         self, *, service: str, pool: asyncpg.Pool, schema: str, projections: Sequence[Projection],
         topics: Topics, bootstrap: str, group_id: str, batch_size: int = 2000,
-        linger_s: float = 0.0,
+        linger_s: float = 0.0, max_refused_in_row: int | None = None,
     ) -> None:
         self.service = service
         self.pool = pool
@@ -55,6 +58,11 @@ class ConsumerRunner:
         self.subscribed = sorted({t for p in projections for t in p.topics(topics)})
         self.totals = BatchStats()
         self.started = False
+        # Why the consumer is stopped (a SystemicFailure), None while it runs. Its refusal
+        # count outlives the retries: only a restart (after checking the dead letters) resets it.
+        self.halted: str | None = None
+        self.max_refused_in_row = max_refused_in_row
+        self._refused_in_row = 0
         self._consumer: AIOKafkaConsumer | None = None
         self._producer: AIOKafkaProducer | None = None
         self._generation: object = None
@@ -79,14 +87,23 @@ class ConsumerRunner:
         return lag
 
     async def run(self) -> None:
-        """Consume until cancelled; reconnects after broker outages."""
+        """Consume until cancelled; reconnects after broker outages. A systemic failure stops
+        consuming with the offsets kept, reports not ready, and tries again after a pause
+        (a fix such as a migration or a grant needs no restart)."""
         if not self.subscribed:
             return
+        pause = HALT_PAUSE_S
         while True:
             try:
                 await self._run_once()
             except asyncio.CancelledError:
                 raise
+            except SystemicFailure as exc:
+                self.started, self.halted = False, str(exc)
+                log.error("consumer.halted", reason=self.halted, service=self.service,
+                          retry_in_s=pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MAX_HALT_PAUSE_S)
             except Exception as exc:
                 self.started = False
                 log.warning("consumer.retry", error=repr(exc), service=self.service)
@@ -102,7 +119,9 @@ class ConsumerRunner:
             max_poll_records=self.batch_size, metadata_max_age_ms=5000,
         )
         applier = BatchApplier(self.pool, self.schema, self.projections, self.topics,
-                               dead_letter=self._send_dead_letters)
+                               dead_letter=self._send_dead_letters,
+                               max_refused_in_row=self.max_refused_in_row)
+        applier.refused_in_row = self._refused_in_row
         await self._producer.start()
         try:
             await self._consumer.start()
@@ -133,6 +152,11 @@ class ConsumerRunner:
             except SchemaSwapped:
                 await self.seek_to_stored(self._consumer.assignment())
                 continue
+            finally:
+                self._refused_in_row = applier.refused_in_row
+            if self.halted is not None:
+                log.info("consumer.resumed", service=self.service, after=self.halted)
+                self.halted = None
             advance(self._positions, batches)
 
     async def _linger(

@@ -66,7 +66,7 @@ class Runtime:
             service=s.service_name, pool=self.pool, schema=s.read_schema,
             projections=self.projections, topics=s.topics, bootstrap=s.kafka_bootstrap,
             group_id=s.consumer_group, batch_size=s.consumer_batch_size,
-            linger_s=s.consumer_linger_ms / 1000,
+            linger_s=s.consumer_linger_ms / 1000, max_refused_in_row=s.consumer_max_refused_in_row,
         )
         await self.runner.install()
         for hook in self.on_install:
@@ -110,7 +110,10 @@ class Runtime:
                 async with self.pool.acquire(timeout=2) as conn:
                     checks["database"] = await conn.fetchval("SELECT true")
         if self.settings.run_worker:
-            checks["consumer"] = bool(self.runner and (self.runner.started or not self.runner.subscribed))
+            checks["consumer"] = bool(self.runner and not self.runner.halted
+                                      and (self.runner.started or not self.runner.subscribed))
+            if self.runner and self.runner.halted:
+                checks["consumer_halted"] = self.runner.halted
             checks["relay"] = bool(self.relay and (self.relay.active or self.relay.standby))
         return checks
 

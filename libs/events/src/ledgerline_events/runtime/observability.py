@@ -62,3 +62,9 @@ class RuntimeCollector(Collector):
         for topic, n in (runner.lag().items() if runner is not None else []):
             lag.add_metric([service, topic], n)
         yield lag
+        halted = GaugeMetricFamily(
+            "ledgerline_consumer_halted",
+            "1 while the consumer is stopped by a systemic failure (offsets kept; alert on it)",
+            labels=["service"])
+        halted.add_metric([service], 1 if runner is not None and runner.halted else 0)
+        yield halted

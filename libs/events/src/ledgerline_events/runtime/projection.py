@@ -22,6 +22,7 @@ import structlog
 from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decode
 from ledgerline_events.contract.values import ValueRefused, value_policy
 
+from .event_store import ConcurrencyConflict
 from .postgres import ident, set_search_path
 
 log = structlog.get_logger("ledgerline.consumer")
@@ -35,6 +36,18 @@ TRANSIENT_DB_ERRORS = (
     asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.InternalClientError,
 )
+
+
+# An event the database refuses to store (a value out of range, a broken constraint) is the
+# event's own fault: it is dead-lettered and the stream goes on. Any other failure (a bug, a
+# missing table, a revoked grant) is not: see SystemicFailure.
+POISON_DB_ERRORS = (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError)
+
+
+class SystemicFailure(Exception):
+    """A projection failed for a reason no single event explains. Dead-lettering would empty
+    the stream into the dead-letter topic while offsets advance; instead nothing of the batch
+    is committed and the consumer stops, reporting not ready, until the cause is fixed."""
 
 
 _as_int = attrgetter("int")
@@ -148,7 +161,7 @@ class BatchApplier:
     def __init__(
         self, pool: asyncpg.Pool, schema: str, projections: Sequence[Projection], topics: Topics,
         *, dead_letter: DeadLetterSink | None = None, as_of: datetime | None = None,
-        rebuilding: bool = False,
+        rebuilding: bool = False, max_refused_in_row: int | None = None,
     ) -> None:
         self.pool = pool
         self.schema = schema
@@ -160,24 +173,31 @@ class BatchApplier:
         self._committed: set[int] | None = set() if rebuilding else None
         # The read schema's generation the caller's positions belong to (None: not checked).
         self.generation: object = None
+        # Events refused one after the other with none applied between: past the limit, the
+        # fault is likelier ours (a bad deployment, a wrong setting) than every sender's.
+        self.max_refused_in_row = max_refused_in_row
+        self.refused_in_row = 0
 
     async def apply(self, records: Sequence[Record]) -> BatchStats:
         """Apply one batch exactly once; retries transient failures, never skips silently.
-        A projection failing on some event (a bug) isolates it: the batch is split down to
-        that one event, which is dead-lettered with the error so the stream keeps going.
+        An event the database refuses isolates itself: the batch is split down to that one
+        event, which is dead-lettered with the reason so the stream keeps going. Any other
+        failure raises SystemicFailure, having committed nothing of the batch.
         Raises SchemaSwapped, having applied nothing, if `generation` is no longer current."""
         try:
             return await self._apply_batch(records)
-        except SchemaSwapped:
+        except (SchemaSwapped, SystemicFailure):
             raise
-        except Exception as exc:
+        except POISON_DB_ERRORS as exc:
             if len(records) > 1:
                 total = BatchStats()
                 for record in records:
                     total.merge(await self.apply([record]))
                 return total
-            log.error("consumer.projection_error", error=repr(exc), offset=records[0].offset)
-            return await self._apply_batch(records, failed=f"projection error: {exc!r}")
+            log.error("consumer.event_refused", error=repr(exc), offset=records[0].offset)
+            return await self._apply_batch(records, failed=f"refused by the database: {exc}")
+        except Exception as exc:
+            raise SystemicFailure(f"{type(exc).__name__}: {exc}") from exc
 
     async def _apply_batch(self, records: Sequence[Record], failed: str | None = None) -> BatchStats:
         rejected: dict[UUID, str] = {}
@@ -191,7 +211,8 @@ class BatchApplier:
                 exact = True  # a resumed rebuild met an id it applied before it stopped
             except RejectedEvent as refusal:
                 rejected[refusal.envelope.event_id] = refusal.reason  # retried without it
-            except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):
+            except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError,
+                    ConcurrencyConflict):  # a consumer-side command met a concurrent write
                 await asyncio.sleep(0.05)
             except TRANSIENT_DB_ERRORS as exc:
                 attempt += 1
@@ -208,6 +229,7 @@ class BatchApplier:
             await set_search_path(conn, self.schema)
             unseen = await self._unseen(conn, records)
             decoded, dead = self._decode(unseen)
+            undecodable = len(dead)  # the sender's fault, whatever our state
             if failed is not None:
                 dead, decoded = dead + [DeadLetter(r, failed) for r, _ in decoded], []
             if rejected:
@@ -216,17 +238,27 @@ class BatchApplier:
                 decoded = [(r, e) for r, e in decoded if e.event_id not in rejected]
             fresh, reused = await self._fresh(conn, decoded, stats, exact)
             dead += [DeadLetter(r, REUSED_ID) for r in reused]
+            refused_in_row = self._refusal_run(len(dead) - undecodable, len(fresh), dead)
             for projection, wanted in self._routes:
                 events = [e for r, e in fresh if r.topic in wanted]
                 if events:
                     await projection.apply(conn, events)
             await self._send_dead(dead, stats)  # before the commit: a crash re-sends, never loses
             await self._store_offsets(conn, records)
+        self.refused_in_row = refused_in_row
         if self._committed is not None:  # only once committed: a rolled-back batch is retried
             self._committed.update(e.event_id.int for _, e in fresh)
         stats.applied += len(fresh)
         for r, _ in fresh:
             stats.by_topic[r.topic] = stats.by_topic.get(r.topic, 0) + 1
+
+    def _refusal_run(self, refused: int, applied: int, dead: list[DeadLetter]) -> int:
+        run = refused if applied else self.refused_in_row + refused
+        if self.max_refused_in_row is not None and refused and run >= self.max_refused_in_row:
+            raise SystemicFailure(
+                f"{run} events refused in a row, none applied (last: {dead[-1].reason}); "
+                "check the dead letters, then restart the service to go on")
+        return run
 
     async def _unseen(self, conn: asyncpg.Connection, records: Sequence[Record]) -> list[Record]:
         """Records past the stored offsets. Locking the partitions' offset rows serializes two

@@ -55,6 +55,9 @@ class ServiceSettings(AuthSettings):
     # A batch short of full waits this long for more before its transaction. Each batch costs
     # ~10 statements whatever its size; at 100-200 payments/s batches held 1-3 payments.
     consumer_linger_ms: int = 10
+    # Events refused one after the other (dead-lettered after decoding) before the consumer
+    # stops as for a systemic failure: so many refusals are likelier a bad deployment.
+    consumer_max_refused_in_row: int = 100
     log_level: str = "INFO"
     log_json: bool = True
     # Largest request body accepted (bytes); larger answers 413. Services may raise it per
