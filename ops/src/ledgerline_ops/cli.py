@@ -1,4 +1,6 @@
-"""The `ledgerline` operator command: replay, audit, export, close-month, simulate, token.
+"""The `ledgerline` operator command: replay, audit, export, close-month, dead-letters,
+simulate, token. Exit codes: 0 done (no differences), 1 differences found, 2 refused (bad
+arguments, nothing to do), 3 failed (an error; the message is on stderr).
 
 It works as the service it names: same `LEDGERLINE_*` settings (database, Kafka, topic and
 schema prefixes), reading the log from Kafka and writing only rebuild/audit schemas (and,
@@ -50,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--month", required=True, help="YYYY-MM")
     c.add_argument("--reports-dir", type=Path, default=Path("reports"))
 
+    d = sub.add_parser("dead-letters", help="list a service's dead letters, or re-drive them")
+    d.add_argument("action", choices=["list", "replay"])
+    d.add_argument("service", choices=sorted(SERVICES))
+    d.add_argument("refs", nargs="*", metavar="PARTITION:OFFSET",
+                   help="replay: the dead letters to re-drive, as `list` names them")
+    d.add_argument("--all", action="store_true", help="replay: every dead letter that is an event")
+
     s = sub.add_parser("simulate", help="drive the four services with a simulated company")
     s.add_argument("--customers", type=int, default=20)
     s.add_argument("--months", type=int, default=3)
@@ -69,7 +78,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(token.print_token(args))
     configure_logging("WARNING", json=False)
     settings = SERVICES[args.service].settings() if hasattr(args, "service") else CollectionsSettings()
-    code = asyncio.run(_run(args, settings))
+    try:
+        code = asyncio.run(_run(args, settings))
+    except Exception as exc:  # an operator reads one line, not a traceback; 1 means "differences"
+        print(f"failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        code = 3
     sys.exit(code)
 
 
@@ -85,6 +98,9 @@ async def _run(args: argparse.Namespace, settings: ServiceSettings) -> int:
             return await commands.export(settings, args.report, args.as_of, args.format, args.output)
         case "close-month":
             return await commands.close_month(settings, args.month, args.reports_dir)
+        case "dead-letters":
+            return await commands.dead_letters(settings, args.action, args.service, args.refs,
+                                               every=args.all)
         case "simulate":
             return await commands.simulate(args)
     return 2

@@ -1,5 +1,6 @@
 """What each `ledgerline` sub-command prints and which exit code it returns
-(0: done / no differences, 1: differences or a tampered snapshot file, 2: refused)."""
+(0: done / no differences, 1: differences or a tampered snapshot file, 2: refused;
+3, failed, is `cli.main`'s)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from ledgerline_collections.config import CollectionsSettings
 from ledgerline_events.runtime import ServiceSettings
 
+from . import dead_letters as letters
 from . import month_end
 from .audit import AuditResult
 from .audit import audit as run_audit
@@ -122,6 +124,31 @@ async def close_month(settings: ServiceSettings, month: str, reports_dir: Path) 
     say(f"closed {month} as of {e.as_of.isoformat()}: {e.row_count} rows in {snapshot.path}")
     say(f"open receivables {totals}")
     say(f"checksum {e.checksum}; recorded as collections.ReportSnapshotTaken {e.snapshot_id}")
+    return 0
+
+
+async def dead_letters(settings: ServiceSettings, action: str, service: str, refs: list[str],
+                       *, every: bool) -> int:
+    topic = settings.topics.dead_letter(service)
+    entries = await letters.read_all(settings.kafka_bootstrap, topic)
+    if action == "list":
+        for entry in entries:
+            say(entry.describe())
+        say(f"{len(entries)} dead letters in {topic}")
+        return 0
+    try:
+        picked = [e for e in entries if e.event] if every else letters.chosen(entries, refs)
+    except LookupError as unknown:
+        print(f"refused: {unknown}", file=sys.stderr)
+        return 2
+    if not picked:
+        print("refused: name the dead letters to replay (PARTITION:OFFSET) or --all",
+              file=sys.stderr)
+        return 2
+    await letters.replay(settings.kafka_bootstrap, picked)
+    for entry in picked:
+        say(f"re-sent {entry.ref} to {entry.source_topic}: {entry.describe()}")
+    say(f"{len(picked)} dead letters re-sent; a consumer that refuses one again dead-letters it again")
     return 0
 
 
