@@ -75,7 +75,10 @@ down: ## stop the services, Kafka and PostgreSQL
 status: ## show what is running
 	@$(LOCAL)/postgres.sh status; $(LOCAL)/kafka.sh status; $(LOCAL)/services.sh status; true
 
-test: setup infra ## the whole suite: unit + integration (starts infrastructure if needed)
+test: setup infra ## the suite CI runs: unit + integration + fault smoke (starts infrastructure)
+	$(VENV)/pytest -m "not soak" $(PYTEST_ARGS)
+
+test-all: setup infra ## everything, the longer fault scenarios (soak) included
 	$(VENV)/pytest $(PYTEST_ARGS)
 
 test-unit: setup ## unit tests only (no Kafka, no PostgreSQL)
@@ -90,9 +93,9 @@ lint: setup ## ruff check + mypy (strict)
 .PHONY: faults
 SEED   ?=
 ROUNDS ?= 30
-faults: setup ## randomized fault soak on its own Kafka/PostgreSQL (SEED=n ROUNDS=n; prints the seed)
+faults: setup ## every fault scenario + randomized soak on its own Kafka/PostgreSQL (SEED=n ROUNDS=n)
 	seed=$(SEED); LEDGERLINE_FAULTS_SEED=$${seed:-$$(date +%s)} LEDGERLINE_FAULTS_ROUNDS=$(ROUNDS) \
-	  $(VENV)/pytest tests/faults -k test_randomized_rounds -s $(PYTEST_ARGS)
+	  $(VENV)/pytest tests/faults -s $(PYTEST_ARGS)
 
 bench: ## benchmarks (bench/run.py)
 	@if [ -f bench/run.py ]; then $(VENV)/python bench/run.py; \

@@ -22,9 +22,9 @@ from faultlab.services import Fleet
 @pytest.fixture(scope="session")
 async def lab() -> AsyncIterator[Lab]:
     infra = Infra()
-    infra.fresh()
     fleet = Fleet(infra)
-    try:
+    try:  # whatever fails, nothing is left running on the lab's ports for the next run
+        infra.fresh()
         await fleet.start()
         yield Lab(infra, fleet)
     finally:

@@ -1,6 +1,9 @@
 """Faults against the real stack (own broker, database and service processes): after each,
 nothing acknowledged is lost or doubled, the AR invariant holds and a replay equals live.
-`make faults SEED=... ROUNDS=...` runs the long randomized soak (test_randomized_rounds)."""
+`make test` runs the smoke (no fault, each service killed in turn); the scenarios marked soak
+(broker and database restarts, rebalance, redelivery, randomized rounds) run with `make faults
+SEED=... ROUNDS=...` or `make test-all`: on a loaded 2-core machine they take longer than the
+whole rest of the suite."""
 
 from __future__ import annotations
 
@@ -34,21 +37,26 @@ async def test_kill_each_service_in_turn(lab: Lab) -> None:
     print(await run_round(lab, kill_each_service, seed=2, seconds=10))
 
 
+@pytest.mark.soak
 async def test_kafka_restart(lab: Lab) -> None:
     print(await run_round(lab, restart_kafka, seed=3))
 
 
+@pytest.mark.soak
 async def test_postgres_restart(lab: Lab) -> None:
     print(await run_round(lab, restart_postgres, seed=4))
 
 
+@pytest.mark.soak
 async def test_consumer_group_rebalance(lab: Lab) -> None:
     print(await run_round(lab, rebalance, seed=5))
 
 
+@pytest.mark.soak
 async def test_redelivery_and_cross_topic_reordering(lab: Lab) -> None:
     print(await run_round(lab, redeliver_and_reorder, seed=6))
 
 
+@pytest.mark.soak
 async def test_randomized_rounds(lab: Lab) -> None:
     await soak(lab, SEED, ROUNDS)

@@ -47,8 +47,9 @@ class Infra:
                 "LEDGERLINE_PG_PORT": str(self.pg_port)}
 
     def _script(self, name: str, action: str) -> None:
+        # The scripts wait up to 180 s for a broker loading its log on a busy machine.
         subprocess.run([str(SCRIPTS / name), action], env=self._env(), check=True,
-                       stdout=subprocess.DEVNULL, timeout=120)
+                       stdout=subprocess.DEVNULL, timeout=300)
 
     def fresh(self) -> None:
         """Start both from empty data directories (a previous run's data is discarded)."""
@@ -63,8 +64,10 @@ class Infra:
         self.start_kafka()
 
     def stop(self) -> None:
-        self.stop_kafka()
-        self.stop_postgres()
+        try:
+            self.stop_kafka()
+        finally:
+            self.stop_postgres()
 
     def start_kafka(self) -> None:
         self._script("kafka.sh", "start")

@@ -51,7 +51,8 @@ async def ensure_topics(
     while True:
         try:
             missing = await _create_missing(bootstrap, wanted, partitions or default_partitions())
-        except (KafkaError, OSError, TimeoutError) as exc:
+        # AttributeError: aiokafka's admin sends to a controller it does not know yet (None).
+        except (KafkaError, OSError, TimeoutError, AttributeError) as exc:
             missing, reason = wanted, repr(exc)
         else:
             reason = "not yet created"
