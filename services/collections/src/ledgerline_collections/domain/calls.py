@@ -7,7 +7,8 @@ from datetime import datetime
 
 from ledgerline_events.contract import Event
 from ledgerline_events.contract.collections import CallOutcome, CollectionCallLogged
-from ledgerline_events.contract.refusals import InvalidRequest
+
+from .errors import InvalidCommand
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class LogCall:
 def decide_log_call(cmd: LogCall, now: datetime) -> list[Event]:
     """A call is logged as it happened; it cannot be dated in the future."""
     if cmd.called_at > now:
-        raise InvalidRequest("not_in_the_future", "a call cannot be in the future", "called_at")
+        raise InvalidCommand("called_at", "not_in_the_future", "a call cannot be in the future")
     return [
         CollectionCallLogged(
             call_id=cmd.call_id,

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from ledgerline_events.contract.invoicing import InvoiceLine
 from ledgerline_events.contract.money import MINOR_UNITS, Money, quantize
-from ledgerline_events.contract.refusals import InvalidRequest
+
+from .errors import InvalidInvoiceInput
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,16 @@ def check_line(item: LineItem, position: int, currency: str) -> None:
     is in one currency."""
     where = f"lines[{position}]"
     if item.quantity <= 0:
-        raise InvalidRequest("quantity_not_positive", "quantity must be greater than zero",
-                             f"{where}.quantity")
+        raise InvalidInvoiceInput(f"{where}.quantity", "quantity must be greater than zero")
     if item.unit_price < 0:
-        raise InvalidRequest("negative_unit_price", "unit price cannot be negative", f"{where}.unit_price")
+        raise InvalidInvoiceInput(f"{where}.unit_price", "unit price cannot be negative")
     if not Decimal(0) <= item.tax_rate <= Decimal(100):
-        raise InvalidRequest("tax_rate_out_of_range", "tax rate is a percentage from 0 to 100",
-                             f"{where}.tax_rate")
+        raise InvalidInvoiceInput(f"{where}.tax_rate", "tax rate is a percentage from 0 to 100")
     if item.currency is not None and item.currency != currency:
-        raise InvalidRequest(
-            "currency_mismatch",
+        raise InvalidInvoiceInput(
+            f"{where}.currency",
             f"one invoice has one currency: line is {item.currency}, invoice is {currency}",
-            f"{where}.currency")
+        )
 
 
 def price_line(item: LineItem, currency: str) -> InvoiceLine:
@@ -67,9 +66,9 @@ def price_line(item: LineItem, currency: str) -> InvoiceLine:
 def price_lines(items: list[LineItem], currency: str) -> list[InvoiceLine]:
     """Check and price every line of one invoice."""
     if currency not in MINOR_UNITS:
-        raise InvalidRequest("unknown_currency", f"unknown or unsupported currency {currency!r}", "currency")
+        raise InvalidInvoiceInput("currency", f"unknown or unsupported currency {currency!r}")
     if not items:
-        raise InvalidRequest("no_lines", "an invoice has at least one line", "lines")
+        raise InvalidInvoiceInput("lines", "an invoice has at least one line")
     for position, item in enumerate(items):
         check_line(item, position, currency)
     return [price_line(item, currency) for item in items]
