@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import AsyncIterator, Mapping
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -39,18 +39,25 @@ def service_environment(bootstrap: str, dsn: str, prefix: str) -> dict[str, str]
     }
 
 
-def _create_apps(env: Mapping[str, str]) -> dict[str, FastAPI]:
-    # The services read their settings from the environment when their app is built.
+@contextmanager
+def environment(env: Mapping[str, str]) -> Iterator[None]:
+    """`env` set in os.environ for the block, the previous values restored after it."""
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        return {name: importlib.import_module(path).create_app() for name, path in APPS.items()}
+        yield
     finally:
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def _create_apps(env: Mapping[str, str]) -> dict[str, FastAPI]:
+    # The services read their settings from the environment when their app is built.
+    with environment(env):
+        return {name: importlib.import_module(path).create_app() for name, path in APPS.items()}
 
 
 @asynccontextmanager

@@ -4,7 +4,6 @@ re-drives the refused event, which is then applied once (and by no one a second 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from ledgerline_events.contract.sales import Customer, PaymentTerms, TermsKind
 from ledgerline_events.runtime import ConsumerRunner, RejectedEvent
 from ledgerline_events.testing import eventually
 from ledgerline_ops import cli
+from ledgerline_ops.in_process import environment
 
 pytestmark = pytest.mark.integration
 
@@ -70,18 +70,11 @@ async def ledgerline(capsys: pytest.CaptureFixture[str], env: dict[str, str], *a
     """`ledgerline dead-letters ...` as the command runs it (its own event loop), in a thread
     of this process: a process per call re-imports all four services, minutes on a busy CI."""
     def run() -> int:
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
         try:
-            cli.main(["dead-letters", *args])
+            with environment(env):
+                cli.main(["dead-letters", *args])
         except SystemExit as exit_:
             return int(exit_.code or 0)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
         return 0
     capsys.readouterr()
     code = await asyncio.to_thread(run)
