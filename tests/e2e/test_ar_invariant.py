@@ -61,6 +61,12 @@ ORDERS = [
 ]
 
 
+# A replay shared among processes runs the same runtime code for every service, so it is
+# checked on the two with the most projections: each spawned worker imports a whole
+# service, which costs minutes on a busy CI machine.
+WORKERS = {"invoicing": (1,), "credit": (1,), "cash-application": (1, 2), "collections": (1, 2)}
+
+
 @pytest.fixture
 async def stack(kafka_bootstrap: str, pg_dsn: str, unique_id: str) -> AsyncIterator[Stack]:
     async with running_stack(kafka_bootstrap, pg_dsn, f"e2e{unique_id}") as s:
@@ -158,7 +164,7 @@ async def test_every_service_agrees_with_the_ar_invariant_from_the_log(
     runtimes = [app.state.runtime for app in stack.apps.values()]
     await eventually(lambda: quiescent(runtimes))
     for name, app in stack.apps.items():
-        for workers in (1, 2):
+        for workers in WORKERS[name]:
             differences = await replay_differences(app.state.runtime, workers=workers)
             assert differences == [], f"{name}: replay by {workers} process(es) != live"
 

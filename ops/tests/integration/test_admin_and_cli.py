@@ -1,5 +1,6 @@
 """The admin replay endpoint every service gets from the runtime host, and the `ledgerline`
-command run as an operator would run it (a process with the services' settings)."""
+command run as an operator would run it: once as the installed process, then in a thread
+(see `cli_run`) with the same settings."""
 
 from __future__ import annotations
 
@@ -15,19 +16,21 @@ import pytest
 
 from ledgerline_ops.simulation import Simulation, SimulationConfig
 
+from .cli_run import ledgerline
 from .stack import bearer, running_stack
 
 pytestmark = pytest.mark.integration
 LEDGERLINE = str(Path(sys.executable).parent / "ledgerline")
 
 
-def ledgerline(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def ledgerline_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([LEDGERLINE, *args], env={**os.environ, **env}, capture_output=True,
                           text=True, timeout=120, check=False)
 
 
 async def test_admin_replay_and_the_command_line(
     kafka_bootstrap: str, pg_dsn: str, schema_prefix: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     async with running_stack(kafka_bootstrap, pg_dsn, schema_prefix.rstrip("_")) as stack:
         config = SimulationConfig(customers=6, months=1, seed=3, start=date(2026, 9, 1),
@@ -54,26 +57,24 @@ async def test_admin_replay_and_the_command_line(
 
         env = stack.env
         out = tmp_path / "ageing.csv"
-        exported = await asyncio.to_thread(ledgerline, env, "export", "ageing", "--as-of",
+        exported = await asyncio.to_thread(ledgerline_process, env, "export", "ageing", "--as-of",
                                            "2026-09-30", "--format", "csv", "--output", str(out))
         assert exported.returncode == 0, exported.stderr
         assert out.read_text().startswith("report,as_of,section,")
-        audited = await asyncio.to_thread(ledgerline, env, "audit", "collections", "--against",
-                                          str(out))
+        audited = await ledgerline(capsys, env, "audit", "collections", "--against", str(out))
         assert audited.returncode == 0, audited.stdout + audited.stderr
         assert "0 differences" in audited.stdout and "ev/s" in audited.stderr
         for service in ("invoicing", "cash-application", "credit"):  # a rebuild against live
-            rebuilt = await asyncio.to_thread(ledgerline, env, "audit", service)
+            rebuilt = await ledgerline(capsys, env, "audit", service)
             assert rebuilt.returncode == 0, service + rebuilt.stdout + rebuilt.stderr
             assert "0 differences" in rebuilt.stdout, service + rebuilt.stdout
-        closed = await asyncio.to_thread(ledgerline, env, "close-month", "--month", "2026-09",
-                                         "--reports-dir", str(tmp_path))
+        closed = await ledgerline(capsys, env, "close-month", "--month", "2026-09",
+                                  "--reports-dir", str(tmp_path))
         assert closed.returncode == 0, closed.stderr
         stored = json.loads((tmp_path / "collections-ageing-and-balances-2026-09.json").read_text())
         stored["rows"][0]["amount"] = "1"  # tampered with after the close
         (tmp_path / "collections-ageing-and-balances-2026-09.json").write_text(json.dumps(stored))
-        checked = await asyncio.to_thread(ledgerline, env, "audit", "collections",
-                                          "--against-snapshot", "2026-09", "--reports-dir",
-                                          str(tmp_path))
+        checked = await ledgerline(capsys, env, "audit", "collections", "--against-snapshot",
+                                   "2026-09", "--reports-dir", str(tmp_path))
         assert checked.returncode == 1 and "DOES NOT MATCH" in checked.stdout
         assert "1 differences" in checked.stdout

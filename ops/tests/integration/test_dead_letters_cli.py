@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -19,8 +18,8 @@ from ledgerline_events.contract.invoicing import InvoiceIssued, InvoiceLine
 from ledgerline_events.contract.sales import Customer, PaymentTerms, TermsKind
 from ledgerline_events.runtime import ConsumerRunner, RejectedEvent
 from ledgerline_events.testing import eventually
-from ledgerline_ops import cli
-from ledgerline_ops.in_process import environment
+
+from .cli_run import Ran, ledgerline
 
 pytestmark = pytest.mark.integration
 
@@ -59,27 +58,8 @@ def issued(invoice_id: str, currency: str) -> Envelope:
         occurred_at=datetime(2026, 3, 1, tzinfo=UTC))
 
 
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-async def ledgerline(capsys: pytest.CaptureFixture[str], env: dict[str, str], *args: str) -> Ran:
-    """`ledgerline dead-letters ...` as the command runs it (its own event loop), in a thread
-    of this process: a process per call re-imports all four services, minutes on a busy CI."""
-    def run() -> int:
-        try:
-            with environment(env):
-                cli.main(["dead-letters", *args])
-        except SystemExit as exit_:
-            return int(exit_.code or 0)
-        return 0
-    capsys.readouterr()
-    code = await asyncio.to_thread(run)
-    out, err = capsys.readouterr()
-    return Ran(code, out, err)
+async def dead_letters(capsys: pytest.CaptureFixture[str], env: dict[str, str], *args: str) -> Ran:
+    return await ledgerline(capsys, env, "dead-letters", *args)
 
 
 async def test_a_refused_event_is_listed_then_re_driven_once_the_fix_is_deployed(
@@ -106,22 +86,22 @@ async def test_a_refused_event_is_listed_then_re_driven_once_the_fix_is_deployed
         await eventually(lambda: seen(1))
         await eventually(lambda: asyncio.sleep(0, runner.totals.dead_lettered == 1))
 
-        listed = await ledgerline(capsys, env, "list", "collections")
+        listed = await dead_letters(capsys, env, "list", "collections")
         assert listed.returncode == 0, listed.stderr
         assert "invoicing.InvoiceIssued" in listed.stdout and "currency CHF not supported" in listed.stdout
         assert "1 dead letters" in listed.stdout
         ref = re.search(r"^(\d+:\d+)\s", listed.stdout, re.M)
         assert ref is not None
 
-        unknown = await ledgerline(capsys, env, "replay", "collections", "7:999")
+        unknown = await dead_letters(capsys, env, "replay", "collections", "7:999")
         assert unknown.returncode == 2 and "no dead letter 7:999" in unknown.stderr
 
         projection.fixed = True
-        replayed = await ledgerline(capsys, env, "replay", "collections", ref.group(1))
+        replayed = await dead_letters(capsys, env, "replay", "collections", ref.group(1))
         assert replayed.returncode == 0, replayed.stderr
         await eventually(lambda: seen(2))
         # Replayed again by mistake: the event id was applied, the copy is dropped.
-        again = await ledgerline(capsys, env, "replay", "collections", "--all")
+        again = await dead_letters(capsys, env, "replay", "collections", "--all")
         assert again.returncode == 0, again.stderr
         await eventually(lambda: asyncio.sleep(0, runner.totals.duplicates >= 1))
         assert await seen(2) and runner.totals.dead_lettered == 1

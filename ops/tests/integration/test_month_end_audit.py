@@ -27,7 +27,9 @@ from ledgerline_ops.simulation.world import PlannedPayment
 
 from .stack import Stack, running_stack
 
-pytestmark = pytest.mark.integration
+# Four months of forty customers' history through the four services: about 4 minutes here,
+# more on a busy CI machine.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 MONTH = "2026-10"
 CONFIG = SimulationConfig(customers=40, months=4, seed=7, start=date(2026, 7, 1))

@@ -67,10 +67,16 @@ async def check(credit: CreditUnderTest, customer: str, key: str, **extra: str) 
     return {k: v for k, v in answer.items() if k not in ("check_id", "customer_id")}
 
 
-async def settled(credit: CreditUnderTest, customer: str, disputed: str) -> None:
+async def settled(credit: CreditUnderTest, customer: str, *, disputed: str,
+                  broken_promises: int) -> None:
+    """Every event of the history so far applied: 500.00 open (a paid late, b unpaid)."""
     async def known() -> bool:
         view = await credit.view(customer)
-        return bool(view.get("currencies")) and view["currencies"][0]["disputed"] == disputed
+        behaviour = view.get("payment_behaviour", {})
+        return bool(view.get("currencies")) and (
+            view["currencies"][0]["open_ar"], view["currencies"][0]["disputed"],
+            behaviour.get("paid_invoices"), behaviour.get("broken_promises"),
+        ) == ("500.00", disputed, 1, broken_promises)
 
     await eventually(known)
 
@@ -82,13 +88,13 @@ async def test_a_check_for_a_past_date_gives_what_checking_that_day_gave(
     credit.clock.now = datetime(2026, 1, 20, 12, tzinfo=UTC)  # lived: on the order's day
     await credit.set_limit("C-L", "5000.00")
     await publish(credit, topics, lived_by_then)
-    await settled(credit, "C-L", "0.00")
+    await settled(credit, "C-L", disputed="0.00", broken_promises=0)
     that_day = await check(credit, "C-L", "lived")
     assert that_day["decision"] == "approve" and that_day["risk_score"] == 40
 
     credit.clock.now = datetime(2026, 3, 10, 12, tzinfo=UTC)  # the rest of the story
     await publish(credit, topics, lived_later)
-    await settled(credit, "C-L", "500.00")
+    await settled(credit, "C-L", disputed="500.00", broken_promises=1)
     assert await check(credit, "C-L", "lived-again", as_of="2026-01-20") == that_day
 
     loaded_by_then, loaded_later = history("C-H")  # loaded: all of it entered on 03-10
@@ -97,7 +103,7 @@ async def test_a_check_for_a_past_date_gives_what_checking_that_day_gave(
         "occurred_at": "2025-11-30T09:00:00Z"})
     assert limit.status_code == 200, limit.text
     await publish(credit, topics, loaded_later + loaded_by_then)
-    await settled(credit, "C-H", "500.00")
+    await settled(credit, "C-H", disputed="500.00", broken_promises=1)
     assert await check(credit, "C-H", "loaded", as_of="2026-01-20") == that_day
 
     today = await check(credit, "C-H", "today")
