@@ -68,7 +68,7 @@ async def install_write_tables(runtime: Runtime) -> None:
 def build_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
 ) -> FastAPI:
-    from .api.routes import add_error_mapping, routers  # the API depends on us, not back
+    from .api.routes import routers  # the API depends on us, not back
 
     settings = settings or Settings()
     runtime = Runtime(settings, [live_ledger(lambda: runtime)],
@@ -78,7 +78,6 @@ def build_app(
         runtime, routers(settings), title="ledgerline cash application",
         description="Payments, statement import, matching, allocations, refunds, open items.",
     )
-    add_error_mapping(app)
     app.state.settings = settings
     app.state.matching = settings.matching  # checked once, not on every payment
     app.state.clock = clock or (lambda: datetime.now(UTC))

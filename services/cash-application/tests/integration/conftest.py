@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from fastapi import FastAPI
 
 from ledgerline_cash.application.queries import CashQueries
@@ -24,6 +23,7 @@ from ledgerline_events.contract import Envelope, Event, Money, Topics, decode, e
 from ledgerline_events.contract.invoicing import InvoiceIssued, InvoiceLine
 from ledgerline_events.contract.sales import Customer, PaymentTerms, TermsKind
 from ledgerline_events.runtime import rebuild
+from ledgerline_events.runtime.topics_admin import ensure_topics
 
 NOW = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
 
@@ -204,15 +204,8 @@ async def service(
     kafka_bootstrap: str, pg_dsn: str, topics: Topics, schema_prefix: str,
     auth_headers: Callable[..., dict[str, str]],
 ) -> AsyncIterator[Service]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([
-            NewTopic(t, num_partitions=3, replication_factor=1)
-            for t in (topics.invoicing, topics.collections, topics.cash_application)
-        ])
-    finally:
-        await admin.close()
+    await ensure_topics(kafka_bootstrap, [topics.invoicing, topics.collections,
+                                          topics.cash_application], partitions=3)
     settings = Settings(pg_dsn=pg_dsn, kafka_bootstrap=kafka_bootstrap, log_json=False,
                         topic_prefix=topics.prefix, schema_prefix=schema_prefix,
                         log_level="WARNING")

@@ -89,7 +89,7 @@ async def test_a_true_conflict_names_the_entry_and_both_amounts(service: Any) ->
     r = await post(service, "camt053", changed)
     assert r.status_code == 409
     body = r.json()
-    assert set(body) == {"detail", "rule", "field"}
+    assert set(body) == {"detail", "rule", "field", "errors", "location"}
     assert (body["rule"], body["field"]) == ("statement_entry_conflict", "file")
     assert body["detail"].startswith("Stmt[1]/Ntry[3]: entry 115 of statement ")
     assert "1405.31 EUR value 2014-01-05" in body["detail"]

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ledgerline_cash.domain import payment as p
-from ledgerline_cash.domain.errors import InvalidCommand, StateConflict
 from ledgerline_events.contract import Envelope, Event, Money, new_envelope
 from ledgerline_events.contract.cash_application import (
     AllocationReversed,
@@ -16,6 +15,7 @@ from ledgerline_events.contract.cash_application import (
     PaymentReversed,
     RefundIssued,
 )
+from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 
 TODAY = date(2026, 3, 10)
 AT = datetime(2026, 3, 10, 9, tzinfo=UTC)
@@ -58,7 +58,7 @@ def test_receiving_a_payment_records_it_once() -> None:
 
 
 def test_a_payment_must_be_positive() -> None:
-    with pytest.raises(InvalidCommand):
+    with pytest.raises(InvalidRequest):
         p.receive_payment(None, p.ReceivePayment("P-1", eur("0"), TODAY))
 
 
@@ -81,7 +81,7 @@ def test_allocating_reduces_unapplied_cash() -> None:
     ],
 )
 def test_allocation_is_refused(cmd: p.Allocate, rule: str) -> None:
-    with pytest.raises((StateConflict, InvalidCommand)) as caught:
+    with pytest.raises((StateConflict, InvalidRequest)) as caught:
         allocated(given(*received()), cmd)
     assert caught.value.rule == rule
 

@@ -18,7 +18,6 @@ from ledgerline_events.runtime.topics_admin import ensure_topics
 
 from .adapters.read_model import ReadModel
 from .api import commands, queries
-from .api.errors import add_collections_error_answers
 from .application.context import Collections
 from .application.dunning_review import scheduled_day
 from .application.write_off_index import install_write_off_index
@@ -98,5 +97,4 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
     app = create_service_app(runtime, [commands.router, queries.router],
                              title="ledgerline collections", description=DESCRIPTION)
     app.state.clock = clock
-    add_collections_error_answers(app)
     return app

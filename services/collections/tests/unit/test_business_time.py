@@ -18,9 +18,9 @@ from ledgerline_collections.domain.dunning import (
     plan_dunning_run,
     reminder_sent,
 )
-from ledgerline_collections.domain.errors import InvalidCommand, StateConflict, UnknownSubject
 from ledgerline_collections.domain.voids import VoidLetter, decide_void_letter
 from ledgerline_events.contract.collections import DunningLevel, ReminderSent
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.contract.sales import Language
 
 DUE = date(2026, 1, 1)
@@ -67,7 +67,7 @@ def test_a_letter_is_voided_once_and_must_exist() -> None:
     assert void.voided_by == "bob" and void.reason == "typo in the date"
     with pytest.raises(StateConflict):
         decide_void_letter([sent], [void], VoidLetter("r-1", "again", "bob", day(2)))
-    with pytest.raises(UnknownSubject):
+    with pytest.raises(NotFound):
         decide_void_letter([sent], [], VoidLetter("r-2", "which?", "bob", day(2)))
 
 
@@ -78,7 +78,7 @@ def test_a_letter_is_voided_once_and_must_exist() -> None:
     (lambda: not_after_today("run_date", day(1), day(0)), "not_after_today"),
 ])
 def test_dates_out_of_bounds_are_refused_naming_field_and_rule(check: object, rule: str) -> None:
-    with pytest.raises(InvalidCommand) as refused:
+    with pytest.raises(InvalidRequest) as refused:
         check()  # type: ignore[operator]
     assert refused.value.rule == rule
 

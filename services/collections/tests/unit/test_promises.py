@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from ledgerline_collections.domain.errors import InvalidCommand, StateConflict
 from ledgerline_collections.domain.promises import (
     PaymentTowardsPromise,
     PromiseState,
@@ -21,6 +20,7 @@ from ledgerline_events.contract.collections import (
     PromiseToPayKept,
     PromiseToPayRecorded,
 )
+from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 
 RECORDED = date(2026, 3, 1)
 PROMISED = date(2026, 3, 15)
@@ -48,8 +48,8 @@ def test_recording_a_promise() -> None:
 @pytest.mark.parametrize(
     ("amount", "promised", "field", "error"),
     [
-        ("0", PROMISED, "amount", InvalidCommand),
-        ("10", RECORDED - timedelta(days=1), "promised_date", InvalidCommand),
+        ("0", PROMISED, "amount", InvalidRequest),
+        ("10", RECORDED - timedelta(days=1), "promised_date", InvalidRequest),
     ],
 )
 def test_a_promise_needs_a_positive_amount_and_a_future_date(

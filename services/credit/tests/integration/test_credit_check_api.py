@@ -123,7 +123,7 @@ async def test_bad_input_names_field_and_rule(credit: CreditUnderTest, method: s
                                               loc: list[str], rule: str) -> None:
     response = await getattr(credit.http, method)(path, json=body, headers=headers)
     assert response.status_code == 422, response.text
-    [problem] = response.json()["detail"]
+    [problem] = response.json()["errors"]
     assert (problem["loc"], problem["type"]) == (loc, rule)
 
 

@@ -15,11 +15,6 @@ from ledgerline_credit.domain.account import (
     replay,
     set_credit_limit,
 )
-from ledgerline_credit.domain.errors import (
-    HoldNotFound,
-    InvalidCommand,
-    StateConflict,
-)
 from ledgerline_credit.domain.holds import (
     CreditSituation,
     HoldPolicy,
@@ -32,6 +27,7 @@ from ledgerline_events.contract.credit import (
     CreditLimitSet,
     HoldReason,
 )
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 
 from .credit_scenarios import CUSTOMER, eur, wrap
 
@@ -76,7 +72,7 @@ def test_setting_the_same_limit_again_records_nothing() -> None:
     (eur(1), "anna", "", "reason", "required"),
 ])
 def test_invalid_limits_are_refused(limit, set_by, reason, field, rule) -> None:
-    with pytest.raises(InvalidCommand) as refused:
+    with pytest.raises(InvalidRequest) as refused:
         set_credit_limit(account(), limit, set_by, reason)
     assert (refused.value.field, refused.value.rule) == (field, rule)
 
@@ -94,7 +90,7 @@ def test_releasing_twice_is_a_conflict_and_unknown_holds_are_not_found() -> None
     released = CreditHoldReleased(hold_id="manual-1", reason="ok", released_by="dana")
     with pytest.raises(StateConflict):
         release_hold(account(hold, released), "manual-1", "dana", "again")
-    with pytest.raises(HoldNotFound):
+    with pytest.raises(NotFound):
         release_hold(account(), "manual-9", "dana", "x")
 
 

@@ -13,7 +13,6 @@ from ledgerline_events.runtime.postgres import install_once
 from ledgerline_events.runtime.topics_admin import ensure_topics
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.api import invoice_commands, invoice_queries
-from ledgerline_invoicing.api.errors import add_invoicing_error_answers
 from ledgerline_invoicing.application.commands import Invoicing
 from ledgerline_invoicing.application.sales_intake import SalesIntake
 from ledgerline_invoicing.config import InvoicingSettings
@@ -111,5 +110,4 @@ def build_app(settings: InvoicingSettings | None = None) -> FastAPI:
     )
     app.state.invoicing = invoicing
     app.state.sales_intake = intake
-    add_invoicing_error_answers(app)
     return app

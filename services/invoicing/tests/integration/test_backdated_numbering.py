@@ -24,7 +24,8 @@ async def test_numbers_follow_issue_dates_in_each_series(service: Service) -> No
     backdated = await post(service, "/invoices", manual_invoice(issue_date="2026-01-05"), "n-2")
     assert backdated.status_code == 422
     assert backdated.json()["field"] == "issue_date"
-    assert "chronological" in backdated.json()["rule"]
+    assert backdated.json()["rule"] == "not_chronological"
+    assert "chronological" in backdated.json()["detail"]
 
     other_series = await post(service, "/invoices",
                               manual_invoice(issue_date="2026-01-05", series="HIST"), "n-3")

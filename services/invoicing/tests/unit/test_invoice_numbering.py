@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ledgerline_invoicing.domain.errors import InvalidInvoiceInput
+from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_invoicing.domain.numbering import (
     NumberSeries,
     chronological_issue_date,
@@ -53,8 +53,8 @@ def test_numbers_follow_issue_dates_within_a_series() -> None:
 
 
 def test_a_backdated_document_is_refused_by_hand_and_dated_last_from_the_sales_system() -> None:
-    with pytest.raises(InvalidInvoiceInput) as refused:
+    with pytest.raises(InvalidRequest) as refused:
         chronological_issue_date(date(2026, 1, 5), date(2026, 7, 1))
-    assert refused.value.field == "issue_date" and "chronological" in refused.value.rule
+    assert refused.value.field == "issue_date" and "chronological" in refused.value.message
     late_delivery = chronological_issue_date(date(2026, 1, 5), date(2026, 7, 1), late_to_last=True)
     assert late_delivery == date(2026, 7, 1)

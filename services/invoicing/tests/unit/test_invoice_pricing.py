@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ledgerline_events.contract.money import Money
-from ledgerline_invoicing.domain.errors import InvalidInvoiceInput
+from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_invoicing.domain.pricing import LineItem, invoice_totals, price_lines
 
 
@@ -57,7 +57,7 @@ def test_totals_are_sums_of_rounded_lines() -> None:
 def test_bad_lines_are_refused_naming_field_and_rule(
     lines: list[LineItem], currency: str, field: str, rule_words: str
 ) -> None:
-    with pytest.raises(InvalidInvoiceInput) as refused:
+    with pytest.raises(InvalidRequest) as refused:
         price_lines(lines, currency)
     assert refused.value.field == field
-    assert rule_words in refused.value.rule
+    assert rule_words in refused.value.message

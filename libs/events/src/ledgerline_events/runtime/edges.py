@@ -4,56 +4,29 @@ one JSON refusal shape, so that no request can make a service answer a plain-tex
 - A JSON body that only a lenient parser reads (`NaN`, `Infinity`, a lone surrogate) is 422
   `strict_json` before any route sees it.
 - Every route's parsed inputs (body models, query, path and header values) pass the value
-  policy (`contract/values.py`) before the route runs: 422 `{detail, rule, field}`.
-- FastAPI's validation errors keep their list `detail` and gain `rule` and `field` (the first
-  error's); they are rendered so that an offending input (a NaN, a surrogate) cannot break
-  the answer itself. Anything unforeseen is a JSON 500 `internal_error`, logged.
+  policy (`contract/values.py`) before the route runs: 422 `Problem` (problems.py).
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-import math
 from collections.abc import Callable
 from email.message import Message as MimeMessage
 from typing import Any
 
 import orjson
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ledgerline_events.contract.values import ValueRefused, value_policy
+from ledgerline_events.contract.values import value_policy
+
+from .problems import problem as answer
 
 log = structlog.get_logger("ledgerline.edges")
-
-
-class SafeJSONResponse(JSONResponse):
-    """JSON that renders whatever a refusal quotes: non-finite numbers become strings and
-    non-ASCII is escaped (an unpaired surrogate cannot be encoded as UTF-8)."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(_finite(content), ensure_ascii=True, allow_nan=False,
-                          default=str, separators=(",", ":")).encode()
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def refusal(field: str, rule: str, detail: str, status: int = 422) -> JSONResponse:
-    return SafeJSONResponse({"detail": detail, "rule": rule, "field": field}, status_code=status)
 
 
 class StrictJson:
@@ -70,7 +43,7 @@ class StrictJson:
         messages, body, complete = await _buffer(receive, self.limit)
         if complete and (problem := _not_strict(body)):
             rule = "unpaired_surrogate" if "surrogate" in problem else "strict_json"
-            await refusal("body", rule, f"the body is not strict JSON: {problem}")(
+            await answer(422, rule, f"the body is not strict JSON: {problem}", "body")(
                 scope, receive, send)
             return
         pending = iter(messages)
@@ -158,37 +131,3 @@ def _checked(dependant: Dependant) -> Callable[..., Any]:
         check(values)
         return call(**values)
     return checked
-
-
-def add_refusal_answers(app: FastAPI) -> None:
-    @app.exception_handler(ValueRefused)
-    async def outside_policy(_: Request, exc: ValueRefused) -> JSONResponse:
-        return refusal(exc.field, exc.rule, exc.detail)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_error(e) for e in exc.errors()]
-        first = errors[0] if errors else {"loc": [], "type": "invalid"}
-        return SafeJSONResponse({"detail": errors, "rule": first["type"],
-                                 "field": _field(first["loc"])}, status_code=422)
-
-    @app.exception_handler(Exception)
-    async def unforeseen(request: Request, exc: Exception) -> JSONResponse:
-        log.error("request.unhandled", path=request.url.path, error=repr(exc), exc_info=exc)
-        return SafeJSONResponse({"detail": "internal error; it has been logged",
-                                 "rule": "internal_error"}, status_code=500)
-
-
-def _error(error: Any) -> dict[str, Any]:
-    kept = {k: error[k] for k in ("loc", "msg", "type", "input") if k in error}
-    if "ctx" in error:
-        kept["ctx"] = {k: str(v) for k, v in error["ctx"].items()}
-    return kept
-
-
-def _field(loc: Any) -> str:
-    parts = [p for p in loc if p not in ("body", "query", "path", "header", "cookie")]
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,13 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ledgerline_events.contract.values import use_value_policy
 
 from .admin import admin_router
-from .auth import AccessRefused, authenticate, authenticator_from
+from .auth import authenticate, authenticator_from
 from .consumer import ConsumerRunner
-from .edges import StrictJson, add_refusal_answers, check_route_inputs
-from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused
+from .edges import StrictJson, check_route_inputs
+from .event_store import EventStore
 from .observability import RuntimeCollector, configure_logging
 from .postgres import create_pool
-from .projection import TRANSIENT_DB_ERRORS, Projection
+from .problems import PROBLEM_RESPONSES, add_problem_answers
+from .projection import Projection
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 
@@ -145,12 +146,11 @@ def create_service_app(
     app.state.authenticator = authenticator
     _add_operations(app, runtime)
     app.add_middleware(StrictJson, limit=settings.max_request_bytes)
-    add_refusal_answers(app)
-    _add_error_mapping(app)
+    add_problem_answers(app)
     signed_in = [Depends(authenticate)]
-    app.include_router(admin_router(), dependencies=signed_in)
+    app.include_router(admin_router(), dependencies=signed_in, responses=PROBLEM_RESPONSES)
     for router in routers:
-        app.include_router(router, dependencies=signed_in)
+        app.include_router(router, dependencies=signed_in, responses=PROBLEM_RESPONSES)
     check_route_inputs(app)
     return app
 
@@ -203,41 +203,3 @@ class CorrelationId:
             await self.app(scope, receive, send_with_id)
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id")
-
-
-def _add_error_mapping(app: FastAPI) -> None:
-    @app.exception_handler(AccessRefused)
-    async def refused(_: Request, exc: AccessRefused) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse({"detail": exc.detail, "rule": exc.rule}, status_code=exc.status,
-                            headers=headers)
-
-    @app.exception_handler(ConcurrencyConflict)
-    async def conflict(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "rule": "concurrent_change"}, status_code=409)
-
-    @app.exception_handler(asyncpg.DataError)
-    async def refused_value(_: Request, exc: asyncpg.DataError) -> JSONResponse:
-        # SQLSTATE class 22: a value PostgreSQL cannot store or compare (a NUL character in
-        # text, a number out of range): bad input, not a server fault.
-        return JSONResponse({"detail": f"a value cannot be stored: {exc}", "rule": "invalid_value"},
-                            status_code=422)
-
-    async def unavailable(_: Request, exc: Exception) -> JSONResponse:
-        # The database is restarting or out of reach: nothing was committed, so the client
-        # may retry the same request with the same Idempotency-Key.
-        log.warning("request.database_unavailable", error=repr(exc))
-        return JSONResponse({"detail": "the database is unavailable; retry shortly",
-                             "rule": "temporarily_unavailable"},
-                            status_code=503, headers={"Retry-After": "1"})
-
-    for transient in TRANSIENT_DB_ERRORS:
-        app.add_exception_handler(transient, unavailable)
-
-    @app.exception_handler(IdempotencyKeyReused)
-    async def key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
-        return JSONResponse(
-            {"detail": [{"loc": ["header", "Idempotency-Key"], "msg": str(exc),
-                         "type": "idempotency_key_reused"}]},
-            status_code=422,
-        )

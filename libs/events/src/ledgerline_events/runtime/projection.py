@@ -20,6 +20,7 @@ import asyncpg
 import structlog
 
 from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decode
+from ledgerline_events.contract.refusals import Refusal
 from ledgerline_events.contract.values import ValueRefused, value_policy
 
 from .event_store import ConcurrencyConflict
@@ -38,10 +39,11 @@ TRANSIENT_DB_ERRORS = (
 )
 
 
-# An event the database refuses to store (a value out of range, a broken constraint) is the
-# event's own fault: it is dead-lettered and the stream goes on. Any other failure (a bug, a
-# missing table, a revoked grant) is not: see SystemicFailure.
-POISON_DB_ERRORS = (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError)
+# An event the database refuses to store (a value out of range, a broken constraint) or a
+# business rule refuses (a consumer-side command raising a Refusal) is the event's own fault:
+# it is dead-lettered and the stream goes on. Any other failure (a bug, a missing table, a
+# revoked grant) is not: see SystemicFailure.
+POISON_ERRORS = (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError, Refusal)
 
 
 class SystemicFailure(Exception):
@@ -188,14 +190,16 @@ class BatchApplier:
             return await self._apply_batch(records)
         except (SchemaSwapped, SystemicFailure):
             raise
-        except POISON_DB_ERRORS as exc:
+        except POISON_ERRORS as exc:
             if len(records) > 1:
                 total = BatchStats()
                 for record in records:
                     total.merge(await self.apply([record]))
                 return total
             log.error("consumer.event_refused", error=repr(exc), offset=records[0].offset)
-            return await self._apply_batch(records, failed=f"refused by the database: {exc}")
+            reason = (f"refused: {exc.rule}: {exc.message}" if isinstance(exc, Refusal)
+                      else f"refused by the database: {exc}")
+            return await self._apply_batch(records, failed=reason)
         except Exception as exc:
             raise SystemicFailure(f"{type(exc).__name__}: {exc}") from exc
 

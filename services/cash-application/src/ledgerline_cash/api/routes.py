@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from ledgerline_events.contract.base import UtcDateTime
+from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import (
     CurrentCaller,
     IdempotencyKey,
@@ -17,7 +17,7 @@ from ledgerline_events.runtime import (
 )
 from ledgerline_events.runtime.auth import without_bank_details
 
-from ..adapters.statements import IntradayReport, MalformedStatement, StatementFormat
+from ..adapters.statements import StatementFormat
 from ..application.commands import (
     AllocatePayment,
     RecordPayment,
@@ -27,7 +27,6 @@ from ..application.commands import (
     ReversePayment,
 )
 from ..config import Settings
-from ..domain.errors import DomainError, InvalidCommand
 from .deps import Desk, Queries
 from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
 from .upload import uploaded_file
@@ -51,7 +50,7 @@ async def import_statement(
     csv_profile = settings.csv_profile(profile)
     if csv_profile is None:
         known = ", ".join(settings.csv_profile_names())
-        raise InvalidCommand("unknown_csv_profile", f"no CSV profile '{profile}'; known: {known}",
+        raise InvalidRequest("unknown_csv_profile", f"no CSV profile '{profile}'; known: {known}",
                              "profile")
     return await desk.import_statement(fmt, await uploaded_file(request), key, csv_profile)
 
@@ -140,19 +139,6 @@ async def payment(payment_id: str, queries: Queries, caller: CurrentCaller) -> d
         raise HTTPException(404, f"no payment {payment_id}")
     answer: dict[str, Any] = without_bank_details(found, caller)
     return answer
-
-
-def add_error_mapping(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message, "rule": exc.rule, "field": exc.field},
-                            status_code=exc.status)
-
-    @app.exception_handler(MalformedStatement)
-    async def malformed(_: Request, exc: MalformedStatement) -> JSONResponse:
-        rule = "intraday_report" if isinstance(exc, IntradayReport) else "malformed_statement"
-        return JSONResponse({"detail": exc.problem, "rule": rule, "location": exc.location,
-                             "field": "file"}, status_code=422)
 
 
 def statements_router(max_bytes: int) -> APIRouter:

@@ -22,6 +22,7 @@ from ledgerline_events.contract.cash_application import (
     PaymentMethod,
     PaymentReceived,
 )
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.runtime import (
     ConcurrencyConflict,
     EventStore,
@@ -33,7 +34,6 @@ from ..adapters.open_items import OpenItems, PayerAccounts, Sources
 from ..adapters.statements import CsvProfile, StatementFormat, StatementLine, read_statement
 from ..domain import payment as pay
 from ..domain.auto_match import receive_and_apply
-from ..domain.errors import InvalidCommand, NotFound, StateConflict
 from ..domain.matching import MatchingSettings
 from ..domain.statement_identity import entry_terms, file_fingerprint
 from ..projections.cash_ledger import apply_own_events
@@ -69,7 +69,7 @@ class CashDesk:
         else now."""
         now = self.clock()
         if given is not None and given > now + self.tolerance:
-            raise InvalidCommand("in_future", f"dated {given.isoformat()}, after now",
+            raise InvalidRequest("in_future", f"dated {given.isoformat()}, after now",
                                  "occurred_at")
         return given or min(default or now, now)
 
@@ -108,7 +108,7 @@ class CashDesk:
             history, state = await self._load(uow, cmd.payment_id)
             locked = await OpenItems(uow.conn, self.read_schema).lock_invoice(cmd.invoice_id)
             if locked is None:
-                raise InvalidCommand("unknown_invoice", f"no invoice {cmd.invoice_id}",
+                raise InvalidRequest("unknown_invoice", f"no invoice {cmd.invoice_id}",
                                      "invoice_id")
             invoice, customer_id = locked.invoice, locked.customer_id
             allocation_id = f"AL-{uuid.uuid4().hex[:20]}"

@@ -33,9 +33,9 @@ from ledgerline_events.contract.cash_application import (
     PaymentReversed,
     RefundIssued,
 )
+from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 
 from .clearing import EPOCH, Moved, least_open_from
-from .errors import InvalidCommand, StateConflict
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def receive_payment(existing: Payment | None, cmd: ReceivePayment) -> list[Event
     if existing is not None:
         raise StateConflict("payment_exists", f"payment {cmd.payment_id} already recorded")
     if cmd.amount.amount <= 0:
-        raise InvalidCommand("amount_positive", "a payment amount must be positive", "amount")
+        raise InvalidRequest("amount_positive", "a payment amount must be positive", "amount")
     return [PaymentReceived(
         payment_id=cmd.payment_id, amount=cmd.amount, received_on=cmd.received_on,
         method=cmd.method, payer_name=cmd.payer_name[:200], payer_account=cmd.payer_account[:64],
@@ -128,11 +128,11 @@ def allocate(payment: Payment, cmd: Allocate, at: datetime) -> list[Event]:
         raise StateConflict("other_customer",
                             f"invoice {cmd.invoice_id} belongs to another customer", "invoice_id")
     if cmd.invoice_currency != payment.amount.currency:
-        raise InvalidCommand("currency_mismatch",
+        raise InvalidRequest("currency_mismatch",
                              f"invoice is in {cmd.invoice_currency}, payment in "
                              f"{payment.amount.currency}", "invoice_id")
     if cmd.amount.currency != payment.amount.currency or cmd.amount.amount <= 0:
-        raise InvalidCommand("amount_positive",
+        raise InvalidRequest("amount_positive",
                              "allocate a positive amount in the payment's currency", "amount")
     discount = cmd.discount.amount if cmd.discount else 0
     available = payment.available_at(at)
@@ -193,7 +193,7 @@ def refund(
     if payment.customer_id is None:
         raise StateConflict("payer_unidentified", "identify the payer before refunding")
     if amount.currency != payment.amount.currency or amount.amount <= 0:
-        raise InvalidCommand("amount_positive",
+        raise InvalidRequest("amount_positive",
                              "refund a positive amount in the payment's currency", "amount")
     _not_before(at, payment.at, "before_payment", "the payment was received")
     available = payment.available_at(at)
@@ -210,7 +210,7 @@ def draw_credit(
     """Which sources (payments and credits, in the order given: oldest first) a refund of
     `amount` of a customer's credit on account at `at` draws from, and how much from each."""
     if amount.amount <= 0:
-        raise InvalidCommand("amount_positive", "refund a positive amount", "amount")
+        raise InvalidRequest("amount_positive", "refund a positive amount", "amount")
     rest, drawn = amount.amount, []
     for source, payment in sources.items():
         if payment is None or payment.reversed or payment.amount.currency != amount.currency:
@@ -274,7 +274,7 @@ def replay(history: Sequence[Envelope]) -> Payment | None:
 
 def _not_before(at: datetime, earliest: datetime, rule: str, what: str) -> None:
     if at < earliest:
-        raise InvalidCommand(rule, f"dated {at.isoformat()}, before {what} "
+        raise InvalidRequest(rule, f"dated {at.isoformat()}, before {what} "
                              f"({earliest.isoformat()})", "occurred_at")
 
 

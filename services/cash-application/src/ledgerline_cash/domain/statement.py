@@ -13,25 +13,33 @@ from decimal import Decimal
 
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.money import MINOR_UNITS
+from ledgerline_events.contract.refusals import InvalidRequest
 
 _AMOUNT = re.compile(r"\d{1,15}(\.\d{1,15})?")
 
 
-class MalformedStatement(ValueError):
-    """A statement file we cannot trust; nothing from it is imported.
+class MalformedStatement(InvalidRequest, ValueError):
+    """A statement file we cannot trust; nothing from it is imported (HTTP 422, field `file`).
 
     `location` names the line or XML element at fault so the bank file can be corrected.
     """
 
+    rule_code = "malformed_statement"
+
     def __init__(self, location: str, problem: str) -> None:
-        super().__init__(f"{location}: {problem}")
+        super().__init__(self.rule_code, problem, "file")
         self.location = location
         self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.problem}"
 
 
 class IntradayReport(MalformedStatement):
     """An intraday report (camt.052, MT942): its entries are not final and the day's statement
     carries them again, so importing both would count each transfer twice. Refused whole."""
+
+    rule_code = "intraday_report"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
+from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import Caller, CurrentCaller, requires
 
 from ..application import commands
@@ -20,7 +21,6 @@ from ..application.dunning_run import DunningRun, dunning_answer, run_dunning_on
 from ..application.letter_voids import void_letter
 from ..application.promise_evaluation import evaluate_promises
 from ..domain.business_dates import not_after_today
-from ..domain.errors import InvalidCommand
 from ..domain.write_offs import ApprovalLimit
 from .deps import App, IdempotencyKey, Now, OptionalIdempotencyKey, write_of
 from .schemas import (
@@ -77,8 +77,8 @@ def scope_of(app: Collections, customer_ids: list[str] | None, collector: str | 
         return None if customer_ids is None else tuple(sorted(set(customer_ids)))
     portfolio = app.portfolios.get(collector)
     if portfolio is None:
-        raise InvalidCommand("collector", "collector_known",
-                             f"no portfolio for collector {collector} (settings)")
+        raise InvalidRequest("collector_known", f"no portfolio for collector {collector} (settings)",
+                             "collector")
     named = set(portfolio) if customer_ids is None else set(portfolio) & set(customer_ids)
     return tuple(sorted(named))
 

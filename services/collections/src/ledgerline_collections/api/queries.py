@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.contract.values import value_policy
 
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
-from ..domain.errors import InvalidCommand
 from .deps import App, Now
 
 router = APIRouter(tags=["collections reports"])
@@ -30,9 +30,9 @@ def parse_as_of(value: str | None, now: datetime, field: str = "as_of") -> datet
             return datetime.combine(day, time.max, tzinfo=UTC)
         instant = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidCommand(field, "date_or_instant", f"{field} must be ISO 8601") from None
+        raise InvalidRequest("date_or_instant", f"{field} must be ISO 8601", field) from None
     if instant.tzinfo is None:
-        raise InvalidCommand(field, "timezone_required", "give the instant's UTC offset")
+        raise InvalidRequest("timezone_required", "give the instant's UTC offset", field)
     value_policy().day(instant, field)  # before the conversion, which overflows at the ends
     return instant.astimezone(UTC)
 
@@ -53,7 +53,7 @@ async def ageing(
     """`customer_id` (repeatable) lists each customer asked for, at zero if nothing is open;
     `known_at` gives the ageing as we knew it at that recorded time."""
     if after is not None and order != "customer_id":
-        raise InvalidCommand("after", "customer_id_order", "after pages the customer_id order only")
+        raise InvalidRequest("customer_id_order", "after pages the customer_id order only", "after")
     now = clock()
     return await ageing_report.ageing(app.read_model, app.buckets, parse_as_of(as_of, now),
                                       currency.upper() if currency else None, customer_id,
@@ -107,8 +107,7 @@ async def kpis(
     app: App, start: Annotated[date, Query(alias="from")], to: date
 ) -> dict[str, Any]:
     if start > to:
-        raise InvalidCommand("from", "not_after_to", "from must not be after to")
+        raise InvalidRequest("not_after_to", "from must not be after to", "from")
     if start < KPI_FIRST_DAY or to > KPI_LAST_DAY:
-        raise InvalidCommand("from", "date_range",
-                             f"dates between {KPI_FIRST_DAY} and {KPI_LAST_DAY}")
+        raise InvalidRequest("date_range", f"dates between {KPI_FIRST_DAY} and {KPI_LAST_DAY}", "from")
     return await kpi_report.kpis(app.read_model, start, to)

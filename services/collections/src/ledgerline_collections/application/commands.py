@@ -20,12 +20,12 @@ from ledgerline_events.contract.collections import (
     DisputeReason,
     WriteOffRequested,
 )
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound
 from ledgerline_events.runtime import ident
 
 from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
 from ..domain.business_dates import not_before_invoice
-from ..domain.errors import InvalidCommand, UnknownSubject
 from .context import Collections, Write, new_id
 from .write_off_index import WRITE_OFF_INDEX
 
@@ -145,7 +145,7 @@ async def _invoice_of_write_off(app: Collections, write_off_id: str) -> str:
         f"SELECT invoice_id FROM {ident(app.store.schema)}.{WRITE_OFF_INDEX}"
         " WHERE write_off_id = $1", write_off_id)
     if invoice_id is None:
-        raise UnknownSubject("write_off_id", "write_off_exists", f"no write-off {write_off_id}")
+        raise NotFound("write_off_exists", f"no write-off {write_off_id}", "write_off_id")
     return invoice_id
 
 
@@ -178,7 +178,7 @@ async def recover(app: Collections, w: Write, write_off_id: str, amount: Money) 
             write_off_id,
         )
         if invoice_id is None:
-            raise UnknownSubject("write_off_id", "write_off_exists", f"no write-off {write_off_id}")
+            raise NotFound("write_off_exists", f"no write-off {write_off_id}", "write_off_id")
         aggregate = f"write-offs:{invoice_id}"
         history = await uow.load(aggregate)
         ledger = write_offs.replay_invoice_write_offs(invoice_id, history)
@@ -196,10 +196,10 @@ async def record_promise(
 ) -> dict[str, Any]:
     known = await app.read_model.invoices_of(customer_id, invoice_ids)
     if len(known) != len(set(invoice_ids)):
-        raise InvalidCommand("invoice_ids", "invoices_of_customer",
-                             "every invoice must exist and belong to the customer")
+        raise InvalidRequest("invoices_of_customer", "every invoice must exist and belong to the customer",
+                             "invoice_ids")
     if any(i.currency != amount.currency for i in known):
-        raise InvalidCommand("amount.currency", "invoice_currency", "use the invoices' currency")
+        raise InvalidRequest("invoice_currency", "use the invoices' currency", "amount.currency")
     for invoice in known:
         not_before_invoice("occurred_at", w.today, invoice.issue_date)
     cmd = promises.RecordPromise(new_id("ptp"), customer_id, tuple(invoice_ids), amount,
@@ -233,5 +233,5 @@ async def log_call(
 async def _invoice(app: Collections, invoice_id: str) -> InvoiceView:
     invoice = await app.read_model.invoice(invoice_id)
     if invoice is None:
-        raise UnknownSubject("invoice_id", "invoice_known", f"no invoice {invoice_id} (yet)")
+        raise NotFound("invoice_known", f"no invoice {invoice_id} (yet)", "invoice_id")
     return invoice

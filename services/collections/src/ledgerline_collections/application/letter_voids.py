@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
+from ledgerline_events.contract.refusals import NotFound
 
-from ..domain.errors import UnknownSubject
 from ..domain.voids import VoidLetter, decide_void_letter
 from .context import Collections, Write
 
@@ -17,7 +17,7 @@ async def void_letter(
 ) -> dict[str, Any]:
     account = await app.read_model.letter_account(reminder_id)
     if account is None:
-        raise UnknownSubject("reminder_id", "letter_exists", f"no letter {reminder_id} (yet)")
+        raise NotFound("letter_exists", f"no letter {reminder_id} (yet)", "reminder_id")
     customer_id, currency = account
     aggregate = f"dunning:{customer_id}:{currency}"
     cmd = VoidLetter(reminder_id, reason, voided_by, w.today)

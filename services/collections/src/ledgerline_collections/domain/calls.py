@@ -7,8 +7,7 @@ from datetime import datetime
 
 from ledgerline_events.contract import Event
 from ledgerline_events.contract.collections import CallOutcome, CollectionCallLogged
-
-from .errors import InvalidCommand
+from ledgerline_events.contract.refusals import InvalidRequest
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class LogCall:
 def decide_log_call(cmd: LogCall, now: datetime) -> list[Event]:
     """A call is logged as it happened; it cannot be dated in the future."""
     if cmd.called_at > now:
-        raise InvalidCommand("called_at", "not_in_the_future", "a call cannot be in the future")
+        raise InvalidRequest("not_in_the_future", "a call cannot be in the future", "called_at")
     return [
         CollectionCallLogged(
             call_id=cmd.call_id,

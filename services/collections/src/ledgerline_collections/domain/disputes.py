@@ -18,8 +18,7 @@ from ledgerline_events.contract.collections import (
     DisputeReason,
     DisputeResolved,
 )
-
-from .errors import InvalidCommand, StateConflict, UnknownSubject
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 
 
 class DisputeStatus(StrEnum):
@@ -63,16 +62,13 @@ def decide_open_dispute(
 ) -> list[Event]:
     """A dispute covers a positive part of what is still open on the invoice, in its currency."""
     if existing is not None:
-        raise StateConflict("dispute_id", "dispute_already_opened", "dispute already exists")
+        raise StateConflict("dispute_already_opened", "dispute already exists", "dispute_id")
     if cmd.amount.currency != open_amount.currency:
-        raise InvalidCommand("amount.currency", "invoice_currency", "use the invoice currency")
+        raise InvalidRequest("invoice_currency", "use the invoice currency", "amount.currency")
     if cmd.amount.amount <= 0:
-        raise InvalidCommand("amount", "must_be_positive", "a dispute is for a positive amount")
+        raise InvalidRequest("must_be_positive", "a dispute is for a positive amount", "amount")
     if cmd.amount.amount > open_amount.amount:
-        raise StateConflict(
-            "amount", "not_above_open_amount",
-            f"the invoice has only {open_amount} open",
-        )
+        raise StateConflict("not_above_open_amount", f"the invoice has only {open_amount} open", "amount")
     return [
         DisputeOpened(
             dispute_id=cmd.dispute_id,
@@ -90,9 +86,9 @@ def decide_resolve_dispute(
 ) -> list[Event]:
     """Only an open dispute can be resolved, once."""
     if state is None:
-        raise UnknownSubject("dispute_id", "dispute_exists", f"no dispute {cmd.dispute_id}")
+        raise NotFound("dispute_exists", f"no dispute {cmd.dispute_id}", "dispute_id")
     if state.status is DisputeStatus.RESOLVED:
-        raise StateConflict("dispute_id", "dispute_open", "the dispute is already resolved")
+        raise StateConflict("dispute_open", "the dispute is already resolved", "dispute_id")
     return [
         DisputeResolved(
             dispute_id=state.dispute_id,

@@ -8,8 +8,7 @@ from datetime import date
 
 from ledgerline_events.contract import Event
 from ledgerline_events.contract.collections import DunningRunApproved, DunningRunProposed
-
-from .errors import StateConflict, UnknownSubject
+from ledgerline_events.contract.refusals import NotFound, StateConflict
 
 
 def run_id_for(run_date: date) -> str:
@@ -23,8 +22,8 @@ def decide_approve_run(history: Iterable[Event], run_id: str, approved_by: str
     events = list(history)
     proposed = next((e for e in events if isinstance(e, DunningRunProposed)), None)
     if proposed is None:
-        raise UnknownSubject("run_id", "run_proposed", f"no proposed run {run_id}")
+        raise NotFound("run_proposed", f"no proposed run {run_id}", "run_id")
     if any(isinstance(e, DunningRunApproved) for e in events):
-        raise StateConflict("run_id", "run_already_approved", "the run is already approved")
+        raise StateConflict("run_already_approved", "the run is already approved", "run_id")
     return proposed, [DunningRunApproved(run_id=run_id, run_date=proposed.run_date,
                                          approved_by=approved_by)]

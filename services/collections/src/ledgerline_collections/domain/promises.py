@@ -21,8 +21,7 @@ from ledgerline_events.contract.collections import (
     PromiseToPayKept,
     PromiseToPayRecorded,
 )
-
-from .errors import InvalidCommand, StateConflict
+from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 
 
 class PromiseStatus(StrEnum):
@@ -59,15 +58,13 @@ def decide_record_promise(
 ) -> list[Event]:
     """A promise needs a positive amount, at least one invoice and a date not in the past."""
     if existing is not None:
-        raise StateConflict("promise_id", "promise_already_recorded", "promise already exists")
+        raise StateConflict("promise_already_recorded", "promise already exists", "promise_id")
     if not cmd.invoice_ids:
-        raise InvalidCommand("invoice_ids", "at_least_one_invoice", "name the invoices promised")
+        raise InvalidRequest("at_least_one_invoice", "name the invoices promised", "invoice_ids")
     if cmd.amount.amount <= 0:
-        raise InvalidCommand("amount", "must_be_positive", "a promise is for a positive amount")
+        raise InvalidRequest("must_be_positive", "a promise is for a positive amount", "amount")
     if cmd.promised_date < today:
-        raise InvalidCommand(
-            "promised_date", "not_in_the_past", "a promise cannot be dated in the past"
-        )
+        raise InvalidRequest("not_in_the_past", "a promise cannot be dated in the past", "promised_date")
     return [
         PromiseToPayRecorded(
             promise_id=cmd.promise_id,

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
-
-from .errors import StateConflict, UnknownSubject
+from ledgerline_events.contract.refusals import NotFound, StateConflict
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,8 @@ def decide_void_letter(
     in the future by mistake is exactly what needs voiding."""
     letter = next((r for r in letters if r.reminder_id == cmd.reminder_id), None)
     if letter is None:
-        raise UnknownSubject("reminder_id", "letter_exists", f"no letter {cmd.reminder_id}")
+        raise NotFound("letter_exists", f"no letter {cmd.reminder_id}", "reminder_id")
     if any(v.reminder_id == cmd.reminder_id for v in voids):
-        raise StateConflict("reminder_id", "letter_already_voided", "the letter is already void")
+        raise StateConflict("letter_already_voided", "the letter is already void", "reminder_id")
     return [ReminderVoided(reminder_id=cmd.reminder_id, reason=cmd.reason,
                            voided_by=cmd.voided_by, voided_on=cmd.voided_on)]

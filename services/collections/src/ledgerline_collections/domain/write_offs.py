@@ -23,8 +23,7 @@ from ledgerline_events.contract.collections import (
     WriteOffRequested,
     WrittenOffDebtRecovered,
 )
-
-from .errors import InvalidCommand, NotAuthorised, StateConflict, UnknownSubject
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, NotPermitted, StateConflict
 
 
 @dataclass(frozen=True)
@@ -97,18 +96,16 @@ def decide_write_off(
     """Write off part or all of what is open; never more, never nothing. Above
     `second_approval_above` (four eyes) the write-off is requested, not yet made."""
     if existing is not None:
-        raise StateConflict("write_off_id", "write_off_unique", "write-off already recorded")
+        raise StateConflict("write_off_unique", "write-off already recorded", "write_off_id")
     amount = cmd.amount if cmd.amount is not None else open_amount
     if amount.currency != open_amount.currency:
-        raise InvalidCommand("amount.currency", "invoice_currency", "use the invoice currency")
+        raise InvalidRequest("invoice_currency", "use the invoice currency", "amount.currency")
     if cmd.amount is not None and amount.amount <= 0:
-        raise InvalidCommand("amount", "must_be_positive", "write off a positive amount")
+        raise InvalidRequest("must_be_positive", "write off a positive amount", "amount")
     if open_amount.amount <= 0:
-        raise StateConflict("invoice_id", "invoice_open", "nothing is open on this invoice")
+        raise StateConflict("invoice_open", "nothing is open on this invoice", "invoice_id")
     if amount.amount > open_amount.amount:
-        raise StateConflict(
-            "amount", "not_above_open_amount", f"the invoice has only {open_amount} open"
-        )
+        raise StateConflict("not_above_open_amount", f"the invoice has only {open_amount} open", "amount")
     within_approval_limit(amount, cmd.approval_limit, cmd.before)
     if second_approval_above is not None and amount.amount > second_approval_above:
         return [WriteOffRequested(write_off_id=cmd.write_off_id, invoice_id=cmd.invoice_id,
@@ -134,18 +131,18 @@ def within_approval_limit(
     if limit is None:
         return
     if limit.currency not in (None, amount.currency):
-        raise NotAuthorised("amount", "approval_limit",
-                            f"your approval limit is in {limit.currency}, not {amount.currency}")
+        raise NotPermitted("approval_limit",
+                           f"your approval limit is in {limit.currency}, not {amount.currency}", "amount")
     if amount.amount > limit.amount:
-        raise NotAuthorised("amount", "approval_limit",
-                            f"{amount} is above your approval limit of {limit.amount}")
+        raise NotPermitted("approval_limit", f"{amount} is above your approval limit of {limit.amount}",
+                           "amount")
     counted = max(before.on_invoice, before.on_customer)
     if amount.amount + counted > limit.amount:
-        raise NotAuthorised(
-            "amount", "approval_limit",
+        raise NotPermitted(
+            "approval_limit",
             f"{amount} with {counted} {amount.currency} already written off on this customer "
             f"({before.on_invoice} on this invoice) is above your approval limit of "
-            f"{limit.amount}")
+            f"{limit.amount}", "amount")
 
 
 def decide_second_approval(
@@ -156,15 +153,14 @@ def decide_second_approval(
     request = ledger.requested.get(cmd.write_off_id)
     if request is None:
         if cmd.write_off_id in ledger.write_offs:
-            raise StateConflict("write_off_id", "already_written_off", "already approved")
-        raise UnknownSubject("write_off_id", "write_off_requested",
-                             f"no write-off {cmd.write_off_id} awaits approval")
+            raise StateConflict("already_written_off", "already approved", "write_off_id")
+        raise NotFound("write_off_requested", f"no write-off {cmd.write_off_id} awaits approval",
+                       "write_off_id")
     if cmd.approver == request.requested_by:
-        raise NotAuthorised("write_off_id", "four_eyes",
-                            "a second person must approve the write-off they did not ask for")
+        raise NotPermitted("four_eyes", "a second person must approve the write-off they did not ask for",
+                           "write_off_id")
     if request.amount.amount > open_amount.amount:
-        raise StateConflict("amount", "not_above_open_amount",
-                            f"the invoice has only {open_amount} open now")
+        raise StateConflict("not_above_open_amount", f"the invoice has only {open_amount} open now", "amount")
     within_approval_limit(request.amount, cmd.approval_limit)
     return [DebtWrittenOff(write_off_id=request.write_off_id, invoice_id=request.invoice_id,
                            amount=request.amount, reason=request.reason, approver=cmd.approver,
@@ -176,16 +172,14 @@ def decide_recovery(
 ) -> list[Event]:
     """Recover at most what is still written off, in the write-off's currency."""
     if state is None:
-        raise UnknownSubject("write_off_id", "write_off_exists", f"no write-off {cmd.write_off_id}")
+        raise NotFound("write_off_exists", f"no write-off {cmd.write_off_id}", "write_off_id")
     if cmd.amount.currency != state.amount.currency:
-        raise InvalidCommand("amount.currency", "write_off_currency", "use the write-off currency")
+        raise InvalidRequest("write_off_currency", "use the write-off currency", "amount.currency")
     if cmd.amount.amount <= 0:
-        raise InvalidCommand("amount", "must_be_positive", "recover a positive amount")
+        raise InvalidRequest("must_be_positive", "recover a positive amount", "amount")
     if cmd.amount.amount > state.still_written_off.amount:
-        raise StateConflict(
-            "amount", "not_above_written_off",
-            f"only {state.still_written_off} is still written off",
-        )
+        raise StateConflict("not_above_written_off", f"only {state.still_written_off} is still written off",
+                            "amount")
     return [
         WrittenOffDebtRecovered(
             recovery_id=cmd.recovery_id,

@@ -9,7 +9,6 @@ from ledgerline_credit.config import CreditSettings
 from ledgerline_events.runtime import create_service_app
 
 from . import commands, views
-from .errors import add_error_mapping
 
 
 def create_app(settings: CreditSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -19,5 +18,4 @@ def create_app(settings: CreditSettings | None = None, clock: Clock | None = Non
         description="Credit limits, exposure, credit checks and holds.",
     )
     app.state.credit = service
-    add_error_mapping(app)
     return app

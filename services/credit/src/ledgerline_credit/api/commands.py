@@ -19,10 +19,10 @@ from ledgerline_credit.application.commands import (
     ReleaseHold,
     SetCreditLimit,
 )
-from ledgerline_credit.domain.errors import InvalidCommand
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.money import DecimalAmount, check_currency
+from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import requires
 
 from .deps import IdempotencyKey, OptionalIdempotencyKey, Service
@@ -66,12 +66,12 @@ def _currency(code: str) -> str:
     try:
         return check_currency(code.upper())
     except ValueError as exc:
-        raise InvalidCommand("currency", "iso_4217", str(exc)) from exc
+        raise InvalidRequest("iso_4217", str(exc), "currency", where="path") from exc
 
 
 def _money(amount: Decimal, currency: str) -> Money:
     if not amount.is_finite():
-        raise InvalidCommand("limit", "finite", "the limit must be a finite number")
+        raise InvalidRequest("finite", "the limit must be a finite number", "limit")
     return Money(amount=amount, currency=currency)
 
 

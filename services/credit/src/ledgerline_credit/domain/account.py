@@ -16,8 +16,7 @@ from ledgerline_events.contract.credit import (
     HoldReason,
 )
 from ledgerline_events.contract.money import quantize
-
-from .errors import HoldNotFound, InvalidCommand, StateConflict
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 
 
 def account_id(customer_id: str) -> str:
@@ -106,10 +105,11 @@ def set_credit_limit(account: CreditAccount, limit: Money, set_by: str,
     """Set the most credit the customer may use in the limit's currency. Zero is a valid
     limit (cash only); setting the same limit again records nothing."""
     if limit.amount < 0:
-        raise InvalidCommand("limit.amount", "non_negative", "a credit limit cannot be negative")
+        raise InvalidRequest("non_negative", "a credit limit cannot be negative", "limit.amount")
     if quantize(limit.amount, limit.currency) != limit.amount:
-        raise InvalidCommand("limit.amount", "minor_unit",
-                             f"{limit.currency} amounts have at most its minor unit of decimals")
+        raise InvalidRequest("minor_unit",
+                             f"{limit.currency} amounts have at most its minor unit of decimals",
+                             "limit.amount")
     _require_text("set_by", set_by)
     _require_text("reason", reason)
     current = account.limit_in(limit.currency)
@@ -134,12 +134,13 @@ def release_hold(account: CreditAccount, hold_id: str, released_by: str, reason:
     _require_text("reason", reason)
     hold = account.holds.get(hold_id)
     if hold is None:
-        raise HoldNotFound(f"no hold {hold_id!r} on customer {account.customer_id}")
+        raise NotFound("unknown_hold", f"no hold {hold_id!r} on customer {account.customer_id}", "hold_id",
+                       where="path")
     if hold.released:
-        raise StateConflict(f"hold {hold_id} is already released")
+        raise StateConflict("state_conflict", f"hold {hold_id} is already released")
     return [CreditHoldReleased(hold_id=hold_id, reason=reason, released_by=released_by)]
 
 
 def _require_text(name: str, value: str) -> None:
     if not value.strip():
-        raise InvalidCommand(name, "required", f"{name} must not be blank")
+        raise InvalidRequest("required", f"{name} must not be blank", name)

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .errors import InvalidCommand
+from ledgerline_events.contract.refusals import InvalidRequest
 
 
 def not_in_the_future(field: str, at: datetime, latest: datetime) -> None:
     """A business instant may be at most `latest` (now plus the tolerance)."""
     if at > latest:
-        raise InvalidCommand(field, "not_in_the_future",
-                             f"{field} {at.isoformat()} is in the future")
+        raise InvalidRequest("not_in_the_future", f"{field} {at.isoformat()} is in the future", field)
 
 
 def day_not_in_the_future(field: str, day: date, latest: datetime) -> None:
     """A business date may be at most the date of `latest` (now plus the tolerance)."""
     if day > latest.date():
-        raise InvalidCommand(field, "not_in_the_future", f"{field} {day} is in the future")
+        raise InvalidRequest("not_in_the_future", f"{field} {day} is in the future", field)

@@ -25,9 +25,9 @@ from decimal import Decimal
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.credit import CreditCheckDecided, CreditDecision, HoldReason
 from ledgerline_events.contract.money import quantize
+from ledgerline_events.contract.refusals import InvalidRequest
 
 from .amounts import spoken
-from .errors import InvalidCommand
 
 SEVERITY = {CreditDecision.APPROVE: 0, CreditDecision.REFER: 1, CreditDecision.REJECT: 2}
 
@@ -155,7 +155,8 @@ def record_decision(check_id: str, order_ref: str, check: CreditCheck,
 def check_order_amount(amount: Money) -> None:
     """An order to check is a positive amount in its currency's minor unit."""
     if amount.amount <= 0:
-        raise InvalidCommand("amount.amount", "positive", "the order amount must be positive")
+        raise InvalidRequest("positive", "the order amount must be positive", "amount.amount")
     if quantize(amount.amount, amount.currency) != amount.amount:
-        raise InvalidCommand("amount.amount", "minor_unit",
-                             f"{amount.currency} amounts have at most its minor unit of decimals")
+        raise InvalidRequest("minor_unit",
+                             f"{amount.currency} amounts have at most its minor unit of decimals",
+                             "amount.amount")

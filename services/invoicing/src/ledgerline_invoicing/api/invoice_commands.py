@@ -10,6 +10,7 @@ from uuid import uuid4
 from fastapi import APIRouter, status
 
 from ledgerline_events.runtime.auth import requires
+from ledgerline_events.runtime.problems import Problem
 from ledgerline_invoicing.application.commands import Provenance, fingerprint
 from ledgerline_invoicing.domain.invoice import CancelInvoice, IssueCreditNote, IssueInvoice
 from ledgerline_invoicing.domain.numbering import not_in_the_future
@@ -27,9 +28,10 @@ from .schemas import (
 
 router = APIRouter(tags=["invoices"], dependencies=[requires("finance")])
 REFUSALS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "no such invoice"},
-    409: {"description": "the invoice's state forbids it (field and rule named)"},
-    422: {"description": "bad input (field and rule named), or a missing Idempotency-Key"},
+    404: {"model": Problem, "description": "no such invoice"},
+    409: {"model": Problem, "description": "the invoice's state forbids it (field and rule named)"},
+    422: {"model": Problem,
+          "description": "bad input (field and rule named), or a missing Idempotency-Key"},
 }
 
 

@@ -10,6 +10,8 @@ from fastapi import APIRouter, HTTPException, Query
 
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import Currency
+from ledgerline_events.contract.refusals import InvalidRequest
+from ledgerline_events.runtime.problems import Problem
 from ledgerline_invoicing.domain.statement import customer_statement
 from ledgerline_invoicing.projections.customer_account import account_movements
 from ledgerline_invoicing.projections.queries import (
@@ -41,7 +43,7 @@ async def invoice_register(
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceDetail,
-            responses={404: {"description": "not (yet) in the register"}},
+            responses={404: {"model": Problem, "description": "not (yet) in the register"}},
             summary="One invoice with its lines and history")
 async def one_invoice(invoice_id: str, conn: ReadConn) -> dict[str, Any]:
     detail = await invoice_detail(conn, invoice_id)
@@ -60,8 +62,7 @@ async def statement(
     currency: Currency | None = None,
 ) -> list[StatementOut]:
     if period_to < period_from:
-        raise HTTPException(422, [{"loc": ["query", "to"], "msg": "the period ends before it "
-                                   "starts", "type": "period_order"}])
+        raise InvalidRequest("period_order", "the period ends before it starts", "to", where="query")
     currencies = [currency] if currency else await customer_currencies(conn, customer_id)
     movements = await account_movements(conn, customer_id, period_to, currency)
     statements = []

@@ -12,9 +12,9 @@ import asyncpg
 import structlog
 
 from ledgerline_events.contract.money import Money
+from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 from ledgerline_events.runtime import EventStore, Runtime, UnitOfWork
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
-from ledgerline_invoicing.domain.errors import InvalidInvoiceInput, InvoiceStateConflict
 from ledgerline_invoicing.domain.invoice import (
     CancelInvoice,
     Invoice,
@@ -68,7 +68,7 @@ class Invoicing:
         try:
             counter = series_for(command.series, command.issue_date)
         except ValueError as exc:
-            raise InvalidInvoiceInput("series", str(exc)) from exc
+            raise InvalidRequest("invalid_series", str(exc), "series") from exc
         async with self.store.unit_of_work(
             origin.idempotency_key, fingerprint=origin.fingerprint, conn=conn,
             correlation_id=origin.correlation_id, causation_id=origin.causation_id,
@@ -76,7 +76,7 @@ class Invoicing:
             if uow.previous_result is not None:
                 return uow.previous_result
             if await uow.load(command.invoice_id):
-                raise InvoiceStateConflict("invoice_id", "this invoice was already issued")
+                raise StateConflict("already_issued", "this invoice was already issued", "invoice_id")
             # A delivery reported late is invoiced on the series' last numbered date.
             number, dated = await self.counters.next_number(
                 uow.conn, counter, command.issue_date,

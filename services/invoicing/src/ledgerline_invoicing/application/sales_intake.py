@@ -13,10 +13,10 @@ import asyncpg
 import structlog
 
 from ledgerline_events.contract import Envelope, Topics
+from ledgerline_events.contract.refusals import Refusal
 from ledgerline_events.contract.sales import OrderDelivered
 from ledgerline_events.runtime import IdempotencyKeyReused, RejectedEvent
 from ledgerline_invoicing.domain.deliveries import invoice_delivered_order
-from ledgerline_invoicing.domain.errors import InvoicingRuleBroken
 
 from .commands import Invoicing, Provenance, fingerprint
 
@@ -59,9 +59,9 @@ class SalesIntake:
         ):
             try:
                 await self.invoicing.issue_invoice(invoice_delivered_order(order), origin, conn)
-            except InvoicingRuleBroken as broken:
+            except Refusal as broken:
                 log.warning("sales_intake.refused", field=broken.field, rule=broken.rule)
-                raise RejectedEvent(envelope, f"{broken.field}: {broken.rule}") from broken
+                raise RejectedEvent(envelope, f"{broken.field}: {broken.message} ({broken.rule})") from broken
             except IdempotencyKeyReused as reused:
                 reason = f"order {order.order_id} was already invoiced with different content"
                 log.warning("sales_intake.refused", rule=reason)

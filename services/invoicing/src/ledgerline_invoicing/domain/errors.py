@@ -1,29 +1,16 @@
-"""Why the invoicing rules refused a command, naming the field and the rule broken."""
+"""Refusals of the invoicing rules are the shared ones (ledgerline_events.contract.refusals);
+this one names the invoice a command was about."""
 
 from __future__ import annotations
 
-
-class InvoicingRuleBroken(Exception):
-    """A command broke a business rule. `field` names the offending input (dotted path),
-    `rule` states the rule in words a finance user recognises."""
-
-    def __init__(self, field: str, rule: str) -> None:
-        super().__init__(f"{field}: {rule}")
-        self.field = field
-        self.rule = rule
+from ledgerline_events.contract.refusals import NotFound
 
 
-class InvalidInvoiceInput(InvoicingRuleBroken):
-    """The input itself is wrong whatever the invoice's state (HTTP 422)."""
+class InvoiceNotFound(NotFound):
+    """No invoice with this id was ever issued (HTTP 404)."""
 
-
-class InvoiceStateConflict(InvoicingRuleBroken):
-    """The input is well formed but the invoice's current state forbids it (HTTP 409)."""
-
-
-class InvoiceNotFound(Exception):
-    """No invoice with this id was ever issued."""
+    where = "path"
 
     def __init__(self, invoice_id: str) -> None:
-        super().__init__(f"invoice {invoice_id} does not exist")
+        super().__init__("unknown_invoice", f"invoice {invoice_id} does not exist", "invoice_id")
         self.invoice_id = invoice_id

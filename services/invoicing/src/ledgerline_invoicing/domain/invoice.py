@@ -17,9 +17,10 @@ from ledgerline_events.contract.invoicing import (
     InvoiceIssued,
 )
 from ledgerline_events.contract.money import MINOR_UNITS, Money, quantize
+from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 from ledgerline_events.contract.sales import Customer, PaymentTerms
 
-from .errors import InvalidInvoiceInput, InvoiceNotFound, InvoiceStateConflict
+from .errors import InvoiceNotFound
 from .pricing import LineItem, invoice_totals, price_lines
 from .terms import due_date
 
@@ -85,7 +86,7 @@ def decide_issue(command: IssueInvoice, invoice_number: str) -> list[Event]:
     lines = price_lines(list(command.lines), command.currency)
     totals = invoice_totals(lines, command.currency)
     if totals.gross.amount <= 0:
-        raise InvalidInvoiceInput("lines", "an invoice must be for a positive amount")
+        raise InvalidRequest("amount_not_positive", "an invoice must be for a positive amount", "lines")
     return [
         InvoiceIssued(
             invoice_id=command.invoice_id,
@@ -110,27 +111,26 @@ def credit_note_amount(invoice: Invoice, command: IssueCreditNote, settled: Mone
     already paid for): cash application's clearing then puts the excess on the customer's
     account. Without an amount, what remains open as far as we know (`settled`)."""
     if invoice.cancelled:
-        raise InvoiceStateConflict("invoice_id", "a cancelled invoice cannot be credited")
+        raise StateConflict("invoice_cancelled", "a cancelled invoice cannot be credited", "invoice_id")
     amount = command.amount or invoice.remaining(settled)
     if amount.currency != invoice.currency:
-        raise InvalidInvoiceInput(
-            "amount.currency",
-            f"a credit note is in its invoice's currency {invoice.currency}",
-        )
+        raise InvalidRequest("currency_mismatch",
+                             f"a credit note is in its invoice's currency {invoice.currency}",
+                             "amount.currency")
     if amount.amount != quantize(amount.amount, amount.currency):
-        raise InvalidInvoiceInput(
-            "amount.amount", f"at most {MINOR_UNITS[amount.currency]} decimals in {amount.currency}"
-        )
+        raise InvalidRequest("too_many_decimals",
+                             f"at most {MINOR_UNITS[amount.currency]} decimals in {amount.currency}",
+                             "amount.amount")
     if command.amount is not None and amount.amount <= 0:
-        raise InvalidInvoiceInput("amount.amount", "a credit note amount must be positive")
+        raise InvalidRequest("amount_not_positive", "a credit note amount must be positive", "amount.amount")
     if amount.amount <= 0:
-        raise InvoiceStateConflict("amount.amount", "nothing remains to credit on the invoice")
+        raise StateConflict("nothing_to_credit", "nothing remains to credit on the invoice", "amount.amount")
     creditable = invoice.gross_total - invoice.credited
     if amount.amount > creditable.amount:
-        raise InvoiceStateConflict(
-            "amount.amount",
+        raise StateConflict(
+            "exceeds_creditable",
             f"a credit note cannot exceed what was invoiced and not credited yet {creditable}",
-        )
+            "amount.amount")
     return amount
 
 
@@ -141,9 +141,9 @@ def decide_credit_note(
     if invoice is None:
         raise InvoiceNotFound(command.invoice_id)
     if not command.reason.strip():
-        raise InvalidInvoiceInput("reason", "a credit note states its reason")
+        raise InvalidRequest("reason_missing", "a credit note states its reason", "reason")
     if command.issue_date < invoice.issue_date:
-        raise InvalidInvoiceInput("issue_date", "a credit note cannot predate its invoice")
+        raise InvalidRequest("before_invoice", "a credit note cannot predate its invoice", "issue_date")
     amount = credit_note_amount(invoice, command, settled)
     return [
         CreditNoteIssued(
@@ -163,19 +163,16 @@ def decide_cancel(invoice: Invoice | None, command: CancelInvoice, settled: Mone
     if invoice is None:
         raise InvoiceNotFound(command.invoice_id)
     if not command.reason.strip():
-        raise InvalidInvoiceInput("reason", "a cancellation states its reason")
+        raise InvalidRequest("reason_missing", "a cancellation states its reason", "reason")
     if command.cancelled_on < invoice.issue_date:
-        raise InvalidInvoiceInput("cancelled_on", "a cancellation cannot predate its invoice")
+        raise InvalidRequest("before_invoice", "a cancellation cannot predate its invoice", "cancelled_on")
     if invoice.cancelled:
-        raise InvoiceStateConflict("invoice_id", "the invoice is already cancelled")
+        raise StateConflict("already_cancelled", "the invoice is already cancelled", "invoice_id")
     if not invoice.credited.is_zero:
-        raise InvoiceStateConflict(
-            "invoice_id", "an invoice with a credit note cannot be cancelled"
-        )
+        raise StateConflict("credited", "an invoice with a credit note cannot be cancelled", "invoice_id")
     if not settled.is_zero:
-        raise InvoiceStateConflict(
-            "invoice_id", "an invoice with payments allocated to it cannot be cancelled"
-        )
+        raise StateConflict("paid", "an invoice with payments allocated to it cannot be cancelled",
+                            "invoice_id")
     return [
         InvoiceCancelled(
             invoice_id=invoice.invoice_id,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .errors import InvalidInvoiceInput
+from ledgerline_events.contract.refusals import InvalidRequest
 
 CREDIT_NOTE_SERIES = "CN"
 SERIES_PATTERN = re.compile(r"^[A-Z]{2,8}$")
@@ -58,9 +58,8 @@ def chronological_issue_date(
         return requested
     if late_to_last:
         return last_numbered
-    raise InvalidInvoiceInput(
-        "issue_date", f"numbering is chronological: the series was last numbered on "
-                      f"{last_numbered.isoformat()}, issue on or after that date")
+    raise InvalidRequest("not_chronological", f"numbering is chronological: the series was last numbered on "
+                      f"{last_numbered.isoformat()}, issue on or after that date", "issue_date")
 
 
 def not_in_the_future(field: str, when: date | datetime | None, latest: datetime) -> None:
@@ -70,4 +69,4 @@ def not_in_the_future(field: str, when: date | datetime | None, latest: datetime
         return
     late = when > latest if isinstance(when, datetime) else when > latest.date()
     if late:
-        raise InvalidInvoiceInput(field, f"{field} cannot be in the future")
+        raise InvalidRequest("in_future", f"{field} cannot be in the future", field)

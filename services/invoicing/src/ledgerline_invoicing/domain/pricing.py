@@ -8,8 +8,7 @@ from decimal import Decimal
 
 from ledgerline_events.contract.invoicing import InvoiceLine
 from ledgerline_events.contract.money import MINOR_UNITS, Money, quantize
-
-from .errors import InvalidInvoiceInput
+from ledgerline_events.contract.refusals import InvalidRequest
 
 
 @dataclass(frozen=True)
@@ -37,16 +36,18 @@ def check_line(item: LineItem, position: int, currency: str) -> None:
     is in one currency."""
     where = f"lines[{position}]"
     if item.quantity <= 0:
-        raise InvalidInvoiceInput(f"{where}.quantity", "quantity must be greater than zero")
+        raise InvalidRequest("quantity_not_positive", "quantity must be greater than zero",
+                             f"{where}.quantity")
     if item.unit_price < 0:
-        raise InvalidInvoiceInput(f"{where}.unit_price", "unit price cannot be negative")
+        raise InvalidRequest("negative_unit_price", "unit price cannot be negative", f"{where}.unit_price")
     if not Decimal(0) <= item.tax_rate <= Decimal(100):
-        raise InvalidInvoiceInput(f"{where}.tax_rate", "tax rate is a percentage from 0 to 100")
+        raise InvalidRequest("tax_rate_out_of_range", "tax rate is a percentage from 0 to 100",
+                             f"{where}.tax_rate")
     if item.currency is not None and item.currency != currency:
-        raise InvalidInvoiceInput(
-            f"{where}.currency",
+        raise InvalidRequest(
+            "currency_mismatch",
             f"one invoice has one currency: line is {item.currency}, invoice is {currency}",
-        )
+            f"{where}.currency")
 
 
 def price_line(item: LineItem, currency: str) -> InvoiceLine:
@@ -66,9 +67,9 @@ def price_line(item: LineItem, currency: str) -> InvoiceLine:
 def price_lines(items: list[LineItem], currency: str) -> list[InvoiceLine]:
     """Check and price every line of one invoice."""
     if currency not in MINOR_UNITS:
-        raise InvalidInvoiceInput("currency", f"unknown or unsupported currency {currency!r}")
+        raise InvalidRequest("unknown_currency", f"unknown or unsupported currency {currency!r}", "currency")
     if not items:
-        raise InvalidInvoiceInput("lines", "an invoice has at least one line")
+        raise InvalidRequest("no_lines", "an invoice has at least one line", "lines")
     for position, item in enumerate(items):
         check_line(item, position, currency)
     return [price_line(item, currency) for item in items]
