@@ -1,16 +1,19 @@
-"""Audit: rebuild a service's projections as of an instant into `<read_schema>_audit` and
-compare the report computed there with the live projection's report as of the same instant,
-or with a stored report file; print every difference and the rebuilt report's checksum."""
+"""Audit: rebuild a service's projections as of an instant into a schema of its own
+(`<read_schema>_audit_<run>`, dropped afterwards, so that audits run side by side) and compare
+the report computed there with the live projection's report as of the same instant, or with a
+stored report file, for every customer or one; every difference and the rebuilt report's
+checksum."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from secrets import token_hex
 
 import asyncpg
 
-from ledgerline_events.runtime import Progress, ServiceSettings
+from ledgerline_events.runtime import Progress, ServiceSettings, ident
 
 from .compare import Difference, differences
 from .replay import database, rebuild_into
@@ -18,9 +21,9 @@ from .reports import Report
 from .services import ServiceOps
 
 
-def audit_schema(read_schema: str) -> str:
-    """Where an audit rebuilds (kept for inspection until the next audit of that service)."""
-    return f"{read_schema}_audit"
+def audit_schema(read_schema: str, run: str) -> str:
+    """Where one audit run rebuilds."""
+    return f"{read_schema}_audit_{run}"
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,19 @@ class AuditResult:
 async def audit(
     ops: ServiceOps, settings: ServiceSettings, as_of: datetime, *,
     against: Report | None = None, on_progress: Callable[[Progress], None] | None = None,
+    customer_id: str | None = None,
 ) -> AuditResult:
     """`against=None`: compare with the live projection's report as of `as_of` (for services
-    without as-of queries the live report is the current one: meaningful for T = now)."""
+    without as-of queries the live report is the current one: meaningful for T = now).
+    With `customer_id`, only that customer's rows are compared (the log is replayed whole)."""
     async with database(settings) as pool:
-        target = audit_schema(settings.read_schema)
-        await rebuild_into(pool, ops, settings, target, as_of=as_of, on_progress=on_progress)
-        rebuilt = await ops.report(pool, settings, target, as_of)
-        reference = against or await live_report(pool, ops, settings, as_of)
+        target = audit_schema(settings.read_schema, token_hex(4))
+        try:
+            await rebuild_into(pool, ops, settings, target, as_of=as_of, on_progress=on_progress)
+            rebuilt = (await ops.report(pool, settings, target, as_of)).of_customer(customer_id)
+        finally:
+            await pool.execute(f"DROP SCHEMA IF EXISTS {ident(target)} CASCADE")
+        reference = (against or await live_report(pool, ops, settings, as_of)).of_customer(customer_id)
     if against is not None:  # same name (checksums comparable); only the stored sections
         sections = {r.section for r in against.rows} or {r.section for r in rebuilt.rows}
         rebuilt = Report(against.name, rebuilt.as_of, rebuilt.only(*sections).rows)

@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--against", default="live", help="live (default) or a report file (JSON/CSV)")
     a.add_argument("--against-snapshot", metavar="MONTH", help="collections: a month-end close")
     a.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    a.add_argument("--customer", help="compare only this customer's figures")
 
     e = sub.add_parser("export", help="ageing or balances as of T, for auditors")
     e.add_argument("report", choices=["ageing", "balances"])
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "token":
         sys.exit(token.print_token(args))
-    configure_logging("WARNING", json=False)
+    configure_logging("WARNING", json=False, stream=sys.stderr)  # stdout is the report
     settings = SERVICES[args.service].settings() if hasattr(args, "service") else CollectionsSettings()
     try:
         code = asyncio.run(_run(args, settings))
@@ -93,7 +94,7 @@ async def _run(args: argparse.Namespace, settings: ServiceSettings) -> int:
                                          args.workers)
         case "audit":
             return await commands.audit(args.service, settings, args.as_of, args.against,
-                                        args.against_snapshot, args.reports_dir)
+                                        args.against_snapshot, args.reports_dir, args.customer)
         case "export":
             return await commands.export(settings, args.report, args.as_of, args.format, args.output)
         case "close-month":

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ledgerline_collections.config import CollectionsSettings
-from ledgerline_events.runtime import ServiceSettings
+from ledgerline_events.runtime import RebuildRunning, ServiceSettings
 
 from . import dead_letters as letters
 from . import month_end
@@ -38,7 +38,7 @@ async def replay(service: str, settings: ServiceSettings, as_of: datetime | None
     try:
         outcome = await run_replay(SERVICES[service], settings, as_of=as_of, swap_in=swap,
                                    resume=resume, workers=workers, on_progress=bar)
-    except ReplayRefused as refused:
+    except (ReplayRefused, RebuildRunning) as refused:
         print(f"refused: {refused}", file=sys.stderr)
         return 2
     finally:
@@ -51,7 +51,7 @@ async def replay(service: str, settings: ServiceSettings, as_of: datetime | None
 
 
 async def audit(service: str, settings: ServiceSettings, as_of: datetime | None, against: str,
-                snapshot_month: str | None, reports_dir: Path) -> int:
+                snapshot_month: str | None, reports_dir: Path, customer: str | None = None) -> int:
     bar = ProgressBar(f"audit {service}")
     try:
         if snapshot_month is not None:
@@ -62,7 +62,7 @@ async def audit(service: str, settings: ServiceSettings, as_of: datetime | None,
             print(f"note: {service}'s live read model holds current figures only; comparing "
                   "a rebuild as of T with it is meaningful for T = now", file=sys.stderr)
         result = await run_audit(SERVICES[service], settings, instant, against=stored,
-                                 on_progress=bar)
+                                 on_progress=bar, customer_id=customer)
     finally:
         bar.finish()
     return _print_audit(result, "live" if against == "live" else against)

@@ -70,6 +70,13 @@ class Report:
     def only(self, *sections: str) -> Report:
         return Report(self.name, self.as_of, tuple(r for r in self.rows if r.section in sections))
 
+    def of_customer(self, customer_id: str | None) -> Report:
+        """One customer's rows (all of them with None)."""
+        if customer_id is None:
+            return self
+        return Report(self.name, self.as_of,
+                      tuple(r for r in self.rows if r.customer_id == customer_id))
+
     def canonical(self) -> bytes:
         body = {"report": self.name, "as_of": self.as_of_text,
                 "rows": [[*r.key, r.amount] for r in self.rows]}

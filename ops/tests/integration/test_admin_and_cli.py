@@ -9,11 +9,15 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from ledgerline_events.runtime import create_pool, rebuild_schema
+from ledgerline_ops.audit import audit
+from ledgerline_ops.in_process import environment
+from ledgerline_ops.services import SERVICES
 from ledgerline_ops.simulation import Simulation, SimulationConfig
 
 from .cli_run import ledgerline
@@ -64,6 +68,7 @@ async def test_admin_replay_and_the_command_line(
         audited = await ledgerline(capsys, env, "audit", "collections", "--against", str(out))
         assert audited.returncode == 0, audited.stdout + audited.stderr
         assert "0 differences" in audited.stdout and "ev/s" in audited.stderr
+        await two_operators_at_once(capsys, env)
         for service in ("invoicing", "cash-application", "credit"):  # a rebuild against live
             rebuilt = await ledgerline(capsys, env, "audit", service)
             assert rebuilt.returncode == 0, service + rebuilt.stdout + rebuilt.stderr
@@ -78,3 +83,35 @@ async def test_admin_replay_and_the_command_line(
                                    "2026-09", "--reports-dir", str(tmp_path))
         assert checked.returncode == 1 and "DOES NOT MATCH" in checked.stdout
         assert "1 differences" in checked.stdout
+
+
+async def two_operators_at_once(capsys: pytest.CaptureFixture[str], env: dict[str, str]) -> None:
+    """Audits run side by side in schemas of their own, one customer's or everyone's, and
+    leave nothing behind; a second rebuild into a schema being rebuilt is refused."""
+    with environment(env):
+        settings = SERVICES["collections"].settings()
+    now = datetime.now(UTC)
+    everyone, one = await asyncio.gather(
+        audit(SERVICES["collections"], settings, now),
+        audit(SERVICES["collections"], settings, now, customer_id="C-0001"))
+    assert everyone.clean and one.clean
+    assert 0 < len(one.rebuilt.rows) < len(everyone.rebuilt.rows)
+    assert {r.customer_id for r in one.rebuilt.rows} == {"C-0001"}
+    only = await ledgerline(capsys, env, "audit", "collections", "--customer", "C-0001")
+    assert only.returncode == 0 and "0 differences" in only.stdout, only.stdout + only.stderr
+    assert "consumer." not in only.stdout  # logs go to stderr; stdout is the report
+
+    pool = await create_pool(settings.pg_dsn, min_size=1, max_size=1)
+    try:
+        left = await pool.fetchval("SELECT count(*) FROM pg_namespace WHERE nspname LIKE $1",
+                                   f"{settings.read_schema}_audit%")
+        assert left == 0
+        async with pool.acquire() as conn:  # as a rebuild running elsewhere holds it
+            target = rebuild_schema(settings.read_schema)
+            key = await conn.fetchval("SELECT hashtextextended($1, 0)", f"rebuild:{target}")
+            await conn.execute("SELECT pg_advisory_lock($1)", key)
+            refused = await ledgerline(capsys, env, "replay", "collections")
+            await conn.execute("SELECT pg_advisory_unlock($1)", key)
+    finally:
+        await pool.close()
+    assert refused.returncode == 2 and "already running" in refused.stderr, refused.stderr

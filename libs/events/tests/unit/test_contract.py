@@ -1,9 +1,11 @@
+from datetime import date
 from decimal import Decimal
 
 import orjson
 import pytest
 
 from ledgerline_events.contract import EVENT_TYPES, Money, UndecodableEvent, decode, encode
+from ledgerline_events.contract.invoicing import EarlyPaymentDiscount
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.contract.schema_export import export
 
@@ -88,6 +90,44 @@ def test_payment_received_v1_is_upcast_to_v2_on_read() -> None:
     assert event.payload.amount == Money.of("99.90", "GBP")  # type: ignore[attr-defined]
 
 
+def v1_invoice(terms: dict[str, object], gross: str = "1200.00", issued: str = "2026-03-01",
+               currency: str = "EUR") -> dict[str, object]:
+    return {
+        "event_id": "00000000-0000-0000-0000-000000000002", "event_type": "invoicing.InvoiceIssued",
+        "schema_version": 1, "customer_id": "C-1", "aggregate_id": "i-1", "aggregate_version": 1,
+        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
+        "correlation_id": "c", "causation_id": None, "producer": "invoicing",
+        "payload": {
+            "invoice_id": "i-1", "invoice_number": "INV-1", "customer": {"customer_id": "C-1", "name": "A"},
+            "currency": currency, "issue_date": issued, "due_date": "2026-03-31", "payment_terms": terms,
+            "lines": [{"description": "x", "quantity": "1", "unit_price": gross, "tax_rate": "0",
+                       "net": gross, "tax": "0"}],
+            "net_total": {"amount": gross, "currency": currency},
+            "tax_total": {"amount": "0", "currency": currency},
+            "gross_total": {"amount": gross, "currency": currency}},
+    }
+
+
+def test_invoice_issued_v1_is_upcast_with_the_discount_it_granted_on_the_gross() -> None:
+    terms = {"kind": "early_payment_discount", "net_days": 30, "discount_days": 10,
+             "discount_percent": "2.5"}
+    event = decode(orjson.dumps(v1_invoice(terms, gross="120.12")))
+    assert event.schema_version == 2
+    assert event.payload.early_payment_discount == EarlyPaymentDiscount(  # type: ignore[attr-defined]
+        amount=Money.of("3.00", "EUR"), until=date(2026, 3, 11))
+    plain = decode(orjson.dumps(v1_invoice({"kind": "net", "net_days": 30})))
+    assert plain.payload.early_payment_discount is None  # type: ignore[attr-defined]
+
+
+def test_a_v1_invoice_that_cannot_be_upcast_is_undecodable_not_a_crash() -> None:
+    terms = {"kind": "early_payment_discount", "net_days": 30, "discount_days": 10,
+             "discount_percent": "2"}
+    with pytest.raises(UndecodableEvent, match="cannot be upcast"):
+        decode(orjson.dumps(v1_invoice(terms, issued="2026-13-45")))
+    with pytest.raises(UndecodableEvent, match="cannot be upcast"):
+        decode(orjson.dumps(v1_invoice(terms, currency="XXX")))
+
+
 @pytest.mark.parametrize(("raw", "reason"), [
     (b"not json", "not JSON"),
     (b"[1, 2]", "JSON object"),
@@ -109,5 +149,5 @@ def test_invalid_payload_names_the_field() -> None:
 def test_every_event_exports_a_json_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
     written = export(tmp_path)
     assert len(written) == len(EVENT_TYPES)
-    schema = orjson.loads((tmp_path / "invoicing.InvoiceIssued.v1.schema.json").read_bytes())
+    schema = orjson.loads((tmp_path / "invoicing.InvoiceIssued.v2.schema.json").read_bytes())
     assert schema["properties"]["event_type"] == {"const": "invoicing.InvoiceIssued"}

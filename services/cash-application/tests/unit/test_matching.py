@@ -31,7 +31,7 @@ def inv(number: str, open_amount: str, due: str = "2026-03-31", *, discount: str
     return OpenInvoice(
         invoice_id=f"id-{number}", number=number, due_date=date.fromisoformat(due),
         open_amount=Money.of(open_amount, currency),
-        discount_percent=Decimal(discount) if discount else None,
+        discount=Money.of(discount, currency) if discount else None,
         discount_until=date.fromisoformat(discount_until) if discount_until else None,
     )
 
@@ -86,7 +86,7 @@ REMITTANCE = [
     Case("named invoice part paid", "60.00", [A, B], Outcome.FULLY_APPLIED,
          [("INV-1", "60.00", R.REMITTANCE_REFERENCE)], remittance="INV-1"),
     Case("named and discounted within window", "98.00",
-         [inv("INV-9", "100.00", discount="2", discount_until="2026-03-15")],
+         [inv("INV-9", "100.00", discount="2.00", discount_until="2026-03-15")],
          Outcome.FULLY_APPLIED, [("INV-9", "98.00", R.REMITTANCE_REFERENCE)],
          remittance="INV-9", discounts={"INV-9": "2.00"}),
 ]
@@ -125,18 +125,24 @@ COMBINATION = [
 
 DISCOUNT = [
     Case("paid within the window at the discounted amount", "392.00",
-         [A, inv("INV-20", "400.00", discount="2", discount_until="2026-03-12")],
+         [A, inv("INV-20", "400.00", discount="8.00", discount_until="2026-03-12")],
          Outcome.FULLY_APPLIED, [("INV-20", "392.00", R.EARLY_PAYMENT_DISCOUNT)],
          rules=(R.EARLY_PAYMENT_DISCOUNT,), discounts={"INV-20": "8.00"}),
     Case("paid after the window: no discount", "392.00",
-         [inv("INV-20", "400.00", discount="2", discount_until="2026-03-09")],
+         [inv("INV-20", "400.00", discount="8.00", discount_until="2026-03-09")],
          Outcome.NO_MATCH, [], rules=(R.EXACT_AMOUNT, R.EARLY_PAYMENT_DISCOUNT)),
     Case("last day of the window counts", "392.00",
-         [inv("INV-20", "400.00", discount="2", discount_until="2026-03-10")],
+         [inv("INV-20", "400.00", discount="8.00", discount_until="2026-03-10")],
          Outcome.FULLY_APPLIED, [("INV-20", "392.00", R.EARLY_PAYMENT_DISCOUNT)]),
+    # 2 % of a 500.00 invoice, then a 100.00 credit note: the discount stays what the invoice
+    # granted (10.00), not 2 % of what is open (8.00).
+    Case("a credit note leaves the granted discount as invoiced", "390.00",
+         [inv("INV-22", "400.00", discount="10.00", discount_until="2026-03-12")],
+         Outcome.FULLY_APPLIED, [("INV-22", "390.00", R.EARLY_PAYMENT_DISCOUNT)],
+         rules=(R.EARLY_PAYMENT_DISCOUNT,), discounts={"INV-22": "10.00"}),
     Case("two invoices at the same discounted amount: ambiguous", "392.00",
-         [inv("INV-20", "400.00", discount="2", discount_until="2026-03-12"),
-          inv("INV-21", "400.00", discount="2", discount_until="2026-03-12")],
+         [inv("INV-20", "400.00", discount="8.00", discount_until="2026-03-12"),
+          inv("INV-21", "400.00", discount="8.00", discount_until="2026-03-12")],
          Outcome.AMBIGUOUS, [], rules=(R.EARLY_PAYMENT_DISCOUNT,)),
 ]
 

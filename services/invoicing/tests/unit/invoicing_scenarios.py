@@ -21,14 +21,15 @@ def eur(amount: str) -> Money:
     return Money.of(amount, "EUR")
 
 
-def invoice_issued(gross_net: str = "100", invoice_id: str = "inv-1") -> Event:
+def invoice_issued(gross_net: str = "100", invoice_id: str = "inv-1",
+                   terms: PaymentTerms = NET_30) -> Event:
     """An invoice of one line at 20 % tax: net `gross_net`, gross net x 1.2."""
     command = IssueInvoice(
         invoice_id=invoice_id,
         customer=ACME,
         currency="EUR",
         lines=(LineItem("consulting", Decimal(1), Decimal(gross_net), Decimal(20)),),
-        payment_terms=NET_30,
+        payment_terms=terms,
         issue_date=ISSUED_ON,
     )
     return decide_issue(command, "INV-2026-000001")[0]

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from ledgerline_events.contract.base import Event
 from ledgerline_events.contract.invoicing import (
     CreditNoteIssued,
+    EarlyPaymentDiscount,
     InvoiceCancelled,
     InvoiceIssued,
 )
 from ledgerline_events.contract.money import Money
 from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
+from ledgerline_events.contract.sales import PaymentTerms, TermsKind
 from ledgerline_invoicing.domain.errors import InvoiceNotFound
 from ledgerline_invoicing.domain.invoice import (
     CancelInvoice,
@@ -51,6 +54,16 @@ def test_issued_invoice_states_lines_totals_and_due_date() -> None:
     assert (issued.net_total, issued.tax_total) == (eur("100.00"), eur("20.00"))
     assert issued.due_date == date(2026, 3, 31)
     assert issued.invoice_number == "INV-2026-000001"
+    assert issued.early_payment_discount is None  # net 30: nothing to deduct
+
+
+def test_issued_invoice_carries_its_early_payment_discount_on_the_gross() -> None:
+    two_ten_net_30 = PaymentTerms(kind=TermsKind.EARLY_PAYMENT_DISCOUNT, net_days=30,
+                                  discount_days=10, discount_percent=Decimal("2.5"))
+    issued = invoice_issued("100.10", terms=two_ten_net_30)
+    assert isinstance(issued, InvoiceIssued) and issued.gross_total == eur("120.12")
+    assert issued.early_payment_discount == EarlyPaymentDiscount(
+        amount=eur("3.00"), until=date(2026, 3, 11))  # 120.12 x 2.5 % = 3.003, half-up
 
 
 @pytest.mark.parametrize(

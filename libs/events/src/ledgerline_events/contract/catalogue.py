@@ -64,7 +64,11 @@ def upcast(event_type: str, version: int, payload: dict[str, Any]) -> dict[str, 
         )
         if step is None:
             raise UndecodableEvent(f"no upcaster for {event_type} v{version}", event_type)
-        payload, version = step(payload), version + 1
+        try:
+            payload, version = step(payload), version + 1
+        except (ValueError, KeyError, TypeError, ArithmeticError) as exc:  # the sender's data
+            raise UndecodableEvent(f"{event_type} v{version} cannot be upcast: {exc!r}",
+                                   event_type) from exc
     if version > current:
         raise UndecodableEvent(
             f"{event_type} v{version} is newer than this reader (v{current})", event_type

@@ -20,10 +20,19 @@ class InvoiceLine(_Part):
     tax: DecimalAmount
 
 
+class EarlyPaymentDiscount(_Part):
+    """What a timely payer may deduct: `amount` (on the gross) if paid by `until` inclusive."""
+
+    amount: Money
+    until: date
+
+
 class InvoiceIssued(Event):
-    """An invoice was issued: the customer owes `gross_total` by `due_date`."""
+    """An invoice was issued: the customer owes `gross_total` by `due_date`, less
+    `early_payment_discount` if paid in time (invoicing works it out; readers take it as is)."""
 
     event_type = "invoicing.InvoiceIssued"
+    schema_version = 2  # v1 left the discount for readers to derive; see upcasters.py
     invoice_id: str = Field(min_length=1, max_length=64)
     invoice_number: str = Field(min_length=1, max_length=64)
     customer: Customer
@@ -36,6 +45,7 @@ class InvoiceIssued(Event):
     net_total: Money
     tax_total: Money
     gross_total: Money
+    early_payment_discount: EarlyPaymentDiscount | None = None
 
 
 class CreditNoteIssued(Event):

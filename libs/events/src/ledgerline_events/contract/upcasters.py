@@ -6,7 +6,11 @@ Keyed by (event type, version they read). History is never rewritten; readers up
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
+
+from .money import quantize
 
 Payload = dict[str, Any]
 
@@ -18,6 +22,21 @@ def payment_received_v1_to_v2(payload: Payload) -> Payload:
     return upgraded
 
 
+def invoice_issued_v1_to_v2(payload: Payload) -> Payload:
+    """v1 left the early-payment discount to its readers; v2 carries what invoicing granted,
+    which for every v1 invoice was: gross x percent (half-up), until issue date + days."""
+    terms, gross = payload.get("payment_terms") or {}, payload.get("gross_total") or {}
+    percent, days = terms.get("discount_percent"), terms.get("discount_days")
+    if percent is None or days is None or not gross:
+        return {**payload, "early_payment_discount": None}
+    amount = quantize(Decimal(str(gross["amount"])) * Decimal(str(percent)) / 100, gross["currency"])
+    until = date.fromisoformat(payload["issue_date"]) + timedelta(days=int(days))
+    discount = {"amount": {"amount": str(amount), "currency": gross["currency"]},
+                "until": until.isoformat()}
+    return {**payload, "early_payment_discount": discount}
+
+
 UPCASTERS: dict[tuple[str, int], Callable[[Payload], Payload]] = {
     ("cash-application.PaymentReceived", 1): payment_received_v1_to_v2,
+    ("invoicing.InvoiceIssued", 1): invoice_issued_v1_to_v2,
 }

@@ -18,7 +18,7 @@ from .host import Runtime, create_service_app
 from .observability import configure_logging
 from .postgres import create_pool, ident, set_search_path, unnest_columns
 from .projection import BatchApplier, BatchStats, Projection, Record, RejectedEvent
-from .rebuild import Progress, rebuild, swap
+from .rebuild import Progress, RebuildRunning, rebuild, swap
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 
@@ -38,6 +38,7 @@ __all__ = [
     "OutboxRelay",
     "Progress",
     "Projection",
+    "RebuildRunning",
     "Record",
     "RejectedEvent",
     "Runtime",

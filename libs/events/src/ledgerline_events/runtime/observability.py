@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import structlog
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from .host import Runtime
 
 
-def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level, force=True)
+def configure_logging(level: str = "INFO", *, json: bool = True, stream: TextIO | None = None) -> None:
+    """Services log to stdout; a command whose stdout is its output logs to stderr."""
+    out = stream or sys.stdout
+    logging.basicConfig(format="%(message)s", stream=out, level=level, force=True)
     renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[
@@ -27,6 +29,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=structlog.PrintLoggerFactory(out),
         cache_logger_on_first_use=False,
     )
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
@@ -35,6 +35,10 @@ class Progress:
     @property
     def eta_s(self) -> float | None:
         return (self.total - self.done) / self.rate if self.rate > 0 else None
+
+
+class RebuildRunning(Exception):
+    """Another rebuild into the same schema is under way (another operator, the admin API)."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +69,30 @@ async def rebuild(
     and a last step once the log is read (`complete(conn)`, e.g. deriving summary tables
     once instead of updating them batch after batch)."""
     projections = [_rebuild_variant(p) for p in projections]
-    stats = await _fill(pool, bootstrap, projections, topics, target_schema, as_of, resume,
-                        batch_size, on_progress, workers, dsn)
-    async with pool.acquire() as conn, conn.transaction():
-        await set_search_path(conn, target_schema)
-        for projection in projections:
-            complete = getattr(projection, "complete", None)
-            if complete is not None:
-                await complete(conn)
+    async with _sole_rebuild_of(pool, target_schema):
+        stats = await _fill(pool, bootstrap, projections, topics, target_schema, as_of, resume,
+                            batch_size, on_progress, workers, dsn)
+        async with pool.acquire() as conn, conn.transaction():
+            await set_search_path(conn, target_schema)
+            for projection in projections:
+                complete = getattr(projection, "complete", None)
+                if complete is not None:
+                    await complete(conn)
     return stats
+
+
+@asynccontextmanager
+async def _sole_rebuild_of(pool: asyncpg.Pool, target_schema: str) -> AsyncIterator[None]:
+    """A session lock on the target's name, held for the rebuild: a second rebuild into the
+    same schema would drop or interleave with the first one's tables."""
+    async with pool.acquire() as conn:
+        key = await conn.fetchval("SELECT hashtextextended($1, 0)", f"rebuild:{target_schema}")
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", key):
+            raise RebuildRunning(f"a rebuild into {target_schema} is already running")
+        try:
+            yield
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
 
 def _rebuild_variant(projection: Projection) -> Projection:

@@ -126,14 +126,16 @@ def _invoice(row: asyncpg.Record) -> OpenInvoice:
     return OpenInvoice(
         invoice_id=row["invoice_id"], number=row["invoice_number"], due_date=row["due_date"],
         open_amount=Money.of(Decimal(row["open_amount"]), currency),
-        discount_percent=row["discount_percent"], discount_until=row["discount_until"],
+        discount=Money.of(row["discount_amount"], currency)
+        if row["discount_amount"] is not None else None,
+        discount_until=row["discount_until"],
         issued_at=row["issued_at"] or EPOCH,
     )
 
 
 def _with_open(invoice: OpenInvoice, amount: Decimal) -> OpenInvoice:
     return OpenInvoice(invoice.invoice_id, invoice.number, invoice.due_date,
-                       Money.of(amount, invoice.open_amount.currency), invoice.discount_percent,
+                       Money.of(amount, invoice.open_amount.currency), invoice.discount,
                        invoice.discount_until, invoice.issued_at)
 
 

@@ -67,8 +67,8 @@ class CashQueries:
             "gross": _money(r["issued"], r["currency"]),
             "open_amount": _money(r["open"], r["currency"]),
             "discount_until": r["discount_until"],
-            "discount_percent": format(r["discount_percent"], "f")
-            if r["discount_percent"] is not None else None,
+            "discount": _money(r["discount_amount"], r["currency"])
+            if r["discount_amount"] is not None else None,
         } for r in rows]
 
     async def invoice(self, invoice_id: str) -> dict[str, Any] | None:

@@ -25,7 +25,6 @@ from enum import StrEnum
 
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.cash_application import MatchReason
-from ledgerline_events.contract.money import quantize
 
 from .clearing import EPOCH
 from .combination import exact_combinations
@@ -39,25 +38,24 @@ AUTOMATIC_RULES = (
 
 @dataclass(frozen=True)
 class OpenInvoice:
-    """An invoice of the payer with something still to pay, and its discount terms."""
+    """An invoice of the payer with something still to pay, and the early-payment discount
+    its invoice carries (on the gross, as invoicing granted it)."""
 
     invoice_id: str
     number: str
     due_date: date
     open_amount: Money
-    discount_percent: Decimal | None = None
+    discount: Money | None = None
     discount_until: date | None = None
     issued_at: datetime = EPOCH
 
     def discount_on(self, value_date: date) -> Money | None:
         """The early-payment discount granted if paid on `value_date`, if any."""
-        if self.discount_percent is None or self.discount_until is None:
+        if self.discount is None or self.discount_until is None:
             return None
-        if value_date > self.discount_until:
+        if value_date > self.discount_until or self.discount.amount >= self.open_amount.amount:
             return None
-        currency = self.open_amount.currency
-        amount = quantize(self.open_amount.amount * self.discount_percent / 100, currency)
-        return Money.of(amount, currency) if amount > 0 else None
+        return self.discount
 
 
 @dataclass(frozen=True)

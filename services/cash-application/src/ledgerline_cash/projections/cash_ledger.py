@@ -23,7 +23,6 @@ processed (`apply_own_events`); the runtime then skips them when they come back 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
 from decimal import Decimal
 
 import asyncpg
@@ -121,15 +120,12 @@ def fold(batch: LedgerBatch, e: Envelope) -> None:
 
 
 def _invoice_issued(batch: LedgerBatch, e: Envelope, p: inv.InvoiceIssued) -> None:
-    terms = p.payment_terms
-    discount_until = (
-        p.issue_date + timedelta(days=terms.discount_days)
-        if terms.discount_days is not None else None
-    )
+    discount = p.early_payment_discount
     batch.bump_invoice(p.invoice_id, p.customer.customer_id, p.gross_total, "issued")
     batch.invoice_details[p.invoice_id] = (
         p.invoice_id, p.invoice_number, number_key(p.invoice_number), p.issue_date, p.due_date,
-        terms.discount_percent, discount_until, e.occurred_at,
+        discount.amount.amount if discount else None, discount.until if discount else None,
+        e.occurred_at,
     )
     batch.move(e, INVOICE, p.invoice_id, "issued", p.gross_total, 1)
 

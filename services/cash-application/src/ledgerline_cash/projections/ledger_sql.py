@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS open_item (
     number_key text,
     issue_date date,
     due_date date,
-    discount_percent numeric,
+    discount_amount numeric,
     discount_until date,
     issued_at timestamptz,
     issued numeric NOT NULL DEFAULT 0,
@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS open_item (
     open_amount numeric GENERATED ALWAYS AS
         (issued - credited - cancelled - allocated - written_off + recovered) STORED
 );
+-- Read schemas built before InvoiceIssued v2 had the percent instead (rebuild to fill it).
+ALTER TABLE open_item ADD COLUMN IF NOT EXISTS discount_amount numeric;
 CREATE TABLE IF NOT EXISTS payment (
     payment_id text PRIMARY KEY,
     customer_id text,
@@ -116,7 +118,7 @@ CREATE INDEX IF NOT EXISTS clearing_by_invoice ON clearing_document (invoice_id)
 """
 
 INVOICE_FIGURES = ("issued", "credited", "cancelled", "allocated", "written_off", "recovered")
-INVOICE_DETAILS = ("invoice_number", "number_key", "issue_date", "due_date", "discount_percent",
+INVOICE_DETAILS = ("invoice_number", "number_key", "issue_date", "due_date", "discount_amount",
                    "discount_until", "issued_at")
 PAYMENT_FIGURES = ("amount", "allocated", "refunded", "reversed_amount")
 PAYMENT_DETAILS = ("received_on", "method", "payer_name", "payer_account", "remittance",

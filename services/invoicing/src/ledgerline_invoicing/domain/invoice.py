@@ -22,7 +22,7 @@ from ledgerline_events.contract.sales import Customer, PaymentTerms
 
 from .errors import InvoiceNotFound
 from .pricing import LineItem, invoice_totals, price_lines
-from .terms import due_date
+from .terms import discount_offered, due_date
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,8 @@ def decide_issue(command: IssueInvoice, invoice_number: str) -> list[Event]:
             net_total=totals.net,
             tax_total=totals.tax,
             gross_total=totals.gross,
+            early_payment_discount=discount_offered(command.payment_terms, command.issue_date,
+                                                    totals.gross),
         )
     ]
 

@@ -6,6 +6,7 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ledgerline_events.contract.invoicing import EarlyPaymentDiscount
 from ledgerline_events.contract.money import Money, quantize
 from ledgerline_events.contract.sales import PaymentTerms, TermsKind
 
@@ -41,3 +42,13 @@ def early_payment_discount(terms: PaymentTerms, gross_total: Money) -> Money | N
         return None
     amount = gross_total.amount * terms.discount_percent / Decimal(100)
     return Money(amount=quantize(amount, gross_total.currency), currency=gross_total.currency)
+
+
+def discount_offered(
+    terms: PaymentTerms, issue_date: date, gross_total: Money
+) -> EarlyPaymentDiscount | None:
+    """The early-payment discount the invoice carries, so that no reader derives it again."""
+    amount, until = early_payment_discount(terms, gross_total), discount_deadline(terms, issue_date)
+    if amount is None or until is None:
+        return None
+    return EarlyPaymentDiscount(amount=amount, until=until)
