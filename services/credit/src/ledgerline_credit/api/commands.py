@@ -26,6 +26,7 @@ from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import requires
 
 from .deps import IdempotencyKey, OptionalIdempotencyKey, Service
+from .schemas import CreditCheckOut, CreditLimitOut, HoldPlacedOut, HoldReleasedOut
 
 router = APIRouter(tags=["credit"])
 SALES_SYSTEM, FINANCE = [requires("sales-system")], [requires("finance")]
@@ -77,7 +78,7 @@ def _money(amount: Decimal, currency: str) -> Money:
 
 @router.put("/customers/{customer_id}/credit-limits/{currency}",
             summary="Set the customer's credit limit in a currency (who and why are kept)",
-            dependencies=FINANCE)
+            response_model=CreditLimitOut, dependencies=FINANCE)
 async def set_credit_limit(service: Service, body: LimitBody, customer_id: str = CustomerId,
                            currency: str = Path(), key: OptionalIdempotencyKey = None) -> Any:
     limit = _money(body.limit, _currency(currency))
@@ -87,7 +88,7 @@ async def set_credit_limit(service: Service, body: LimitBody, customer_id: str =
 
 
 @router.post("/credit-checks", summary="May this order go on credit? approve / refer / reject",
-             dependencies=SALES_SYSTEM)
+             response_model=CreditCheckOut, dependencies=SALES_SYSTEM)
 async def check_credit(service: Service, body: CreditCheckBody, key: IdempotencyKey) -> Any:
     cmd = CheckCredit(body.customer_id, body.order_ref, body.amount, key, body.as_of)
     return await credit_check.check_credit(
@@ -96,7 +97,8 @@ async def check_credit(service: Service, body: CreditCheckBody, key: Idempotency
 
 
 @router.post("/customers/{customer_id}/holds", status_code=201,
-             summary="Place a manual credit hold", dependencies=FINANCE)
+             summary="Place a manual credit hold", response_model=HoldPlacedOut,
+             dependencies=FINANCE)
 async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey,
                      customer_id: str = CustomerId) -> Any:
     cmd = PlaceManualHold(customer_id, body.detail, body.placed_by, key, body.occurred_at)
@@ -105,7 +107,7 @@ async def place_hold(service: Service, body: HoldBody, key: IdempotencyKey,
 
 
 @router.post("/customers/{customer_id}/holds/{hold_id}/release",
-             summary="Release a hold", dependencies=FINANCE)
+             summary="Release a hold", response_model=HoldReleasedOut, dependencies=FINANCE)
 async def release_hold(service: Service, body: ReleaseBody, key: IdempotencyKey, hold_id: str,
                        customer_id: str = CustomerId) -> Any:
     cmd = ReleaseHold(customer_id, hold_id, body.released_by, body.reason, key,

@@ -16,6 +16,7 @@ from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import set_search_path
 
 from .deps import Service
+from .schemas import CustomerCreditOut, InvoiceOut
 
 router = APIRouter(tags=["credit"])
 
@@ -36,7 +37,8 @@ def plain(value: Any) -> Any:
 
 
 @router.get("/customers/{customer_id}/credit",
-            summary="Limit, exposure, available credit, holds, risk score and history")
+            summary="Limit, exposure, available credit, holds, risk score and history",
+            response_model=CustomerCreditOut)
 async def customer_credit(service: Service,
                           customer_id: str = Path(min_length=1, max_length=64)) -> Any:
     async with service.store.pool.acquire() as conn, conn.transaction():
@@ -47,7 +49,8 @@ async def customer_credit(service: Service,
     return plain(present(customer_id, rows, service.clock().date()))
 
 
-@router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status")
+@router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status",
+            response_model=InvoiceOut)
 async def invoice(service: Service, invoice_id: str = Path(min_length=1, max_length=64)) -> Any:
     async with service.store.pool.acquire() as conn, conn.transaction():
         await set_search_path(conn, service.settings.read_schema)
