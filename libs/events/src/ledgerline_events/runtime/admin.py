@@ -39,6 +39,29 @@ class ReplayRequest(BaseModel):
     resume: bool = False
 
 
+class ReplayProgress(BaseModel):
+    done: int
+    total: int
+    events_per_s: float
+    eta_s: float | None
+
+
+class ReplayState(BaseModel):
+    """A replay as it runs and once it ended: `state` running / done / failed; when done the
+    counts (and the retired schema after a swap), when failed the error."""
+
+    target_schema: str
+    state: str
+    as_of: datetime | None
+    swap: bool
+    progress: ReplayProgress | None = None
+    applied: int | None = None
+    skipped_after_as_of: int | None = None
+    dead_lettered: int | None = None
+    retired_schema: str | None = None
+    error: str | None = None
+
+
 @dataclass
 class ReplayJob:
     target_schema: str
@@ -52,7 +75,7 @@ class ReplayJob:
     def view(self) -> dict[str, Any]:
         return {"target_schema": self.target_schema, "state": self.state,
                 "as_of": self.as_of.isoformat() if self.as_of else None, "swap": self.swap,
-                "progress": self.progress, **self.result}
+                "progress": self.progress or None, **self.result}
 
 
 def rebuild_schema(read_schema: str) -> str:
@@ -63,7 +86,8 @@ def rebuild_schema(read_schema: str) -> str:
 def admin_router() -> APIRouter:
     router = APIRouter(prefix="/admin", tags=["operations"], dependencies=[requires("admin")])
 
-    @router.post("/replay", status_code=202, summary="Rebuild projections from offset zero")
+    @router.post("/replay", status_code=202, summary="Rebuild projections from offset zero",
+                 response_model=ReplayState)
     async def start_replay(body: ReplayRequest, request: Request) -> dict[str, Any]:
         runtime: Runtime = request.app.state.runtime
         if body.swap and body.as_of is not None:
@@ -76,7 +100,7 @@ def admin_router() -> APIRouter:
         request.app.state.replay_job = job
         return job.view()
 
-    @router.get("/replay", summary="State of the last replay")
+    @router.get("/replay", summary="State of the last replay", response_model=ReplayState)
     async def replay_state(request: Request) -> dict[str, Any]:
         job: ReplayJob | None = getattr(request.app.state, "replay_job", None)
         if job is None:
