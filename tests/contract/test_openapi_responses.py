@@ -12,15 +12,6 @@ import pytest
 from ledgerline_ops.in_process import APPS, environment, service_environment
 
 NOT_TYPED_YET = {
-    "cash-application": {
-        "POST /payments", "POST /payments/{payment_id}/allocations",
-        "DELETE /payments/{payment_id}/allocations/{allocation_id}",
-        "POST /payments/{payment_id}/reverse", "POST /payments/{payment_id}/refunds",
-        "POST /customers/{customer_id}/refunds",
-        "POST /statements", "GET /payments/{payment_id}", "GET /customers/{customer_id}/balance",
-        "GET /customers/{customer_id}/open-items", "GET /invoices/{invoice_id}",
-        "GET /unapplied",
-    },
     "collections": {
         "POST /dunning-runs", "POST /dunning-runs/{run_id}/approve", "GET /dunning-runs/proposed",
         "POST /invoices/{invoice_id}/disputes", "POST /disputes/{dispute_id}/resolve",

@@ -28,14 +28,32 @@ from ..application.commands import (
 )
 from ..config import Settings
 from .deps import Desk, Queries
-from .schemas import AllocationIn, PaymentIn, RefundIn, ReversalIn
+from .schemas import (
+    Allocated,
+    AllocationIn,
+    Balance,
+    CustomerRefunded,
+    InvoiceClearing,
+    OpenItems,
+    PaymentDetail,
+    PaymentIn,
+    PaymentRecorded,
+    PaymentReversedOut,
+    Refunded,
+    RefundIn,
+    ReversalIn,
+    StatementImported,
+    Unallocated,
+    Unapplied,
+)
 from .upload import uploaded_file
 
 commands = APIRouter(tags=["payments"], dependencies=[requires("finance")])
 reads = APIRouter(tags=["read"])
 
 
-@commands.post("/payments", status_code=201, summary="Record a payment and apply it")
+@commands.post("/payments", status_code=201, summary="Record a payment and apply it",
+               response_model=PaymentRecorded)
 async def record_payment(body: PaymentIn, desk: Desk, key: IdempotencyKey) -> dict[str, Any]:
     return await desk.record_payment(RecordPayment(**dict(body)), key)
 
@@ -56,7 +74,7 @@ async def import_statement(
 
 
 @commands.post("/payments/{payment_id}/allocations", status_code=201,
-               summary="Allocate unapplied cash to an invoice by hand")
+               summary="Allocate unapplied cash to an invoice by hand", response_model=Allocated)
 async def allocate(
     payment_id: str, body: AllocationIn, desk: Desk, key: IdempotencyKey
 ) -> dict[str, Any]:
@@ -64,7 +82,7 @@ async def allocate(
 
 
 @commands.delete("/payments/{payment_id}/allocations/{allocation_id}",
-                 summary="Undo an allocation")
+                 summary="Undo an allocation", response_model=Unallocated)
 async def unallocate(
     payment_id: str, allocation_id: str, desk: Desk, key: IdempotencyKey,
     reason: Annotated[str, Query(min_length=1, max_length=500)] = "unallocated by hand",
@@ -74,7 +92,8 @@ async def unallocate(
         ReverseAllocation(payment_id, allocation_id, reason, occurred_at), key)
 
 
-@commands.post("/payments/{payment_id}/reverse", summary="Reverse a bounced/recalled payment")
+@commands.post("/payments/{payment_id}/reverse", summary="Reverse a bounced/recalled payment",
+               response_model=PaymentReversedOut)
 async def reverse(
     payment_id: str, body: ReversalIn, desk: Desk, key: IdempotencyKey
 ) -> dict[str, Any]:
@@ -82,14 +101,16 @@ async def reverse(
 
 
 @commands.post("/payments/{payment_id}/refunds", status_code=201,
-               summary="Refund credit on account held by one payment or credit")
+               summary="Refund credit on account held by one payment or credit",
+               response_model=Refunded)
 async def refund(payment_id: str, body: RefundIn, desk: Desk, key: IdempotencyKey) -> dict[str, Any]:
     return await desk.refund(
         RefundCredit(payment_id, body.amount, body.reason, body.occurred_at), key)
 
 
 @commands.post("/customers/{customer_id}/refunds", status_code=201,
-               summary="Refund a customer's credit on account, from its oldest sources first")
+               summary="Refund a customer's credit on account, from its oldest sources first",
+               response_model=CustomerRefunded)
 async def refund_customer(
     customer_id: str, body: RefundIn, desk: Desk, key: IdempotencyKey
 ) -> dict[str, Any]:
@@ -103,7 +124,8 @@ KnownAt = Annotated[UtcDateTime | None, Query(
     description="recorded instant: only what was known by then (default: now)")]
 
 
-@reads.get("/customers/{customer_id}/open-items")
+@reads.get("/customers/{customer_id}/open-items", response_model=OpenItems,
+           summary="The customer's invoices with something to pay, oldest due first")
 async def open_items(
     customer_id: str, queries: Queries, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
@@ -111,7 +133,8 @@ async def open_items(
             "open_items": await queries.open_items(customer_id, as_of, known_at)}
 
 
-@reads.get("/customers/{customer_id}/balance")
+@reads.get("/customers/{customer_id}/balance", response_model=Balance,
+           summary="What the customer owes and holds on account, per currency")
 async def balance(
     customer_id: str, queries: Queries, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
@@ -119,7 +142,8 @@ async def balance(
             "currencies": await queries.balance(customer_id, as_of, known_at)}
 
 
-@reads.get("/invoices/{invoice_id}", summary="An invoice as clearing sees it")
+@reads.get("/invoices/{invoice_id}", summary="An invoice as clearing sees it",
+           response_model=InvoiceClearing)
 async def invoice(invoice_id: str, queries: Queries) -> dict[str, Any]:
     found = await queries.invoice(invoice_id)
     if found is None:
@@ -127,12 +151,14 @@ async def invoice(invoice_id: str, queries: Queries) -> dict[str, Any]:
     return found
 
 
-@reads.get("/unapplied")
+@reads.get("/unapplied", response_model=Unapplied,
+           summary="Cash waiting for a person: unidentified payers first, then credit on account")
 async def unapplied(queries: Queries, caller: CurrentCaller) -> dict[str, Any]:
     return {"payments": without_bank_details(await queries.unapplied(), caller)}
 
 
-@reads.get("/payments/{payment_id}")
+@reads.get("/payments/{payment_id}", response_model=PaymentDetail,
+           summary="A payment and its allocations")
 async def payment(payment_id: str, queries: Queries, caller: CurrentCaller) -> dict[str, Any]:
     found = await queries.payment(payment_id)
     if found is None:
@@ -146,7 +172,7 @@ def statements_router(max_bytes: int) -> APIRouter:
     router = APIRouter(tags=["payments"], dependencies=[requires("finance")],
                        max_body_size=max_bytes)
     router.add_api_route("/statements", import_statement, methods=["POST"], status_code=201,
-                         summary="Import a bank statement file")
+                         summary="Import a bank statement file", response_model=StatementImported)
     return router
 
 
