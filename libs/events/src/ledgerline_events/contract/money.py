@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 # Minor units of the currencies we accept (ISO 4217). Extend here; nothing else hard-codes them.
 MINOR_UNITS: dict[str, int] = {
@@ -23,10 +23,16 @@ def _no_float(value: Any) -> Any:
     return value
 
 
+# What the schema tells callers to send: a decimal string (a whole JSON number also passes).
+_DECIMAL_IN = {"anyOf": [{"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
+                          "examples": ["120.50"]}, {"type": "integer"}],
+               "description": "decimal string; a JSON number with a fraction is refused"}
+
 DecimalAmount = Annotated[
     Decimal,
     BeforeValidator(_no_float),
     PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
+    WithJsonSchema(_DECIMAL_IN, mode="validation"),
 ]
 
 
