@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 
 from ledgerline_events.runtime import Runtime, rebuild
@@ -37,8 +39,13 @@ async def replay_differences(runtime: Runtime, *, workers: int = 1) -> list[str]
         tables = await conn.fetch(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", scratch)
         for name in sorted({t["table_name"] for t in tables} - RUNTIME_TABLES):
-            if await table_rows(conn, live, name) != await table_rows(conn, scratch, name):
-                differences.append(f"{settings.service_name}.{name}")
+            live_rows, rebuilt_rows = (await table_rows(conn, live, name),
+                                       await table_rows(conn, scratch, name))
+            if live_rows != rebuilt_rows:
+                only_live = [r for r in live_rows if r not in rebuilt_rows][:3]
+                only_rebuilt = [r for r in rebuilt_rows if r not in live_rows][:3]
+                differences.append(f"{settings.service_name}.{name}: live only {only_live}, "
+                                   f"rebuilt only {only_rebuilt}")
         missing = await index_definitions(conn, live) - await index_definitions(conn, scratch)
         differences += [f"{settings.service_name}: index missing after rebuild: {d}" for d in missing]
         await conn.execute(f"DROP SCHEMA {ident(scratch)} CASCADE")
@@ -46,12 +53,16 @@ async def replay_differences(runtime: Runtime, *, workers: int = 1) -> list[str]
 
 
 async def quiescent(runtimes: list[Runtime]) -> bool:
-    """Nothing left to publish and nothing left to consume: the log has stopped moving."""
-    for runtime in runtimes:
-        assert runtime.pool is not None and runtime.runner is not None
-        schema = ident(runtime.settings.write_schema)
-        if await runtime.pool.fetchval(f"SELECT count(*) FROM {schema}.outbox"):
-            return False
-        if any(runtime.runner.lag().values()):
-            return False
+    """Nothing left to publish and nothing left to consume, twice half a second apart: the log
+    has stopped moving (a consumer in a rebalance has nothing assigned: not caught up)."""
+    for attempt in range(2):
+        if attempt:
+            await asyncio.sleep(0.5)
+        for runtime in runtimes:
+            assert runtime.pool is not None and runtime.runner is not None
+            schema = ident(runtime.settings.write_schema)
+            if await runtime.pool.fetchval(f"SELECT count(*) FROM {schema}.outbox"):
+                return False
+            if not runtime.runner.caught_up():
+                return False
     return True

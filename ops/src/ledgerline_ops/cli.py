@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "token":
         sys.exit(token.print_token(args))
-    configure_logging("WARNING", json=False, stream=sys.stderr)  # stdout is the report
+    configure_logging("WARNING", json=False, to_stderr=True)  # stdout is the report
     settings = SERVICES[args.service].settings() if hasattr(args, "service") else CollectionsSettings()
     try:
         code = asyncio.run(_run(args, settings))

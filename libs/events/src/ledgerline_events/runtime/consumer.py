@@ -86,6 +86,18 @@ class ConsumerRunner:
                 lag[tp.topic] = lag.get(tp.topic, 0) + max(0, high - position)
         return lag
 
+    def caught_up(self) -> bool:
+        """Partitions assigned (not in a rebalance), each fetched at least once and applied up
+        to the end that fetch saw. `lag()` alone reads 0 while nothing is assigned."""
+        consumer = self._consumer
+        if consumer is None or not consumer.assignment():
+            return False
+        for tp in consumer.assignment():
+            high, position = consumer.highwater(tp), self._positions.get(tp)
+            if high is None or position is None or position < high:
+                return False
+        return True
+
     async def run(self) -> None:
         """Consume until cancelled; reconnects after broker outages. A systemic failure stops
         consuming with the offsets kept, reports not ready, and tries again after a pause

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 import structlog
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -15,9 +15,23 @@ if TYPE_CHECKING:
     from .host import Runtime
 
 
-def configure_logging(level: str = "INFO", *, json: bool = True, stream: TextIO | None = None) -> None:
+class _CurrentStream:
+    """sys.stdout or sys.stderr as it is when a line is written, not when logging was set up
+    (a command run in-process under a test's captured, later closed, streams)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        return int(getattr(sys, self.name).write(text))
+
+    def flush(self) -> None:
+        getattr(sys, self.name).flush()
+
+
+def configure_logging(level: str = "INFO", *, json: bool = True, to_stderr: bool = False) -> None:
     """Services log to stdout; a command whose stdout is its output logs to stderr."""
-    out = stream or sys.stdout
+    out = cast(TextIO, _CurrentStream("stderr" if to_stderr else "stdout"))
     logging.basicConfig(format="%(message)s", stream=out, level=level, force=True)
     renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
