@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Path
 
@@ -21,21 +20,6 @@ from .schemas import CustomerCreditOut, InvoiceOut
 router = APIRouter(tags=["credit"])
 
 
-def plain(value: Any) -> Any:
-    """JSON values as finance expects them: decimals as exact strings, dates in ISO form."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
-
-
 @router.get("/customers/{customer_id}/credit",
             summary="Limit, exposure, available credit, holds, risk score and history",
             response_model=CustomerCreditOut)
@@ -46,7 +30,7 @@ async def customer_credit(service: Service,
         rows = await read_model.credit_view(conn, customer_id)
     if not any(rows.values()):
         raise HTTPException(404, f"no credit information on customer {customer_id}")
-    return plain(present(customer_id, rows, service.clock().date()))
+    return present(customer_id, rows, service.clock().date())
 
 
 @router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status",
@@ -57,7 +41,7 @@ async def invoice(service: Service, invoice_id: str = Path(min_length=1, max_len
         view = await read_model.invoice_view(conn, invoice_id)
     if view is None:
         raise HTTPException(404, f"no invoice {invoice_id}")
-    return plain(view)
+    return view
 
 
 def present(customer_id: str, rows: dict[str, Any], today: date) -> dict[str, Any]:
