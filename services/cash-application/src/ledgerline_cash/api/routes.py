@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from ledgerline_events.contract.base import UtcDateTime
+from ledgerline_events.contract.business_time import ReportInstant
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import (
     CurrentCaller,
@@ -118,10 +119,10 @@ async def refund_customer(
         RefundCustomer(customer_id, body.amount, body.reason, body.occurred_at), key)
 
 
-AsOf = Annotated[UtcDateTime | None, Query(
-    description="business instant: the figures as of then (default: now)")]
-KnownAt = Annotated[UtcDateTime | None, Query(
-    description="recorded instant: only what was known by then (default: now)")]
+AsOf = Annotated[ReportInstant | None, Query(
+    description="business instant or date (its end): the figures as of then (default: now)")]
+KnownAt = Annotated[ReportInstant | None, Query(
+    description="recorded instant or date (its end): only what was known by then (default: now)")]
 
 
 @reads.get("/customers/{customer_id}/open-items", response_model=OpenItems,

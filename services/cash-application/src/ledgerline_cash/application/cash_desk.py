@@ -11,12 +11,13 @@ import hashlib
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 
 from ledgerline_events.contract import Envelope, Event
+from ledgerline_events.contract.business_time import instant_of_day, start_of
 from ledgerline_events.contract.cash_application import (
     PaymentAllocated,
     PaymentMethod,
@@ -75,7 +76,7 @@ class CashDesk:
 
     async def record_payment(self, cmd: RecordPayment, key: str) -> dict[str, Any]:
         """A payment from the API, matched at once."""
-        at = self._instant(cmd.occurred_at, _midnight(cmd.received_on))
+        at = self._instant(cmd.occurred_at, start_of(cmd.received_on))
 
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             payment_id = f"PAY-{uuid.uuid4().hex[:20]}"
@@ -312,8 +313,4 @@ def _statement_payment_id(line: StatementLine) -> str:
 
 
 def _booked_at(line: StatementLine, now: datetime) -> datetime:
-    return min(_midnight(line.booking_date), now)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+    return instant_of_day(line.booking_date, now)

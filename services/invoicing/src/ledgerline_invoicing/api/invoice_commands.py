@@ -4,11 +4,13 @@ Only finance (and admin) may write here; the host adds authentication."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, status
 
+from ledgerline_events.contract.business_time import instant_of_day
 from ledgerline_events.runtime.auth import requires
 from ledgerline_events.runtime.problems import Problem
 from ledgerline_invoicing.application.commands import Provenance, fingerprint
@@ -57,7 +59,7 @@ async def issue_manual_invoice(
         series=body.series,
     )
     origin = Provenance(key, fingerprint("invoice", body.model_dump_json()),
-                        body.occurred_at or now, correlation_id)
+                        body.occurred_at or instant_of_day(body.issue_date, now), correlation_id)
     return await app.issue_invoice(command, origin)
 
 
@@ -68,7 +70,7 @@ async def issue_credit_note(
     invoice_id: str, body: CreditNoteIn, app: InvoicingDep, key: IdempotencyKey, now: Now,
     correlation_id: CorrelationId, latest: Latest,
 ) -> dict[str, Any]:
-    occurred_at = body.occurred_at or now
+    occurred_at = body.occurred_at or _instant(body.issue_date, now)
     not_in_the_future("occurred_at", occurred_at, latest)
     not_in_the_future("issue_date", body.issue_date, latest)
     command = IssueCreditNote(
@@ -90,10 +92,15 @@ async def cancel_invoice(
     invoice_id: str, body: CancellationIn, app: InvoicingDep, key: IdempotencyKey, now: Now,
     correlation_id: CorrelationId, latest: Latest,
 ) -> dict[str, Any]:
-    occurred_at = body.occurred_at or now
+    occurred_at = body.occurred_at or _instant(body.cancelled_on, now)
     not_in_the_future("occurred_at", occurred_at, latest)
     not_in_the_future("cancelled_on", body.cancelled_on, latest)
     command = CancelInvoice(invoice_id, body.reason, body.cancelled_on or occurred_at.date())
     origin = Provenance(key, fingerprint("cancel", invoice_id, body.model_dump_json()),
                         occurred_at, correlation_id)
     return await app.cancel_invoice(command, origin)
+
+
+def _instant(document_date: date | None, now: datetime) -> datetime:
+    """A document dated in the past counts from its date; undated, it happens now."""
+    return now if document_date is None else instant_of_day(document_date, now)
