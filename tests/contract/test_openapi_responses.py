@@ -13,14 +13,8 @@ from ledgerline_ops.in_process import APPS, environment, service_environment
 
 NOT_TYPED_YET = {
     "collections": {
-        "POST /dunning-runs", "POST /dunning-runs/{run_id}/approve", "GET /dunning-runs/proposed",
-        "POST /invoices/{invoice_id}/disputes", "POST /disputes/{dispute_id}/resolve",
-        "POST /invoices/{invoice_id}/write-offs", "POST /write-offs/{write_off_id}/approve",
-        "POST /write-offs/{write_off_id}/recoveries", "POST /customers/{customer_id}/promises",
-        "POST /promises/evaluate", "POST /customers/{customer_id}/calls",
-        "POST /reminders/{reminder_id}/void", "GET /ageing", "GET /customers/{customer_id}",
-        "GET /customers/{customer_id}/open-items", "GET /invoices/{invoice_id}", "GET /disputes",
-        "GET /kpis", "GET /worklist",
+        "GET /ageing", "GET /customers/{customer_id}", "GET /customers/{customer_id}/open-items",
+        "GET /invoices/{invoice_id}", "GET /disputes", "GET /kpis", "GET /worklist",
     },
 }
 RUNTIME_ROUTES = {"GET /health", "GET /ready", "GET /metrics"}  # probes and Prometheus text

@@ -22,6 +22,20 @@ from ..application.letter_voids import void_letter
 from ..application.promise_evaluation import evaluate_promises
 from ..domain.business_dates import not_after_today
 from ..domain.write_offs import ApprovalLimit
+from .command_answers import (
+    CallLogged,
+    DisputeOpenedOut,
+    DisputeResolvedOut,
+    DunningRunApprovedOut,
+    DunningRunDone,
+    LetterVoided,
+    PromiseRecorded,
+    PromisesEvaluated,
+    ProposedRun,
+    RecoveryRecorded,
+    WriteOffApproved,
+    WriteOffDecided,
+)
 from .deps import App, IdempotencyKey, Now, OptionalIdempotencyKey, write_of
 from .schemas import (
     ApprovalBody,
@@ -52,7 +66,7 @@ def approval_limit_of(caller: Caller) -> ApprovalLimit | None:
 
 
 @router.post("/dunning-runs", summary="Send (or, dry, show) the dunning letters due on run_date",
-             dependencies=COLLECTOR)
+             dependencies=COLLECTOR, response_model=DunningRunDone)
 async def dunning_run(body: DunningRunBody, request: Request, app: App, clock: Now,
                       key: OptionalIdempotencyKey = None) -> dict[str, Any]:
     """One letter per customer and currency with something newly due, as things stood on
@@ -83,20 +97,21 @@ def scope_of(app: Collections, customer_ids: list[str] | None, collector: str | 
     return tuple(sorted(named))
 
 
-@router.get("/dunning-runs/proposed", summary="Scheduled runs waiting for approval")
+@router.get("/dunning-runs/proposed", summary="Scheduled runs waiting for approval",
+            response_model=list[ProposedRun])
 async def proposed_runs(app: App) -> list[dict[str, Any]]:
     return await app.read_model.proposed_runs()
 
 
 @router.post("/dunning-runs/{run_id}/approve", summary="Approve a proposed run: its letters go out",
-             dependencies=COLLECTOR)
+             dependencies=COLLECTOR, response_model=DunningRunApprovedOut)
 async def approve(run_id: str, body: ApproveRunBody, app: App, clock: Now,
                   key: IdempotencyKey) -> dict[str, Any]:
     return await approve_run(app, run_id, body.approved_by, key, clock())
 
 
 @router.post("/reminders/{reminder_id}/void", summary="Void a letter sent in error",
-             dependencies=COLLECTOR)
+             dependencies=COLLECTOR, response_model=LetterVoided)
 async def void(reminder_id: str, body: VoidLetterBody, request: Request, app: App, clock: Now,
                key: IdempotencyKey) -> dict[str, Any]:
     """The letter stays in the log; from the void's date the ladder goes on without it."""
@@ -105,7 +120,7 @@ async def void(reminder_id: str, body: VoidLetterBody, request: Request, app: Ap
 
 
 @router.post("/promises/evaluate", summary="Mark promises to pay kept or broken as of a date",
-             dependencies=COLLECTOR)
+             dependencies=COLLECTOR, response_model=PromisesEvaluated)
 async def promises_evaluate(body: EvaluatePromisesBody, request: Request, app: App,
                             clock: Now) -> dict[str, Any]:
     now = clock()
@@ -117,7 +132,7 @@ async def promises_evaluate(body: EvaluatePromisesBody, request: Request, app: A
 
 
 @router.post("/customers/{customer_id}/calls", status_code=CREATED, summary="Log a call",
-             dependencies=COLLECTOR)
+             dependencies=COLLECTOR, response_model=CallLogged)
 async def log_call(customer_id: str, body: CallBody, request: Request, app: App, clock: Now,
                    key: IdempotencyKey) -> dict[str, Any]:
     now = clock()
@@ -127,7 +142,8 @@ async def log_call(customer_id: str, body: CallBody, request: Request, app: App,
 
 
 @router.post("/customers/{customer_id}/promises", status_code=CREATED,
-             summary="Record a promise to pay", dependencies=COLLECTOR)
+             summary="Record a promise to pay", dependencies=COLLECTOR,
+             response_model=PromiseRecorded)
 async def record_promise(customer_id: str, body: PromiseBody, request: Request, app: App,
                          clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
@@ -136,7 +152,7 @@ async def record_promise(customer_id: str, body: PromiseBody, request: Request, 
 
 
 @router.post("/invoices/{invoice_id}/disputes", status_code=CREATED, summary="Open a dispute",
-             dependencies=COLLECTOR_OR_FINANCE)
+             dependencies=COLLECTOR_OR_FINANCE, response_model=DisputeOpenedOut)
 async def open_dispute(invoice_id: str, body: DisputeBody, request: Request, app: App,
                        clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
@@ -144,7 +160,8 @@ async def open_dispute(invoice_id: str, body: DisputeBody, request: Request, app
                                        body.description)
 
 
-@router.post("/disputes/{dispute_id}/resolve", summary="Resolve a dispute", dependencies=FINANCE)
+@router.post("/disputes/{dispute_id}/resolve", summary="Resolve a dispute", dependencies=FINANCE,
+             response_model=DisputeResolvedOut)
 async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, app: App,
                           clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
@@ -153,7 +170,7 @@ async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, 
 
 @router.post("/invoices/{invoice_id}/write-offs", status_code=CREATED,
              summary="Write off bad debt (full or partial, up to your approval limit)",
-             dependencies=FINANCE)
+             dependencies=FINANCE, response_model=WriteOffDecided)
 async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: App,
                     clock: Now, key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
@@ -163,7 +180,7 @@ async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: 
 
 @router.post("/write-offs/{write_off_id}/approve", status_code=CREATED,
              summary="Approve a write-off someone else asked for (four eyes)",
-             dependencies=FINANCE)
+             dependencies=FINANCE, response_model=WriteOffApproved)
 async def approve_write_off(write_off_id: str, body: ApprovalBody, request: Request, app: App,
                             clock: Now, key: IdempotencyKey,
                             caller: CurrentCaller) -> dict[str, Any]:
@@ -173,7 +190,8 @@ async def approve_write_off(write_off_id: str, body: ApprovalBody, request: Requ
 
 
 @router.post("/write-offs/{write_off_id}/recoveries", status_code=CREATED,
-             summary="Record a recovery of written-off debt", dependencies=FINANCE)
+             summary="Record a recovery of written-off debt", dependencies=FINANCE,
+             response_model=RecoveryRecorded)
 async def recover(write_off_id: str, body: RecoveryBody, request: Request, app: App,
                   clock: Now, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, clock())
