@@ -14,6 +14,7 @@ from ledgerline_collections.api.command_answers import (
     PromisesEvaluated,
     WriteOffDecided,
 )
+from ledgerline_collections.api.report_answers import Ageing, CustomerAccount, Kpis
 
 
 def answered(model: type[BaseModel], answer: dict[str, Any]) -> dict[str, Any]:
@@ -53,3 +54,64 @@ def test_promises_settled_keep_each_outcome_own_fields() -> None:
 def test_a_write_off_answered_before_four_eyes_replays_as_written_off() -> None:
     stored = {"write_off_id": "wo-1", "invoice_id": "i-1", "amount": eur("300.00")}
     assert answered(WriteOffDecided, stored) == {**stored, "status": "written_off"}
+
+
+def figures(total: str) -> dict[str, Any]:
+    return {"buckets": {"current": "0", "1-30": total}, "total": total}
+
+
+def test_the_ageing_page_names_a_ranking_only_in_the_overdue_order() -> None:
+    report: dict[str, Any] = {
+        "as_of": "2026-06-15T23:59:59.999999+00:00", "as_of_date": "2026-06-15",
+        "known_at": None, "buckets": ["current", "1-30"],
+        "currencies": {"EUR": figures("849.90"), "JPY": figures("1200")},
+        "customer_count": 2, "customers": {"C1": {"EUR": figures("849.90")}},
+        "page": {"order": "customer_id", "limit": 1, "after": None, "next_after": "C1"},
+    }
+    ranked = {**report, "page": {"order": "overdue", "limit": 5, "after": None,
+                                 "next_after": None, "ranking": {"EUR": ["C1"]}}}
+    assert answered(Ageing, report) == report
+    assert answered(Ageing, ranked) == ranked
+
+
+def test_the_account_view_keeps_its_rows_as_read() -> None:
+    account = {
+        "customer_id": "C1", "as_of": "2026-06-15T10:00:00+00:00",
+        "known_at": "2026-06-01T00:00:00+00:00", "name": "Acme", "language": "en",
+        "open_items": [{"invoice_id": "i-1", "invoice_number": "INV-1", "currency": "EUR",
+                        "due_date": "2026-07-01", "open_amount": "480.00", "days_overdue": -16,
+                        "bucket": "current"}],
+        "ageing": {"EUR": figures("480.00")},
+        "dunning_history": [{
+            "reminder_id": "rem-1", "customer_id": "C1", "currency": "EUR",
+            "level": "reminder", "run_date": "2026-06-01", "language": "en", "total": "480.00",
+            "letter": "Dear Acme", "voided_on": None, "voided_by": None, "void_reason": None,
+            "invoices": [{"reminder_id": "rem-1", "invoice_id": "i-1", "level": "reminder",
+                          "days_overdue": 20, "open_amount": "480.00", "run_date": "2026-06-01"}],
+        }],
+        "disputes": [{"dispute_id": "dsp-1", "invoice_id": "i-1", "customer_id": "C1",
+                      "amount": "99.99", "currency": "EUR", "reason": "other",
+                      "description": "", "opened_on": "2026-06-02", "status": "resolved",
+                      "outcome": "credit_note", "note": "ok", "resolved_on": "2026-06-05"}],
+        "promises": [{"promise_id": "ptp-1", "customer_id": "C1", "invoice_ids": ["i-1"],
+                      "amount": "480.00", "currency": "EUR", "promised_date": "2026-06-10",
+                      "recorded_on": "2026-06-03", "recorded_by": "anna", "status": "broken",
+                      "kept_on": None, "broken_on": "2026-06-11", "amount_short": "480.00"}],
+        "calls": [{"call_id": "call-1", "customer_id": "C1", "contact_person": "Mr Acme",
+                   "outcome": "promise_to_pay", "note": "",
+                   "called_at": "2026-06-03T09:30:00.250000+00:00", "collector": "anna"}],
+        "write_offs": [{"write_off_id": "wo-1", "invoice_id": "i-1", "customer_id": "C1",
+                        "amount": "200.00", "currency": "EUR", "reason": "goodwill",
+                        "approver": "cfo", "written_off_on": "2026-06-12", "recovered": "0"}],
+    }
+    assert answered(CustomerAccount, account) == account
+
+
+def test_kpis_answer_from_and_undefined_ratios() -> None:
+    kpis = {"from": "2026-06-01", "to": "2026-06-15", "days": 15, "dso_method": "countback",
+            "currencies": {"EUR": {
+                "opening_ar": "2649.90", "closing_ar": "2329.90", "closing_current_ar": "480.00",
+                "credit_sales": "480.00", "dso_countback": "45.2", "dso_standard": None,
+                "cei_percent": None, "disputed": "0", "written_off": "200.00",
+                "recovered": "0"}}}
+    assert answered(Kpis, kpis) == kpis

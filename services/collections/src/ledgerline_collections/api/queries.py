@@ -13,6 +13,15 @@ from ledgerline_events.contract.values import value_policy
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from .deps import App, Now
+from .report_answers import (
+    AccountToWork,
+    Ageing,
+    CustomerAccount,
+    CustomerOpenItems,
+    DisputeRow,
+    InvoiceOut,
+    Kpis,
+)
 
 router = APIRouter(tags=["collections reports"])
 # DSO counts back up to 12 months and the period ends the day after `to`: keep both in range.
@@ -42,7 +51,8 @@ def parse_known_at(value: str | None, now: datetime) -> datetime | None:
     return None if value is None else parse_as_of(value, now, "known_at")
 
 
-@router.get("/ageing", summary="Ageing by bucket per currency, and a page of customers, now or as of T")
+@router.get("/ageing", response_model=Ageing,
+            summary="Ageing by bucket per currency, and a page of customers, now or as of T")
 async def ageing(
     app: App, clock: Now, as_of: str | None = None, known_at: str | None = None,
     currency: str | None = None,
@@ -60,7 +70,8 @@ async def ageing(
                                       Page(order, limit, after), parse_known_at(known_at, now))
 
 
-@router.get("/customers/{customer_id}", summary="Customer account view, now or as of T")
+@router.get("/customers/{customer_id}", summary="Customer account view, now or as of T",
+            response_model=CustomerAccount)
 async def customer_account(customer_id: str, app: App, clock: Now, as_of: str | None = None,
                            known_at: str | None = None) -> dict[str, Any]:
     """Open items, letters, disputes, promises (status derived as of T) and write-offs as of
@@ -73,7 +84,8 @@ async def customer_account(customer_id: str, app: App, clock: Now, as_of: str | 
     return view
 
 
-@router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T")
+@router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T",
+            response_model=CustomerOpenItems)
 async def open_items(customer_id: str, app: App, clock: Now, as_of: str | None = None,
                      known_at: str | None = None, currency: str | None = None) -> dict[str, Any]:
     now = clock()
@@ -82,7 +94,8 @@ async def open_items(customer_id: str, app: App, clock: Now, as_of: str | None =
                                     currency.upper() if currency else None)
 
 
-@router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status")
+@router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status",
+            response_model=InvoiceOut)
 async def invoice(invoice_id: str, app: App) -> dict[str, Any]:
     view = await reports.invoice(app.read_model, invoice_id)
     if view is None:
@@ -90,19 +103,21 @@ async def invoice(invoice_id: str, app: App) -> dict[str, Any]:
     return view
 
 
-@router.get("/worklist", summary="Collector worklist, most urgent first")
+@router.get("/worklist", summary="Collector worklist, most urgent first",
+            response_model=list[AccountToWork])
 async def worklist(app: App, clock: Now) -> list[dict[str, Any]]:
     return await reports.worklist(app.read_model, clock())
 
 
-@router.get("/disputes", summary="Dispute register")
+@router.get("/disputes", summary="Dispute register", response_model=list[DisputeRow])
 async def disputes(
     app: App, status: Literal["open", "resolved"] | None = None
 ) -> list[dict[str, Any]]:
     return await reports.disputes(app.read_model, status)
 
 
-@router.get("/kpis", summary="DSO (countback and standard), CEI, disputed and written-off")
+@router.get("/kpis", summary="DSO (countback and standard), CEI, disputed and written-off",
+            response_model=Kpis)
 async def kpis(
     app: App, start: Annotated[date, Query(alias="from")], to: date
 ) -> dict[str, Any]:

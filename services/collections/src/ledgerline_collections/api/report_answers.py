@@ -1,0 +1,228 @@
+"""What the read API answers (documented in OpenAPI, checked on the way out). Amounts are
+decimal strings, never floats, and never mixed across currencies; dates are ISO strings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+
+from ledgerline_events.contract.collections import (
+    CallOutcome,
+    DisputeOutcome,
+    DisputeReason,
+    DunningLevel,
+)
+from ledgerline_events.contract.invoice_status import InvoiceStatus
+from ledgerline_events.contract.money import DecimalAmount
+from ledgerline_events.contract.sales import Language
+
+from ..domain.promises import PromiseStatus
+
+# An instant as these reports have always written it: ISO 8601 with its offset (+00:00).
+Instant = Annotated[
+    datetime,
+    PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
+
+
+class BucketFigures(BaseModel):
+    buckets: dict[str, DecimalAmount]  # bucket label -> open amount
+    total: DecimalAmount
+
+
+class OpenItemAged(BaseModel):
+    invoice_id: str
+    invoice_number: str
+    currency: str
+    due_date: date
+    open_amount: DecimalAmount
+    days_overdue: int  # negative: not yet due
+    bucket: str
+
+
+# Ageing
+
+
+class CustomerIdPage(BaseModel):
+    """Customers by id; `next_after` is the `after` of the next page (None: the last page)."""
+
+    order: Literal["customer_id"]
+    limit: int
+    after: str | None
+    next_after: str | None
+
+
+class OverduePage(BaseModel):
+    """Per currency, the customers owing the most past due (no further page)."""
+
+    order: Literal["overdue"]
+    limit: int
+    after: None
+    next_after: None
+    ranking: dict[str, list[str]]  # currency -> customer ids, the most overdue first
+
+
+class Ageing(BaseModel):
+    as_of: Instant
+    as_of_date: date
+    known_at: Instant | None
+    buckets: list[str]  # the bucket labels, in order
+    currencies: dict[str, BucketFigures]  # totals per currency
+    customer_count: int  # customers with open items in all (not only this page)
+    customers: dict[str, dict[str, BucketFigures]]  # customer -> currency -> figures
+    page: Annotated[CustomerIdPage | OverduePage, Field(discriminator="order")]
+
+
+class CustomerOpenItems(BaseModel):
+    customer_id: str
+    as_of: Instant
+    known_at: Instant | None
+    buckets: list[str]
+    open_items: list[OpenItemAged]
+    ageing: dict[str, BucketFigures]  # per currency
+
+
+# The customer account view
+
+
+class RemindedInvoiceRow(BaseModel):
+    reminder_id: str
+    invoice_id: str
+    level: DunningLevel
+    days_overdue: int
+    open_amount: DecimalAmount
+    run_date: date
+
+
+class LetterRow(BaseModel):
+    """A letter dated by the as-of day; the void only if it was void by then."""
+
+    reminder_id: str
+    customer_id: str
+    currency: str
+    level: DunningLevel
+    run_date: date
+    language: Language
+    total: DecimalAmount
+    letter: str
+    voided_on: date | None
+    voided_by: str | None
+    void_reason: str | None
+    invoices: list[RemindedInvoiceRow]
+
+
+class DisputeRow(BaseModel):
+    dispute_id: str
+    invoice_id: str
+    customer_id: str
+    amount: DecimalAmount
+    currency: str
+    reason: DisputeReason
+    description: str
+    opened_on: date
+    status: Literal["open", "resolved"]
+    outcome: DisputeOutcome | None
+    note: str | None
+    resolved_on: date | None
+
+
+class PromiseRow(BaseModel):
+    """A promise with its status on the as-of day (derived from the payments)."""
+
+    promise_id: str
+    customer_id: str
+    invoice_ids: list[str]
+    amount: DecimalAmount
+    currency: str
+    promised_date: date
+    recorded_on: date
+    recorded_by: str
+    status: PromiseStatus
+    kept_on: date | None
+    broken_on: date | None
+    amount_short: DecimalAmount | None
+
+
+class CallRow(BaseModel):
+    call_id: str
+    customer_id: str
+    contact_person: str
+    outcome: CallOutcome
+    note: str
+    called_at: Instant
+    collector: str
+
+
+class WriteOffRow(BaseModel):
+    write_off_id: str
+    invoice_id: str
+    customer_id: str
+    amount: DecimalAmount
+    currency: str
+    reason: str
+    approver: str
+    written_off_on: date
+    recovered: DecimalAmount
+
+
+class CustomerAccount(BaseModel):
+    customer_id: str
+    as_of: Instant
+    known_at: Instant | None
+    name: str | None  # None: no invoice has told us the customer yet
+    language: Language | None
+    open_items: list[OpenItemAged]
+    ageing: dict[str, BucketFigures]  # per currency
+    dunning_history: list[LetterRow]
+    disputes: list[DisputeRow]
+    promises: list[PromiseRow]
+    calls: list[CallRow]
+    write_offs: list[WriteOffRow]
+
+
+# Invoices, worklist, KPIs
+
+
+class InvoiceOut(BaseModel):
+    invoice_id: str
+    invoice_number: str
+    customer_id: str
+    currency: str
+    due_date: date
+    open_amount: DecimalAmount
+    status: InvoiceStatus
+    movements: dict[str, DecimalAmount]  # kind of movement -> its sum
+
+
+class AccountToWork(BaseModel):
+    customer_id: str
+    currency: str
+    score: DecimalAmount  # the higher, the more urgent
+    overdue_amount: DecimalAmount
+    oldest_days_overdue: int
+    broken_promises: int
+    dunning_level: DunningLevel | None  # the latest letter's
+
+
+class CurrencyKpis(BaseModel):
+    opening_ar: DecimalAmount
+    closing_ar: DecimalAmount
+    closing_current_ar: DecimalAmount
+    credit_sales: DecimalAmount
+    dso_countback: DecimalAmount | None  # None: undefined (a zero denominator)
+    dso_standard: DecimalAmount | None
+    cei_percent: DecimalAmount | None
+    disputed: DecimalAmount
+    written_off: DecimalAmount
+    recovered: DecimalAmount
+
+
+class Kpis(BaseModel):
+    start: date = Field(alias="from")
+    to: date
+    days: int
+    dso_method: Literal["countback"]
+    currencies: dict[str, CurrencyKpis]
