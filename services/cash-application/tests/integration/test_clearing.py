@@ -188,7 +188,7 @@ async def test_past_dated_commands_are_refused_before_their_payment_or_in_the_fu
                                        headers=key(), json={
                                            "amount": eur("5.00"), "reason": "x",
                                            "occurred_at": "2026-04-01T00:00:00Z"})
-    assert future.status_code == 422 and future.json()["rule"] == "in_future"
+    assert future.status_code == 422 and future.json()["rule"] == "not_in_the_future"
 
 
 async def test_a_backdated_credit_note_never_makes_an_earlier_day_negative(

@@ -1,6 +1,7 @@
-"""Business time of facts given by a date only (an invoice's issue date, a payment's value
-date): they take effect at the start of that day in UTC, never after now. So a document typed
-in late counts in the reports as of its own date, the same way in every service."""
+"""Business time, the same in every service. Facts given by a date only (an invoice's issue
+date, a payment's value date) take effect at the start of that day in UTC, never after now, so
+a document typed in late counts in the reports as of its own date. Nothing is dated after now,
+give or take a small tolerance (callers' clocks drift)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 from .base import UtcDateTime
+from .refusals import InvalidRequest
 
 
 def start_of(day: date) -> datetime:
@@ -23,6 +25,18 @@ def end_of(day: date) -> datetime:
 def instant_of_day(day: date, now: datetime) -> datetime:
     """The business instant of a fact dated `day` whose caller gave no instant."""
     return min(start_of(day), now)
+
+
+def not_in_the_future(field: str, when: date | datetime | None, latest: datetime) -> None:
+    """A business instant may be at most `latest` (now plus the tolerance), a date at most
+    latest's date."""
+    if when is None:
+        return
+    late = when > latest if isinstance(when, datetime) else when > latest.date()
+    if late:
+        raise InvalidRequest("not_in_the_future",
+                             f"{field} {when.isoformat()} is in the future (after {latest.isoformat()})",
+                             field)
 
 
 def _a_day_means_its_end(value: Any) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 
 from ledgerline_events.contract import Envelope, Event
-from ledgerline_events.contract.business_time import instant_of_day, start_of
+from ledgerline_events.contract.business_time import instant_of_day, not_in_the_future, start_of
 from ledgerline_events.contract.cash_application import (
     PaymentAllocated,
     PaymentMethod,
@@ -69,9 +69,7 @@ class CashDesk:
         """The command's business instant: as given (not in the future), else the default,
         else now."""
         now = self.clock()
-        if given is not None and given > now + self.tolerance:
-            raise InvalidRequest("in_future", f"dated {given.isoformat()}, after now",
-                                 "occurred_at")
+        not_in_the_future("occurred_at", given, now + self.tolerance)
         return given or min(default or now, now)
 
     async def record_payment(self, cmd: RecordPayment, key: str) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 
 from ledgerline_credit.domain import account as domain
 from ledgerline_credit.domain.account import CreditAccount
-from ledgerline_credit.domain.business_dates import not_in_the_future
 from ledgerline_events.contract import Event
+from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.contract.credit import CreditHoldPlaced
 from ledgerline_events.runtime import ConcurrencyConflict, EventStore
 

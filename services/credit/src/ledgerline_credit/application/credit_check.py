@@ -11,7 +11,6 @@ from typing import Any
 
 from ledgerline_credit.adapters.standing_as_of import standing_as_of
 from ledgerline_credit.domain import account as accounts
-from ledgerline_credit.domain.business_dates import day_not_in_the_future
 from ledgerline_credit.domain.decision import (
     CreditCheck,
     CreditPolicy,
@@ -21,6 +20,7 @@ from ledgerline_credit.domain.decision import (
 )
 from ledgerline_credit.domain.exposure import days_overdue
 from ledgerline_events.contract import Money
+from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import EventStore, set_search_path
 
@@ -45,7 +45,7 @@ async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
             return uow.previous_result
         now = clock()
         day = cmd.as_of or now.date()
-        day_not_in_the_future("as_of", day, now + tolerance)
+        not_in_the_future("as_of", day, now + tolerance)
         decided_at = min(now, datetime.combine(day, time.max, tzinfo=UTC))
         await set_search_path(uow.conn, read_schema)
         standing = await standing_as_of(uow.conn, cmd.customer_id, cmd.amount.currency,

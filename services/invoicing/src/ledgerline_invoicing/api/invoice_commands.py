@@ -10,12 +10,11 @@ from uuid import uuid4
 
 from fastapi import APIRouter, status
 
-from ledgerline_events.contract.business_time import instant_of_day
+from ledgerline_events.contract.business_time import instant_of_day, not_in_the_future
 from ledgerline_events.runtime.auth import requires
 from ledgerline_events.runtime.problems import Problem
 from ledgerline_invoicing.application.commands import Provenance, fingerprint
 from ledgerline_invoicing.domain.invoice import CancelInvoice, IssueCreditNote, IssueInvoice
-from ledgerline_invoicing.domain.numbering import not_in_the_future
 from ledgerline_invoicing.domain.pricing import LineItem
 
 from .deps import CorrelationId, IdempotencyKey, InvoicingDep, Latest, Now

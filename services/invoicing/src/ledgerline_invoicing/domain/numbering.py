@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from ledgerline_events.contract.refusals import InvalidRequest
 
@@ -60,13 +60,3 @@ def chronological_issue_date(
         return last_numbered
     raise InvalidRequest("not_chronological", f"numbering is chronological: the series was last numbered on "
                       f"{last_numbered.isoformat()}, issue on or after that date", "issue_date")
-
-
-def not_in_the_future(field: str, when: date | datetime | None, latest: datetime) -> None:
-    """Documents are dated now or earlier (`latest`: now plus a small tolerance; a date may
-    be up to its date)."""
-    if when is None:
-        return
-    late = when > latest if isinstance(when, datetime) else when > latest.date()
-    if late:
-        raise InvalidRequest("in_future", f"{field} cannot be in the future", field)
