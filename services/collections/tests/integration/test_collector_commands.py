@@ -95,11 +95,12 @@ async def test_disputes_write_offs_and_recoveries(
         recovery_applied(recovered.json()["recovery_id"], write_off_id, "d-2", "C1", "100.00",
                          cleared_at),
     ])
+    # Write-offs are collections' own events; open amounts follow cash application's (d-2: 500
+    # -> 200 -> 0 -> 100 once the recovery reopens it).
     view = await settled(client, "/customers/C1", lambda v: len(v["write_offs"]) == 2
-                         and any(w["recovered"] == "100.00" for w in v["write_offs"]))
-    assert {i["invoice_id"]: i["open_amount"] for i in view["open_items"]} == {
-        "d-1": "1000.00", "d-2": "100.00",
-    }
+                         and any(w["recovered"] == "100.00" for w in v["write_offs"])
+                         and open_amounts(v).get("d-2") == "100.00")
+    assert open_amounts(view) == {"d-1": "1000.00", "d-2": "100.00"}
     resolved = (await client.get("/disputes", params={"status": "resolved"})).json()
     assert [d["dispute_id"] for d in resolved] == [dispute_id]
 
@@ -155,3 +156,7 @@ async def test_promises_pause_dunning_and_are_marked_kept_or_broken(
     assert view["promises"][0]["amount_short"] == "300.00"
     worklist = (await client.get("/worklist")).json()
     assert worklist[0]["customer_id"] == "C6" and worklist[0]["broken_promises"] == 1
+
+
+def open_amounts(view: dict[str, Any]) -> dict[str, str]:
+    return {i["invoice_id"]: i["open_amount"] for i in view["open_items"]}

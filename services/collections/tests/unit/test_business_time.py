@@ -6,11 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledgerline_collections.domain.business_dates import (
-    not_after_today,
-    not_before_invoice,
-    not_in_the_future,
-)
+from ledgerline_collections.domain.business_dates import not_after_today, not_before_invoice
 from ledgerline_collections.domain.dunning import (
     DunningPolicy,
     InvoiceDunningState,
@@ -19,6 +15,7 @@ from ledgerline_collections.domain.dunning import (
     reminder_sent,
 )
 from ledgerline_collections.domain.voids import VoidLetter, decide_void_letter
+from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.contract.collections import DunningLevel, ReminderSent
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.contract.sales import Language

@@ -7,15 +7,18 @@ from typing import Annotated, Any, ClassVar
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 
 def _aware_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("instants must be timezone-aware (UTC)")
+        raise PydanticCustomError("timezone_required",
+                                  "instants must be timezone-aware (give the UTC offset)")
     try:
         return value.astimezone(UTC)
     except OverflowError:  # 9999-12-31T23:59-12:00 has no UTC instant
-        raise ValueError("the instant is outside the calendar in UTC") from None
+        raise PydanticCustomError("date_outside_window",
+                                  "the instant is outside the calendar in UTC") from None
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc)]

@@ -5,6 +5,7 @@ one JSON refusal shape, so that no request can make a service answer a plain-tex
   `strict_json` before any route sees it.
 - Every route's parsed inputs (body models, query, path and header values) pass the value
   policy (`contract/values.py`) before the route runs: 422 `Problem` (problems.py).
+- Reports read business time the same way in every service: `AsOf` and `KnownAt`.
 """
 
 from __future__ import annotations
@@ -13,20 +14,26 @@ import inspect
 import json
 from collections.abc import Callable
 from email.message import Message as MimeMessage
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 import structlog
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ledgerline_events.contract.business_time import ReportInstant
 from ledgerline_events.contract.values import value_policy
 
 from .problems import problem as answer
 
 log = structlog.get_logger("ledgerline.edges")
+
+AsOf = Annotated[ReportInstant | None, Query(
+    description="business instant, or a date (its end): the figures as of then (default: now)")]
+KnownAt = Annotated[ReportInstant | None, Query(
+    description="recorded instant, or a date (its end): only what was known then (default: now)")]
 
 
 class StrictJson:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from ledgerline_events.contract.base import UtcDateTime
-from ledgerline_events.contract.business_time import ReportInstant
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import (
     CurrentCaller,
@@ -17,6 +16,7 @@ from ledgerline_events.runtime import (
     requires,
 )
 from ledgerline_events.runtime.auth import without_bank_details
+from ledgerline_events.runtime.edges import AsOf, KnownAt
 
 from ..adapters.statements import StatementFormat
 from ..application.commands import (
@@ -117,12 +117,6 @@ async def refund_customer(
 ) -> dict[str, Any]:
     return await desk.refund_customer(
         RefundCustomer(customer_id, body.amount, body.reason, body.occurred_at), key)
-
-
-AsOf = Annotated[ReportInstant | None, Query(
-    description="business instant or date (its end): the figures as of then (default: now)")]
-KnownAt = Annotated[ReportInstant | None, Query(
-    description="recorded instant or date (its end): only what was known by then (default: now)")]
 
 
 @reads.get("/customers/{customer_id}/open-items", response_model=OpenItems,

@@ -10,11 +10,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
+from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.runtime import IdempotencyKey as IdempotencyKey  # per caller
 from ledgerline_events.runtime import OptionalIdempotencyKey as OptionalIdempotencyKey
 
 from ..application.context import Collections, Write
-from ..domain.business_dates import not_in_the_future
 
 Clock = Callable[[], datetime]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
 from ledgerline_events.contract.refusals import InvalidRequest
-from ledgerline_events.contract.values import value_policy
+from ledgerline_events.runtime.edges import AsOf, KnownAt
 
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
@@ -28,33 +28,10 @@ router = APIRouter(tags=["collections reports"])
 KPI_FIRST_DAY, KPI_LAST_DAY = date(1901, 1, 1), date(9998, 12, 31)
 
 
-def parse_as_of(value: str | None, now: datetime, field: str = "as_of") -> datetime:
-    """An instant (tz-aware) as is; a date means the end of that day (UTC); none means now."""
-    if value is None:
-        return now
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            value_policy().day(day, "as_of")
-            return datetime.combine(day, time.max, tzinfo=UTC)
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidRequest("date_or_instant", f"{field} must be ISO 8601", field) from None
-    if instant.tzinfo is None:
-        raise InvalidRequest("timezone_required", "give the instant's UTC offset", field)
-    value_policy().day(instant, field)  # before the conversion, which overflows at the ends
-    return instant.astimezone(UTC)
-
-
-def parse_known_at(value: str | None, now: datetime) -> datetime | None:
-    """A recorded time (same forms as as_of); none means now, i.e. everything we know."""
-    return None if value is None else parse_as_of(value, now, "known_at")
-
-
 @router.get("/ageing", response_model=Ageing,
             summary="Ageing by bucket per currency, and a page of customers, now or as of T")
 async def ageing(
-    app: App, clock: Now, as_of: str | None = None, known_at: str | None = None,
+    app: App, clock: Now, as_of: AsOf = None, known_at: KnownAt = None,
     currency: str | None = None,
     customer_id: Annotated[list[str] | None, Query(max_length=MAX_PAGE)] = None,
     order: Order = "customer_id",
@@ -64,21 +41,19 @@ async def ageing(
     `known_at` gives the ageing as we knew it at that recorded time."""
     if after is not None and order != "customer_id":
         raise InvalidRequest("customer_id_order", "after pages the customer_id order only", "after")
-    now = clock()
-    return await ageing_report.ageing(app.read_model, app.buckets, parse_as_of(as_of, now),
+    return await ageing_report.ageing(app.read_model, app.buckets, as_of or clock(),
                                       currency.upper() if currency else None, customer_id,
-                                      Page(order, limit, after), parse_known_at(known_at, now))
+                                      Page(order, limit, after), known_at)
 
 
 @router.get("/customers/{customer_id}", summary="Customer account view, now or as of T",
             response_model=CustomerAccount)
-async def customer_account(customer_id: str, app: App, clock: Now, as_of: str | None = None,
-                           known_at: str | None = None) -> dict[str, Any]:
+async def customer_account(customer_id: str, app: App, clock: Now, as_of: AsOf = None,
+                           known_at: KnownAt = None) -> dict[str, Any]:
     """Open items, letters, disputes, promises (status derived as of T) and write-offs as of
     T (default now); `known_at` limits the open items to what we knew then."""
-    now = clock()
-    view = await reports.account(app.read_model, app.buckets, customer_id,
-                                 parse_as_of(as_of, now), parse_known_at(known_at, now))
+    view = await reports.account(app.read_model, app.buckets, customer_id, as_of or clock(),
+                                 known_at)
     if view is None:
         raise HTTPException(404, detail=f"no customer {customer_id}")
     return view
@@ -86,12 +61,10 @@ async def customer_account(customer_id: str, app: App, clock: Now, as_of: str | 
 
 @router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T",
             response_model=CustomerOpenItems)
-async def open_items(customer_id: str, app: App, clock: Now, as_of: str | None = None,
-                     known_at: str | None = None, currency: str | None = None) -> dict[str, Any]:
-    now = clock()
-    return await reports.open_items(app.read_model, app.buckets, customer_id,
-                                    parse_as_of(as_of, now), parse_known_at(known_at, now),
-                                    currency.upper() if currency else None)
+async def open_items(customer_id: str, app: App, clock: Now, as_of: AsOf = None,
+                     known_at: KnownAt = None, currency: str | None = None) -> dict[str, Any]:
+    return await reports.open_items(app.read_model, app.buckets, customer_id, as_of or clock(),
+                                    known_at, currency.upper() if currency else None)
 
 
 @router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status",

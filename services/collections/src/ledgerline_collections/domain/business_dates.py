@@ -1,19 +1,12 @@
-"""Guards on business dates: a fact is never dated after now (plus a small tolerance, as
-callers' clocks drift), never before the invoice it is about, and a dunning run is never for
-a day that has not come yet."""
+"""Guards on business dates of collections: a fact is never dated before the invoice it is
+about, and a run is never for a day that has not come yet (nothing dated after now is the
+shared `ledgerline_events.contract.business_time.not_in_the_future`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from ledgerline_events.contract.refusals import InvalidRequest
-
-
-def not_in_the_future(field: str, at: datetime, latest: datetime) -> None:
-    """A business instant may be at most `latest` (now plus the tolerance)."""
-    if at > latest:
-        raise InvalidRequest("not_in_the_future",
-                             f"{field} {at.isoformat()} is in the future (after {latest.isoformat()})", field)
 
 
 def not_before_invoice(field: str, day: date, issue_date: date) -> None:

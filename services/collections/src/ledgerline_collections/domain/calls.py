@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ledgerline_events.contract import Event
+from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.contract.collections import CallOutcome, CollectionCallLogged
-from ledgerline_events.contract.refusals import InvalidRequest
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,7 @@ class LogCall:
 
 def decide_log_call(cmd: LogCall, now: datetime) -> list[Event]:
     """A call is logged as it happened; it cannot be dated in the future."""
-    if cmd.called_at > now:
-        raise InvalidRequest("not_in_the_future", "a call cannot be in the future", "called_at")
+    not_in_the_future("called_at", cmd.called_at, now)
     return [
         CollectionCallLogged(
             call_id=cmd.call_id,
