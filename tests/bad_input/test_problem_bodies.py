@@ -91,3 +91,21 @@ async def test_every_documented_error_answer_is_the_problem_body(in_process: Any
                         schema = answer["content"]["application/json"]["schema"]
                         assert schema == {"$ref": "#/components/schemas/Problem"}, (
                             service, method, path, status)
+
+
+# The reports that take a business instant (`as_of`).
+REPORTS = {"cash-application": "/customers/C-1/balance", "collections": "/ageing"}
+
+
+@pytest.mark.parametrize(("service", "path"), REPORTS.items())
+async def test_a_report_instant_out_of_bounds_is_refused_naming_the_query(
+    service: str, path: str, in_process: Any, auth_headers: Callable[..., dict[str, str]],
+) -> None:
+    http: httpx.AsyncClient = in_process.clients[service]
+    admin = auth_headers("admin")
+    for as_of, rule in [("2300-01-01", "date_outside_window"),
+                        ("9999-12-31T23:59:59-12:00", "date_outside_window"),
+                        ("2026-06-01T00:00:00", "timezone_required")]:
+        body = assert_problem(await http.get(path, params={"as_of": as_of}, headers=admin), 422)
+        assert (body["field"], body["rule"]) == ("as_of", rule), body
+        assert body["errors"][0]["loc"] == ["query", "as_of"], body

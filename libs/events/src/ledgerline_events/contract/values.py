@@ -44,11 +44,13 @@ RULES = {
 
 
 class ValueRefused(Exception):
-    """A value outside the policy: `field` (dotted path), `rule` (a key of RULES), `detail`."""
+    """A value outside the policy: `field` (dotted path), `rule` (a key of RULES), `detail`;
+    `where` the request part it came in (an HTTP edge sets it for query, path and headers)."""
 
     def __init__(self, field: str, rule: str, detail: str) -> None:
         super().__init__(f"{field}: {detail}" if field else detail)
         self.field, self.rule, self.detail = field, rule, detail
+        self.where = "body"
 
 
 @dataclass(frozen=True)

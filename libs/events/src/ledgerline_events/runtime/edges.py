@@ -24,7 +24,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledgerline_events.contract.business_time import ReportInstant
-from ledgerline_events.contract.values import value_policy
+from ledgerline_events.contract.values import ValueRefused, value_policy
 
 from .problems import problem as answer
 
@@ -116,8 +116,9 @@ def check_route_inputs(app: FastAPI) -> None:
 def _checked(dependant: Dependant) -> Callable[..., Any]:
     call = dependant.call
     assert call is not None
-    fields = {f.name: f.alias for f in (*dependant.path_params, *dependant.query_params,
-                                        *dependant.header_params, *dependant.cookie_params)}
+    parts = {"path": dependant.path_params, "query": dependant.query_params,
+             "header": dependant.header_params, "cookie": dependant.cookie_params}
+    fields = {f.name: (f.alias, where) for where, params in parts.items() for f in params}
     bodies = {f.name for f in dependant.body_params}
 
     def check(values: dict[str, Any]) -> None:
@@ -126,7 +127,12 @@ def _checked(dependant: Dependant) -> Callable[..., Any]:
             if name in bodies:
                 policy.check(value, "")
             elif name in fields:
-                policy.check(value, fields[name])
+                alias, where = fields[name]
+                try:
+                    policy.check(value, alias)
+                except ValueRefused as refused:
+                    refused.where = where
+                    raise
 
     if inspect.iscoroutinefunction(call):
         async def checked_async(**values: Any) -> Any:

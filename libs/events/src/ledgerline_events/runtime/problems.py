@@ -103,7 +103,7 @@ def add_problem_answers(app: FastAPI) -> None:
 
     @app.exception_handler(ValueRefused)
     async def outside_policy(_: Request, exc: ValueRefused) -> JSONResponse:
-        return problem(422, exc.rule, exc.detail, exc.field)
+        return problem(422, exc.rule, exc.detail, exc.field, where=exc.where)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
