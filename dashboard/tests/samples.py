@@ -1,4 +1,6 @@
-"""Answers of the services' read APIs, shaped as they really answer (captured from a run)."""
+"""Answers of the services' read APIs, shaped as they really answer (captured from a run).
+tests/contract/test_dashboard_samples.py holds each one to the response model of the route
+the dashboard reads it from: a field the service adds must be added here too."""
 
 from __future__ import annotations
 
@@ -7,31 +9,36 @@ from typing import Any
 BUCKETS = ["current", "1-30", "31-60", "61-90", "over_90"]
 
 
-def buckets(current: str = "0", d30: str = "0", d60: str = "0", d90: str = "0",
-            over: str = "0") -> dict[str, str]:
+def buckets(current: str = "0.00", d30: str = "0.00", d60: str = "0.00", d90: str = "0.00",
+            over: str = "0.00") -> dict[str, str]:
     return dict(zip(BUCKETS, [current, d30, d60, d90, over], strict=True))
 
 
+# `GET /ageing?order=overdue&limit=5`: totals of every customer (C-NEW, owing GBP 75.00 not
+# yet due, is counted but not listed), and each currency's most overdue customers.
 AGEING: dict[str, Any] = {
-    "as_of": "2026-11-25T01:28:12+00:00", "as_of_date": "2026-11-25", "buckets": BUCKETS,
+    "as_of": "2026-11-25T01:28:12.481203+00:00", "as_of_date": "2026-11-25", "known_at": None,
+    "buckets": BUCKETS,
     "currencies": {
-        "EUR": {"buckets": buckets("480.00", "600.00", "849.90", "0", "1000.00"), "total": "2929.90"},
-        "GBP": {"buckets": buckets(d90="3000.00"), "total": "3000.00"},
+        "EUR": {"buckets": buckets("480.00", "600.00", "849.90", "0.00", "1000.00"), "total": "2929.90"},
+        "GBP": {"buckets": buckets("75.00", d90="3000.00"), "total": "3075.00"},
     },
     "customers": {
-        "C-ACME": {"EUR": {"buckets": buckets("480.00", "0", "849.90", "0", "1000.00"), "total": "2329.90"}},
+        "C-ACME": {"EUR": {"buckets": buckets("480.00", "0.00", "849.90", "0.00", "1000.00"),
+                           "total": "2329.90"}},
         "C-DELTA": {"EUR": {"buckets": buckets(d30="600.00"), "total": "600.00"}},
         "C-CROWN": {"GBP": {"buckets": buckets(d90="3000.00"), "total": "3000.00"}},
-        "C-NEW": {"EUR": {"buckets": buckets("75.00"), "total": "75.00"}},
     },
     "customer_count": 4,
     "page": {"order": "overdue", "limit": 5, "after": None, "next_after": None,
              "ranking": {"EUR": ["C-ACME", "C-DELTA"], "GBP": ["C-CROWN"]}},
 }
 
+# `GET /ageing?as_of=2026-10-01&limit=0`: totals only, as of the end of that day.
 AGEING_OCT: dict[str, Any] = {
-    "as_of": "2026-10-01T23:59:59+00:00", "as_of_date": "2026-10-01", "buckets": BUCKETS,
-    "currencies": {"EUR": {"buckets": buckets("849.90", "0", "1200.00"), "total": "2049.90"}},
+    "as_of": "2026-10-01T23:59:59.999999+00:00", "as_of_date": "2026-10-01", "known_at": None,
+    "buckets": BUCKETS,
+    "currencies": {"EUR": {"buckets": buckets("849.90", "0.00", "1200.00"), "total": "2049.90"}},
     "customers": {}, "customer_count": 3,
     "page": {"order": "customer_id", "limit": 0, "after": None, "next_after": None},
 }
@@ -43,16 +50,17 @@ WORKLIST = [
      "oldest_days_overdue": 20, "broken_promises": 0, "dunning_level": None},
 ]
 
+# The dispute register, oldest first.
 DISPUTES = [
-    {"dispute_id": "dsp-2", "invoice_id": "inv-5", "customer_id": "C-CROWN", "amount": "1000.00",
-     "currency": "GBP", "reason": "quality_complaint", "description": "torn fabric",
-     "opened_on": "2026-11-25", "status": "open", "outcome": None, "note": None, "resolved_on": None},
-    {"dispute_id": "dsp-1", "invoice_id": "inv-1", "customer_id": "C-ACME", "amount": "120.50",
-     "currency": "EUR", "reason": "goods_not_received", "description": "",
-     "opened_on": "2026-11-02", "status": "open", "outcome": None, "note": None, "resolved_on": None},
     {"dispute_id": "dsp-0", "invoice_id": "inv-0", "customer_id": "C-ACME", "amount": "99.99",
      "currency": "EUR", "reason": "other", "description": "", "opened_on": "2026-10-02",
      "status": "resolved", "outcome": "credit_note", "note": "ok", "resolved_on": "2026-10-05"},
+    {"dispute_id": "dsp-1", "invoice_id": "inv-1", "customer_id": "C-ACME", "amount": "120.50",
+     "currency": "EUR", "reason": "goods_not_received", "description": "",
+     "opened_on": "2026-11-02", "status": "open", "outcome": None, "note": None, "resolved_on": None},
+    {"dispute_id": "dsp-2", "invoice_id": "inv-5", "customer_id": "C-CROWN", "amount": "1000.00",
+     "currency": "GBP", "reason": "quality_complaint", "description": "torn fabric",
+     "opened_on": "2026-11-25", "status": "open", "outcome": None, "note": None, "resolved_on": None},
 ]
 
 
@@ -60,22 +68,23 @@ def money(amount: str, currency: str) -> dict[str, str]:
     return {"amount": amount, "currency": currency}
 
 
+# Cash waiting for a person: unidentified payers first (with what was tried), then credit
+# on account; a payment fully applied is not listed.
 UNAPPLIED = {"payments": [
     {"payment_id": "PAY-1", "customer_id": None, "amount": money("275.50", "EUR"),
-     "unapplied": money("275.50", "EUR"), "allocated": money("0", "EUR"),
-     "refunded": money("0", "EUR"), "reversed": False, "received_on": "2026-11-23",
+     "unapplied": money("275.50", "EUR"), "allocated": money("0.00", "EUR"),
+     "refunded": money("0.00", "EUR"), "reversed": False, "received_on": "2026-11-23",
      "method": "bank_transfer", "payer_name": "J. Smith", "payer_account": "",
-     "remittance": "thanks", "statement_ref": None, "entry_ref": None},
+     "remittance": "thanks", "statement_ref": None, "entry_ref": None,
+     "identification": {
+         "tried": ["the remittance names no open invoice number",
+                   "the bank gave no paying account", "no open invoice is of 275.50 EUR"],
+         "named_invoices": {}, "account_known_for": None, "same_amount_customers": []}},
     {"payment_id": "PAY-2", "customer_id": "C-ACME", "amount": money("1500.00", "EUR"),
      "unapplied": money("300.00", "EUR"), "allocated": money("1200.00", "EUR"),
-     "refunded": money("0", "EUR"), "reversed": False, "received_on": "2026-11-20",
+     "refunded": money("0.00", "EUR"), "reversed": False, "received_on": "2026-11-20",
      "method": "card", "payer_name": "Acme", "payer_account": "", "remittance": "INV-1",
-     "statement_ref": None, "entry_ref": None},
-    {"payment_id": "PAY-3", "customer_id": "C-BOLT", "amount": money("10.00", "USD"),
-     "unapplied": money("0", "USD"), "allocated": money("10.00", "USD"),
-     "refunded": money("0", "USD"), "reversed": False, "received_on": "2026-11-20",
-     "method": "cheque", "payer_name": "Bolt", "payer_account": "", "remittance": "",
-     "statement_ref": None, "entry_ref": None},
+     "statement_ref": None, "entry_ref": None, "identification": None},
 ]}
 
 
@@ -84,29 +93,43 @@ def kpi_report(dso: str | None, cei: str | None) -> dict[str, Any]:
             "currencies": {"EUR": {
                 "opening_ar": "2649.90", "closing_ar": "2329.90", "closing_current_ar": "480.00",
                 "credit_sales": "480.00", "dso_countback": dso, "dso_standard": None,
-                "cei_percent": cei, "disputed": "0", "written_off": "200.00", "recovered": "0"}}}
+                "cei_percent": cei, "disputed": "120.50", "written_off": "200.00", "recovered": "0"}}}
 
 
+def _reminded(reminder_id: str, level: str, run_date: str, days: int, open_amount: str
+              ) -> dict[str, Any]:
+    return {"reminder_id": reminder_id, "invoice_id": "inv-1", "level": level,
+            "days_overdue": days, "open_amount": open_amount, "run_date": run_date}
+
+
+# `GET /customers/C-ACME` (now): a bucket nothing was added to reads "0".
 ACCOUNT = {
-    "customer_id": "C-ACME", "name": "Acme Tools GmbH", "language": "en",
+    "customer_id": "C-ACME", "as_of": "2026-11-25T01:28:12.481203+00:00", "known_at": None,
+    "name": "Acme Tools GmbH", "language": "en",
     "open_items": [
         {"invoice_id": "inv-3", "invoice_number": "INV-2026-000003", "currency": "EUR",
          "due_date": "2026-12-15", "open_amount": "480.00", "days_overdue": -20, "bucket": "current"},
         {"invoice_id": "inv-1", "invoice_number": "INV-2026-000001", "currency": "EUR",
          "due_date": "2026-08-17", "open_amount": "1000.00", "days_overdue": 100, "bucket": "over_90"},
         {"invoice_id": "inv-9", "invoice_number": "INV-2026-000009", "currency": "USD",
-         "due_date": "2026-11-25", "open_amount": "12.345", "days_overdue": 0, "bucket": "current"},
+         "due_date": "2026-11-25", "open_amount": "12.35", "days_overdue": 0, "bucket": "current"},
     ],
-    "ageing": {},
+    "ageing": {
+        "EUR": {"buckets": buckets("480.00", "0", "0", "0", "1000.00"), "total": "1480.00"},
+        "USD": {"buckets": buckets("12.35", "0", "0", "0", "0"), "total": "12.35"},
+    },
     "dunning_history": [
         {"reminder_id": "rem-1", "customer_id": "C-ACME", "currency": "EUR",
          "level": "friendly_reminder", "run_date": "2026-11-01", "language": "en",
-         "total": "1200.00", "letter": "Dear Acme", "invoices": [{"invoice_id": "inv-1"}]},
+         "total": "1200.00", "letter": "Dear Acme", "voided_on": None, "voided_by": None,
+         "void_reason": None,
+         "invoices": [_reminded("rem-1", "friendly_reminder", "2026-11-01", 76, "1200.00")]},
         {"reminder_id": "rem-2", "customer_id": "C-ACME", "currency": "EUR", "level": "reminder",
          "run_date": "2026-11-15", "language": "en", "total": "1000.00", "letter": "Dear Acme, again",
-         "invoices": [{"invoice_id": "inv-1"}]},
+         "voided_on": None, "voided_by": None, "void_reason": None,
+         "invoices": [_reminded("rem-2", "reminder", "2026-11-15", 90, "1000.00")]},
     ],
-    "disputes": [DISPUTES[2]],
+    "disputes": [DISPUTES[0], DISPUTES[1]],
     "promises": [{"promise_id": "ptp-1", "customer_id": "C-ACME", "invoice_ids": ["inv-2"],
                   "amount": "849.90", "currency": "EUR", "promised_date": "2026-11-10",
                   "recorded_on": "2026-11-01", "recorded_by": "anna", "status": "broken",
@@ -119,26 +142,47 @@ ACCOUNT = {
                     "written_off_on": "2026-11-25", "recovered": "50.00"}],
 }
 
+# Credit writes its instants as pydantic does: UTC as "Z".
 CREDIT = {
     "customer_id": "C-ACME",
     "currencies": [
         {"currency": "EUR", "limit": "2000.00", "open_ar": "2329.90", "open_orders": "0.00",
-         "exposure": "2329.90", "available": "-329.90", "disputed": "0.00"},
+         "exposure": "2329.90", "available": "-329.90", "disputed": "120.50"},
         {"currency": "USD", "limit": None, "open_ar": "12.35", "open_orders": "100.00",
          "exposure": "112.35", "available": None, "disputed": "0.00"},
     ],
     "oldest_overdue_days": 100, "risk_score": 37,
-    "payment_behaviour": {"paid_invoices": 2, "broken_promises": 1},
+    "payment_behaviour": {"paid_invoices": 2, "paid_late": 1, "total_days_late": 12,
+                          "broken_promises": 1, "disputes_opened": 2, "net_written_off": "150.00"},
     "active_holds": [{"hold_id": "overdue-1", "reason": "overdue",
                       "detail": "invoice overdue 100 days (threshold 60)", "placed_by": "credit-rules",
-                      "placed_at": "2026-11-25T01:28:04+00:00", "released": False}],
-    "released_holds": [], "limit_history": [], "recent_decisions": [],
+                      "placed_at": "2026-11-25T01:28:04.118530Z", "released": False,
+                      "released_by": None, "release_reason": None, "released_at": None}],
+    "released_holds": [],
+    "limit_history": [{"currency": "EUR", "amount": "2000.00", "set_by": "fay",
+                       "reason": "annual review", "set_at": "2026-09-01T08:00:00Z"}],
+    "recent_decisions": [],
 }
 
-BALANCE = {"customer_id": "C-ACME", "currencies": [
+
+def _figures(currency: str, **amounts: str) -> dict[str, dict[str, str]]:
+    return {k: money(v, currency) for k, v in amounts.items()}
+
+
+# `GET /customers/C-ACME/balance` (now: no as_of, no known_at). Every figure is listed,
+# those that never moved at zero.
+BALANCE = {"customer_id": "C-ACME", "as_of": None, "known_at": None, "currencies": [
     {"currency": "EUR", "balance": money("2329.90", "EUR"), "unapplied_cash": money("300.00", "EUR"),
-     "invoices": {"issued": money("2529.90", "EUR"), "allocated": money("0", "EUR")},
-     "payments": {"received": money("1500.00", "EUR")}},
-    {"currency": "USD", "balance": money("12.35", "USD"), "unapplied_cash": money("0", "USD"),
-     "invoices": {"issued": money("12.35", "USD"), "allocated": money("0", "USD")}},
+     "invoices": _figures("EUR", issued="3679.90", credited="0.00", cancelled="0.00",
+                          allocated="1200.00", written_off="200.00", recovered="50.00"),
+     "payments": _figures("EUR", received="1500.00", credit_notes="0.00", allocated="1200.00",
+                          refunded="0.00", reversed="0.00"),
+     "credit_sources": [{"payment_id": "PAY-2", "method": "card", "received_on": "2026-11-20",
+                         "unapplied": money("300.00", "EUR")}]},
+    {"currency": "USD", "balance": money("12.35", "USD"), "unapplied_cash": money("0.00", "USD"),
+     "invoices": _figures("USD", issued="12.35", credited="0.00", cancelled="0.00",
+                          allocated="0.00", written_off="0.00", recovered="0.00"),
+     "payments": _figures("USD", received="0.00", credit_notes="0.00", allocated="0.00",
+                          refunded="0.00", reversed="0.00"),
+     "credit_sources": []},
 ]}

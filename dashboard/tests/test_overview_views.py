@@ -7,7 +7,7 @@ from ledgerline_dashboard.views import ageing, cash, collections, kpis
 from ledgerline_dashboard.views.charts import grouped_bars, sparkline
 from ledgerline_dashboard.views.labels import bucket_label, humanize
 
-from .samples import AGEING, AGEING_OCT, DISPUTES, UNAPPLIED, WORKLIST, kpi_report
+from .samples import AGEING, AGEING_OCT, DISPUTES, UNAPPLIED, WORKLIST, buckets, kpi_report, money
 
 
 def test_ageing_per_currency_with_every_bucket_formatted() -> None:
@@ -35,10 +35,14 @@ def test_ageing_as_of_adds_a_second_series_and_currencies_seen_only_then() -> No
 
 
 def test_top_overdue_per_currency_largest_first_without_fully_current_customers() -> None:
-    top = ageing.top_overdue(AGEING, per_currency=5)
+    # An overdue page lists no customer with nothing overdue; a customer_id page would.
+    page = {**AGEING, "customers": {**AGEING["customers"],
+                                    "C-NEW": {"GBP": {"buckets": buckets("75.00"), "total": "75.00"}}}}
+    top = ageing.top_overdue(page, per_currency=5)
     assert list(top) == ["EUR", "GBP"]
     assert [(r.customer_id, r.overdue) for r in top["EUR"]] == [
         ("C-ACME", "€1,849.90"), ("C-DELTA", "€600.00")]
+    assert [r.customer_id for r in top["GBP"]] == ["C-CROWN"]
     assert top["EUR"][0].buckets == ["€0.00", "€849.90", "€0.00", "€1,000.00"]
     assert len(ageing.top_overdue(AGEING, per_currency=1)["EUR"]) == 1
     assert ageing.overdue_bucket_labels(AGEING) == ["1–30 days", "31–60 days", "61–90 days", "Over 90 days"]
@@ -60,7 +64,11 @@ def test_open_disputes_counted_and_totalled_per_currency_oldest_first() -> None:
 
 
 def test_unapplied_cash_only_what_is_left_largest_first() -> None:
-    view = cash.unapplied_cash(UNAPPLIED["payments"], limit=10)
+    # The service lists no fully applied payment; the view would leave one out.
+    applied = {**UNAPPLIED["payments"][1], "payment_id": "PAY-3", "customer_id": "C-BOLT",
+               "amount": money("10.00", "USD"), "unapplied": money("0.00", "USD"),
+               "allocated": money("10.00", "USD"), "refunded": money("0.00", "USD")}
+    view = cash.unapplied_cash([*UNAPPLIED["payments"], applied], limit=10)
     assert view.count == 2
     assert view.totals == {"EUR": "€575.50"}
     assert [(p.payment_id, p.amount, p.unapplied) for p in view.rows] == [

@@ -4,23 +4,20 @@ listed; the list may only shrink (a route typed and left here fails too)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
 
-from ledgerline_ops.in_process import APPS, environment, service_environment
+from ledgerline_ops.in_process import APPS
+
+from .service_apps import app_of
 
 NOT_TYPED_YET: dict[str, set[str]] = {}
 RUNTIME_ROUTES = {"GET /health", "GET /ready", "GET /metrics"}  # probes and Prometheus text
 
 
 def openapi_of(service: str) -> dict[str, Any]:
-    env = {**service_environment("127.0.0.1:1", "postgresql://nobody@127.0.0.1:1/none", "t_api"),
-           "LEDGERLINE_AUTH_JWT_SECRET": "only-to-build-the-app"}  # nothing is started
-    with environment(env):
-        app = importlib.import_module(APPS[service]).create_app()
-    schema: dict[str, Any] = app.openapi()
+    schema: dict[str, Any] = app_of(service).openapi()
     return schema
 
 
