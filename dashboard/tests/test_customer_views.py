@@ -21,6 +21,14 @@ def test_letters_newest_first_with_their_text() -> None:
     assert [(x.run_date, x.level, x.total, x.invoices) for x in letters] == [
         ("2026-11-15", "Reminder", "€1,000.00", 1), ("2026-11-01", "Friendly reminder", "€1,200.00", 1)]
     assert letters[0].text == "Dear Acme, again"
+    assert [x.voided for x in letters] == ["", ""]
+
+
+def test_a_letter_sent_in_error_shows_as_voided_with_who_and_why() -> None:
+    voided = {**ACCOUNT["dunning_history"][0], "voided_on": "2026-11-03", "voided_by": "anna",
+              "void_reason": "sent in error"}
+    (letter,) = customer.letters([voided])
+    assert letter.voided == "voided on 2026-11-03 by anna: sent in error"
 
 
 def test_disputes_promises_calls_write_offs() -> None:

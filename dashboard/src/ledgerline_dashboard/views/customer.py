@@ -31,6 +31,7 @@ class Letter:
     total: str
     invoices: int
     text: str
+    voided: str = ""  # "voided on D by X: reason" for a letter sent in error
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,13 @@ def letters(history: list[dict[str, Any]]) -> list[Letter]:
     ordered = sorted(history, key=lambda r: r["run_date"], reverse=True)
     return [Letter(r["run_date"], humanize(r["level"]), r["currency"],
                    format_money(r["total"], r["currency"]), len(r.get("invoices", [])),
-                   r.get("letter") or "") for r in ordered]
+                   r.get("letter") or "", _voided(r)) for r in ordered]
+
+
+def _voided(letter: dict[str, Any]) -> str:
+    if not letter.get("voided_on"):
+        return ""
+    return f"voided on {letter['voided_on']} by {letter['voided_by']}: {letter['void_reason']}"
 
 
 def _disputes(rows: list[dict[str, Any]]) -> list[Line]:
