@@ -12,6 +12,7 @@ from .auth import (
     requires,
     token_from_environment,
 )
+from .commands import Origin, RetryPolicy, retried, run_command
 from .consumer import ConsumerRunner
 from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused, UnitOfWork
 from .host import Runtime, create_service_app
@@ -35,12 +36,14 @@ __all__ = [
     "IdempotencyKey",
     "IdempotencyKeyReused",
     "OptionalIdempotencyKey",
+    "Origin",
     "OutboxRelay",
     "Progress",
     "Projection",
     "RebuildRunning",
     "Record",
     "RejectedEvent",
+    "RetryPolicy",
     "Runtime",
     "ServiceSettings",
     "UnitOfWork",
@@ -53,6 +56,8 @@ __all__ = [
     "rebuild",
     "rebuild_schema",
     "requires",
+    "retried",
+    "run_command",
     "set_search_path",
     "swap",
     "token_from_environment",

@@ -6,9 +6,7 @@ beyond a small tolerance), else now; a payment without one is dated its `receive
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import random
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -25,10 +23,12 @@ from ledgerline_events.contract.cash_application import (
 )
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.runtime import (
-    ConcurrencyConflict,
     EventStore,
     IdempotencyKeyReused,
+    Origin,
     UnitOfWork,
+    retried,
+    run_command,
 )
 
 from ..adapters.open_items import OpenItems, PayerAccounts, Sources
@@ -51,7 +51,6 @@ from .statement_answers import imported, same_file
 
 Clock = Callable[[], datetime]
 Dated = Sequence[tuple[Event, datetime]]
-RETRIES = 20
 
 
 class CashDesk:
@@ -92,12 +91,7 @@ class CashDesk:
         any key, is answered as such (statement_answers.same_file)."""
         lines = read_statement(fmt, raw, csv_profile)
         file = file_fingerprint(raw)  # MalformedStatement above: nothing written
-        for attempt in range(RETRIES):
-            try:
-                return await self._import(lines, file, key)
-            except (ConcurrencyConflict, asyncpg.DeadlockDetectedError):
-                await asyncio.sleep(0.01 * (attempt + 1))
-        raise StateConflict("concurrent_change", "statement import kept conflicting; retry")
+        return await retried(lambda: self._import(lines, file, key))
 
     async def allocate(self, cmd: AllocatePayment, key: str) -> dict[str, Any]:
         """A person allocates (part of) a payment, or a credit on account, to an invoice."""
@@ -272,16 +266,7 @@ class CashDesk:
     async def _run(
         self, key: str, fingerprint: str, body: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]
     ) -> dict[str, Any]:
-        # A concurrent writer to the same payment: reload and decide again on fresh state.
-        for attempt in range(RETRIES):
-            try:
-                async with self.store.unit_of_work(key, fingerprint=fingerprint) as uow:
-                    if uow.previous_result is not None:
-                        return uow.previous_result
-                    return await body(uow)
-            except (ConcurrencyConflict, asyncpg.DeadlockDetectedError):
-                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise StateConflict("concurrent_change", "the payment kept changing; retry")
+        return await run_command(self.store, Origin(key, fingerprint), body)
 
 
 async def _identify(

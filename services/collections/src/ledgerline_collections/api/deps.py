@@ -13,8 +13,9 @@ from pydantic import BaseModel
 from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.runtime import IdempotencyKey as IdempotencyKey  # per caller
 from ledgerline_events.runtime import OptionalIdempotencyKey as OptionalIdempotencyKey
+from ledgerline_events.runtime import Origin
 
-from ..application.context import Collections, Write
+from ..application.context import Collections
 
 Clock = Callable[[], datetime]
 
@@ -33,11 +34,11 @@ App = Annotated[Collections, Depends(get_collections)]
 Now = Annotated[Clock, Depends(get_clock)]
 
 
-def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Write:
+def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Origin:
     """The write envelope: key, fingerprint of this exact request, business instant (never
     after now, give or take the configured tolerance)."""
     occurred_at = getattr(body, "occurred_at", None) or now
     latest = now + get_collections(request).time_tolerance
     not_in_the_future("occurred_at", occurred_at, latest)
     raw = f"{request.method} {request.url.path} {body.model_dump_json()}".encode()
-    return Write(key, hashlib.sha256(raw).hexdigest(), occurred_at)
+    return Origin(key, hashlib.sha256(raw).hexdigest(), occurred_at)

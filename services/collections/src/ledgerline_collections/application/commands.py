@@ -21,17 +21,17 @@ from ledgerline_events.contract.collections import (
     WriteOffRequested,
 )
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound
-from ledgerline_events.runtime import ident
+from ledgerline_events.runtime import Origin, UnitOfWork, ident, run_command
 
 from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
 from ..domain.business_dates import not_before_invoice
-from .context import Collections, Write, new_id
+from .context import Collections, new_id
 from .write_off_index import WRITE_OFF_INDEX
 
 
 async def open_dispute(
-    app: Collections, w: Write, invoice_id: str, amount: Money | None, reason: DisputeReason,
+    app: Collections, w: Origin, invoice_id: str, amount: Money | None, reason: DisputeReason,
     description: str,
 ) -> dict[str, Any]:
     """Open a dispute on `amount` of the invoice (None: everything still open on it)."""
@@ -39,9 +39,7 @@ async def open_dispute(
     not_before_invoice("occurred_at", w.today, invoice.issue_date)
     contested = amount or Money.of(invoice.open_amount, invoice.currency)
     cmd = disputes.OpenDispute(new_id("dsp"), invoice_id, contested, reason, description)
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         aggregate = f"dispute:{cmd.dispute_id}"
         history = await uow.load(aggregate)
         open_amount = Money.of(invoice.open_amount, invoice.currency)
@@ -50,15 +48,14 @@ async def open_dispute(
         )
         await uow.append(aggregate, len(history), events, customer_id=invoice.customer_id,
                          occurred_at=w.occurred_at)
-        return uow.set_result({"dispute_id": cmd.dispute_id, "status": "open"})
+        return {"dispute_id": cmd.dispute_id, "status": "open"}
+    return await run_command(app.store, w, body)
 
 
 async def resolve_dispute(
-    app: Collections, w: Write, dispute_id: str, outcome: DisputeOutcome, note: str
+    app: Collections, w: Origin, dispute_id: str, outcome: DisputeOutcome, note: str
 ) -> dict[str, Any]:
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         aggregate = f"dispute:{dispute_id}"
         history = await uow.load(aggregate)
         state = disputes.replay_dispute(history)
@@ -67,12 +64,13 @@ async def resolve_dispute(
         customer = state.customer_id if state else None
         await uow.append(aggregate, len(history), events, customer_id=customer,
                          occurred_at=w.occurred_at)
-        return uow.set_result({"dispute_id": dispute_id, "status": "resolved",
-                               "outcome": outcome.value})
+        return {"dispute_id": dispute_id, "status": "resolved",
+                "outcome": outcome.value}
+    return await run_command(app.store, w, body)
 
 
 async def write_off(
-    app: Collections, w: Write, invoice_id: str, amount: Money | None, reason: str, approver: str,
+    app: Collections, w: Origin, invoice_id: str, amount: Money | None, reason: str, approver: str,
     approval_limit: write_offs.ApprovalLimit | None = None,
 ) -> dict[str, Any]:
     """`approver` is the signed-in caller. Earlier write-offs on the customer count against
@@ -80,9 +78,7 @@ async def write_off(
     threshold the write-off is only requested (status `awaiting_second_approval`)."""
     invoice = await _invoice(app, invoice_id)
     not_before_invoice("occurred_at", w.today, invoice.issue_date)
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         counted = None if app.write_off_limit_counts_everyone else approver
         before = await _written_off_before(uow.conn, app, invoice_id, invoice.customer_id,
                                            invoice.currency, counted)
@@ -106,22 +102,21 @@ async def write_off(
             decided.amount.amount, approver,
         )
         status = "written_off" if isinstance(decided, DebtWrittenOff) else "awaiting_second_approval"
-        return uow.set_result({"write_off_id": cmd.write_off_id, "invoice_id": invoice_id,
-                               "amount": decided.amount.model_dump(mode="json"),
-                               "status": status})
+        return {"write_off_id": cmd.write_off_id, "invoice_id": invoice_id,
+                "amount": decided.amount.model_dump(mode="json"),
+                "status": status}
+    return await run_command(app.store, w, body)
 
 
 async def approve_write_off(
-    app: Collections, w: Write, write_off_id: str, approver: str,
+    app: Collections, w: Origin, write_off_id: str, approver: str,
     approval_limit: write_offs.ApprovalLimit | None,
 ) -> dict[str, Any]:
     """The second person's approval of a requested write-off (four eyes)."""
     cmd = write_offs.ApproveWriteOff(write_off_id, approver, approval_limit)
     invoice_id = await _invoice_of_write_off(app, write_off_id)
     invoice = await _invoice(app, invoice_id)
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         aggregate = f"write-offs:{invoice_id}"
         history = await uow.load(aggregate)
         ledger = write_offs.replay_invoice_write_offs(invoice_id, history)
@@ -130,8 +125,9 @@ async def approve_write_off(
         await uow.append(aggregate, len(history), events, customer_id=invoice.customer_id,
                          occurred_at=w.occurred_at)
         requested_by = ledger.requested[write_off_id].requested_by
-        return uow.set_result({"write_off_id": write_off_id, "invoice_id": invoice_id,
-                               "status": "written_off", "approvers": [requested_by, approver]})
+        return {"write_off_id": write_off_id, "invoice_id": invoice_id,
+                "status": "written_off", "approvers": [requested_by, approver]}
+    return await run_command(app.store, w, body)
 
 
 def _open_now(invoice: InvoiceView, ledger: write_offs.InvoiceWriteOffs) -> Money:
@@ -168,11 +164,9 @@ async def _written_off_before(
     return write_offs.WrittenOffBefore(row["on_invoice"], row["on_customer"])
 
 
-async def recover(app: Collections, w: Write, write_off_id: str, amount: Money) -> dict[str, Any]:
+async def recover(app: Collections, w: Origin, write_off_id: str, amount: Money) -> dict[str, Any]:
     cmd = write_offs.RecoverWrittenOffDebt(new_id("rec"), write_off_id, amount)
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         invoice_id = await uow.conn.fetchval(
             f"SELECT invoice_id FROM {ident(app.store.schema)}.{WRITE_OFF_INDEX} WHERE write_off_id = $1",
             write_off_id,
@@ -187,11 +181,12 @@ async def recover(app: Collections, w: Write, write_off_id: str, amount: Money) 
         await uow.append(aggregate, len(history), events,
                          customer_id=state.customer_id if state else None,
                          occurred_at=w.occurred_at)
-        return uow.set_result({"recovery_id": cmd.recovery_id, "write_off_id": write_off_id})
+        return {"recovery_id": cmd.recovery_id, "write_off_id": write_off_id}
+    return await run_command(app.store, w, body)
 
 
 async def record_promise(
-    app: Collections, w: Write, customer_id: str, invoice_ids: list[str], amount: Money,
+    app: Collections, w: Origin, customer_id: str, invoice_ids: list[str], amount: Money,
     promised_date: date, recorded_by: str,
 ) -> dict[str, Any]:
     known = await app.read_model.invoices_of(customer_id, invoice_ids)
@@ -204,30 +199,28 @@ async def record_promise(
         not_before_invoice("occurred_at", w.today, invoice.issue_date)
     cmd = promises.RecordPromise(new_id("ptp"), customer_id, tuple(invoice_ids), amount,
                                  promised_date, recorded_by)
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         aggregate = f"promise:{cmd.promise_id}"
         history = await uow.load(aggregate)
         events = promises.decide_record_promise(promises.replay_promise(history), cmd, w.today)
         await uow.append(aggregate, len(history), events, customer_id=customer_id,
                          occurred_at=w.occurred_at)
-        return uow.set_result({"promise_id": cmd.promise_id, "status": "open"})
+        return {"promise_id": cmd.promise_id, "status": "open"}
+    return await run_command(app.store, w, body)
 
 
 async def log_call(
-    app: Collections, w: Write, customer_id: str, contact_person: str, outcome: CallOutcome,
+    app: Collections, w: Origin, customer_id: str, contact_person: str, outcome: CallOutcome,
     note: str, called_at: datetime | None, collector: str, now: datetime,
 ) -> dict[str, Any]:
     cmd = calls.LogCall(new_id("call"), customer_id, contact_person, outcome,
                         called_at or w.occurred_at, collector, note)
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         events = calls.decide_log_call(cmd, now)
         await uow.append(f"call:{cmd.call_id}", 0, events, customer_id=customer_id,
                          occurred_at=cmd.called_at)
-        return uow.set_result({"call_id": cmd.call_id})
+        return {"call_id": cmd.call_id}
+    return await run_command(app.store, w, body)
 
 
 async def _invoice(app: Collections, invoice_id: str) -> InvoiceView:

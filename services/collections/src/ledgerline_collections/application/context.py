@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from ledgerline_events.runtime import EventStore
@@ -32,21 +32,6 @@ class Collections:
     time_tolerance: timedelta = timedelta(minutes=5)
     # Collector -> the customers they work (the dunning run's `collector` scope).
     portfolios: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Write:
-    """What every write request carries: its idempotency key, a fingerprint of the request
-    (a reused key with another body is refused) and the business instant it happened."""
-
-    idempotency_key: str
-    fingerprint: str
-    occurred_at: datetime
-
-    @property
-    def today(self) -> date:
-        """The business date of the command (UTC)."""
-        return self.occurred_at.date()
 
 
 def new_id(prefix: str) -> str:

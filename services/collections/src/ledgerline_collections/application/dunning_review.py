@@ -9,6 +9,7 @@ from typing import Any
 
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.collections import DunningRunProposed, ProposedLetter
+from ledgerline_events.runtime import Origin, UnitOfWork, run_command
 
 from ..domain.dunning_review import decide_approve_run, run_id_for
 from .context import Collections
@@ -50,13 +51,12 @@ async def approve_run(app: Collections, run_id: str, approved_by: str, key: str,
                       now: datetime) -> dict[str, Any]:
     """Approve a proposed run and send its letters, as of its run date."""
     aggregate = f"dunning-run:{run_id}"
-    async with app.store.unit_of_work(key, fingerprint=f"approve:{run_id}:{approved_by}") as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         history = await uow.load(aggregate)
         proposed, events = decide_approve_run([e.payload for e in history], run_id, approved_by)
         await uow.append(aggregate, len(history), events, customer_id=None, occurred_at=now)
         customers = tuple(sorted({letter.customer_id for letter in proposed.letters}))
         sent = await run_dunning(app, DunningRun(proposed.run_date, customers), now)
-        return uow.set_result({"run_id": run_id, "run_date": proposed.run_date.isoformat(),
-                               "letters_sent": len(sent), "reminders": sent})
+        return {"run_id": run_id, "run_date": proposed.run_date.isoformat(),
+                "letters_sent": len(sent), "reminders": sent}
+    return await run_command(app.store, Origin(key, f"approve:{run_id}:{approved_by}"), body)

@@ -24,6 +24,7 @@ from typing import Any
 from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
 from ledgerline_events.contract.sales import Language
+from ledgerline_events.runtime import Origin, UnitOfWork, run_command
 
 from ..adapters.promise_facts import promised_until, promises_on
 from ..adapters.read_model import CustomerProfile, DunningFacts
@@ -35,7 +36,7 @@ from ..domain.dunning import (
     reminder_sent,
 )
 from ..domain.letters import letter_language, render_letter
-from .context import Collections, Write, new_id
+from .context import Collections, new_id
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,12 @@ async def dunning_answer(app: Collections, run: DunningRun, occurred_at: datetim
             "reminders": [] if run.dry_run else sent, "letters": sent if run.dry_run else []}
 
 
-async def run_dunning_once(app: Collections, w: Write, run: DunningRun) -> dict[str, Any]:
+async def run_dunning_once(app: Collections, w: Origin, run: DunningRun) -> dict[str, Any]:
     """The run under the caller's idempotency key: a repeat gets the first answer. The key is
     held while the run goes on, so a concurrent twin waits and then gets that answer."""
-    async with app.store.unit_of_work(w.idempotency_key, fingerprint=w.fingerprint) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
-        return uow.set_result(await dunning_answer(app, run, w.occurred_at))
+    async def body(_: UnitOfWork) -> dict[str, Any]:
+        return await dunning_answer(app, run, w.occurred_at)
+    return await run_command(app.store, w, body)
 
 
 def _account(f: DunningFacts) -> tuple[str, str]:

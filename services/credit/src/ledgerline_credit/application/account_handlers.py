@@ -1,5 +1,5 @@
-"""Handlers for commands on a customer's credit account: open a unit of work, load the
-account, let the domain decide, append. A concurrent writer means: reload and decide again."""
+"""Handlers for commands on a customer's credit account: load the account, let the domain
+decide, append (the runtime's command path: idempotent, decided again after a lost race)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ from ledgerline_credit.domain.account import CreditAccount
 from ledgerline_events.contract import Event
 from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.contract.credit import CreditHoldPlaced
-from ledgerline_events.runtime import ConcurrencyConflict, EventStore
+from ledgerline_events.runtime import EventStore, Origin, UnitOfWork, run_command
 
 from .commands import PlaceManualHold, ReleaseHold, SetCreditLimit
 
 Clock = Callable[[], datetime]
 Decide = Callable[[CreditAccount], list[Event]]
 Answer = Callable[[CreditAccount, list[Event]], dict[str, Any]]
-ATTEMPTS = 3
 
 
 async def run_on_account(store: EventStore, customer_id: str, key: str | None, fingerprint: str,
@@ -33,21 +32,14 @@ async def run_on_account(store: EventStore, customer_id: str, key: str | None, f
     at = occurred_at or now
     not_in_the_future("occurred_at", at, now + tolerance)
     stream = domain.account_id(customer_id)
-    for attempt in range(ATTEMPTS):
-        try:
-            async with store.unit_of_work(key, fingerprint=fingerprint) as uow:
-                if uow.previous_result is not None:
-                    return uow.previous_result
-                history = await uow.load(stream)
-                account = domain.replay(customer_id, history)
-                events = decide(account)
-                await uow.append(stream, len(history), events, customer_id=customer_id,
-                                 occurred_at=at)
-                return uow.set_result(answer(account, events))
-        except ConcurrencyConflict:
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
+        history = await uow.load(stream)
+        account = domain.replay(customer_id, history)
+        events = decide(account)
+        await uow.append(stream, len(history), events, customer_id=customer_id, occurred_at=at)
+        return answer(account, events)
+    return await run_command(store, Origin(key, fingerprint), body)
 
 
 async def set_credit_limit(store: EventStore, cmd: SetCreditLimit, clock: Clock,

@@ -22,7 +22,7 @@ from ledgerline_credit.domain.exposure import days_overdue
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.contract.money import quantize
-from ledgerline_events.runtime import EventStore, set_search_path
+from ledgerline_events.runtime import EventStore, Origin, UnitOfWork, run_command, set_search_path
 
 from .commands import CheckCredit
 
@@ -40,9 +40,8 @@ async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
     the same key answers the first decision. Everything is taken as it stood that day, so a
     check for a past date gives what checking on that date would have given."""
     check_order_amount(cmd.amount)
-    async with store.unit_of_work(cmd.idempotency_key, fingerprint=cmd.fingerprint()) as uow:
-        if uow.previous_result is not None:
-            return uow.previous_result
+
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
         now = clock()
         day = cmd.as_of or now.date()
         not_in_the_future("as_of", day, now + tolerance)
@@ -66,7 +65,7 @@ async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
         decided = record_decision(check_id, cmd.order_ref, check, verdict)
         await uow.append(check_stream(check_id), 0, [decided], customer_id=cmd.customer_id,
                          occurred_at=decided_at)
-        return uow.set_result({
+        return {
             "check_id": check_id, "customer_id": cmd.customer_id, "order_ref": cmd.order_ref,
             "as_of": day.isoformat(),
             "decision": verdict.decision.value, "reasons": list(verdict.reasons),
@@ -76,4 +75,5 @@ async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
                                 currency=check.currency).model_dump(mode="json")
                           if check.available is not None else None),
             "risk_score": check.risk_score,
-        })
+        }
+    return await run_command(store, Origin(cmd.idempotency_key, cmd.fingerprint()), body)

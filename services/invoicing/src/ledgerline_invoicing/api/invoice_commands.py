@@ -11,9 +11,10 @@ from uuid import uuid4
 from fastapi import APIRouter, status
 
 from ledgerline_events.contract.business_time import instant_of_day, not_in_the_future
+from ledgerline_events.runtime import Origin
 from ledgerline_events.runtime.auth import requires
 from ledgerline_events.runtime.problems import Problem
-from ledgerline_invoicing.application.commands import Provenance, fingerprint
+from ledgerline_invoicing.application.commands import fingerprint
 from ledgerline_invoicing.domain.invoice import CancelInvoice, IssueCreditNote, IssueInvoice
 from ledgerline_invoicing.domain.pricing import LineItem
 
@@ -57,7 +58,7 @@ async def issue_manual_invoice(
         issue_date=body.issue_date,
         series=body.series,
     )
-    origin = Provenance(key, fingerprint("invoice", body.model_dump_json()),
+    origin = Origin(key, fingerprint("invoice", body.model_dump_json()),
                         body.occurred_at or instant_of_day(body.issue_date, now), correlation_id)
     return await app.issue_invoice(command, origin)
 
@@ -80,7 +81,7 @@ async def issue_credit_note(
         issue_date=body.issue_date or occurred_at.date(),
         dispute_id=body.dispute_id,
     )
-    origin = Provenance(key, fingerprint("credit-note", invoice_id, body.model_dump_json()),
+    origin = Origin(key, fingerprint("credit-note", invoice_id, body.model_dump_json()),
                         occurred_at, correlation_id)
     return await app.issue_credit_note(command, origin)
 
@@ -95,7 +96,7 @@ async def cancel_invoice(
     not_in_the_future("occurred_at", occurred_at, latest)
     not_in_the_future("cancelled_on", body.cancelled_on, latest)
     command = CancelInvoice(invoice_id, body.reason, body.cancelled_on or occurred_at.date())
-    origin = Provenance(key, fingerprint("cancel", invoice_id, body.model_dump_json()),
+    origin = Origin(key, fingerprint("cancel", invoice_id, body.model_dump_json()),
                         occurred_at, correlation_id)
     return await app.cancel_invoice(command, origin)
 

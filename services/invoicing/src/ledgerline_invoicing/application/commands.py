@@ -4,8 +4,7 @@ append its events (and draw document numbers) in the same transaction."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
@@ -13,7 +12,7 @@ import structlog
 
 from ledgerline_events.contract.money import Money
 from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
-from ledgerline_events.runtime import EventStore, Runtime, UnitOfWork
+from ledgerline_events.runtime import EventStore, Origin, Runtime, UnitOfWork, run_command
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.domain.invoice import (
     CancelInvoice,
@@ -36,18 +35,6 @@ def fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Provenance:
-    """Where a command comes from: the idempotency key, the request's fingerprint, the
-    business instant it happened, and the correlation / causation ids its events carry."""
-
-    idempotency_key: str
-    fingerprint: str
-    occurred_at: datetime
-    correlation_id: str | None = None
-    causation_id: str | None = None
-
-
 class Invoicing:
     """The invoicing commands, over the runtime's event store and the document counters."""
 
@@ -61,7 +48,7 @@ class Invoicing:
         return self._runtime.store
 
     async def issue_invoice(
-        self, command: IssueInvoice, origin: Provenance, conn: asyncpg.Connection | None = None
+        self, command: IssueInvoice, origin: Origin, conn: asyncpg.Connection | None = None
     ) -> dict[str, Any]:
         """Issue an invoice under the next number of its series (within `conn`'s transaction
         when a consumer issues it alongside its offsets)."""
@@ -69,12 +56,8 @@ class Invoicing:
             counter = series_for(command.series, command.issue_date)
         except ValueError as exc:
             raise InvalidRequest("invalid_series", str(exc), "series") from exc
-        async with self.store.unit_of_work(
-            origin.idempotency_key, fingerprint=origin.fingerprint, conn=conn,
-            correlation_id=origin.correlation_id, causation_id=origin.causation_id,
-        ) as uow:
-            if uow.previous_result is not None:
-                return uow.previous_result
+
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
             if await uow.load(command.invoice_id):
                 raise StateConflict("already_issued", "this invoice was already issued", "invoice_id")
             # A delivery reported late is invoiced on the series' last numbered date.
@@ -88,16 +71,12 @@ class Invoicing:
             log.info("invoice.issued", invoice_id=command.invoice_id, invoice_number=number,
                      customer_id=command.customer.customer_id,
                      sales_order_id=command.sales_order_id)
-            return uow.set_result({"invoice_id": command.invoice_id, "invoice_number": number})
+            return {"invoice_id": command.invoice_id, "invoice_number": number}
+        return await run_command(self.store, origin, body, conn=conn)
 
-    async def issue_credit_note(self, command: IssueCreditNote, origin: Provenance) -> dict[str, Any]:
+    async def issue_credit_note(self, command: IssueCreditNote, origin: Origin) -> dict[str, Any]:
         """Credit part or all of what remains on an invoice under the next credit-note number."""
-        async with self.store.unit_of_work(
-            origin.idempotency_key, fingerprint=origin.fingerprint,
-            correlation_id=origin.correlation_id,
-        ) as uow:
-            if uow.previous_result is not None:
-                return uow.previous_result
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
             version, invoice, settled = await self._invoice_as_it_stands(uow, command.invoice_id)
             number, _ = await self.counters.next_number(
                 uow.conn, series_for(CREDIT_NOTE_SERIES, command.issue_date), command.issue_date
@@ -107,27 +86,24 @@ class Invoicing:
             await uow.append(command.invoice_id, version, events,
                              customer_id=invoice.customer_id, occurred_at=origin.occurred_at)
             log.info("invoice.credited", invoice_id=command.invoice_id, credit_note_number=number)
-            return uow.set_result({
+            return {
                 "invoice_id": command.invoice_id, "credit_note_id": command.credit_note_id,
                 "credit_note_number": number,
                 "amount": events[0].model_dump(mode="json")["amount"],
-            })
+            }
+        return await run_command(self.store, origin, body)
 
-    async def cancel_invoice(self, command: CancelInvoice, origin: Provenance) -> dict[str, Any]:
+    async def cancel_invoice(self, command: CancelInvoice, origin: Origin) -> dict[str, Any]:
         """Cancel an invoice nobody has paid or credited."""
-        async with self.store.unit_of_work(
-            origin.idempotency_key, fingerprint=origin.fingerprint,
-            correlation_id=origin.correlation_id,
-        ) as uow:
-            if uow.previous_result is not None:
-                return uow.previous_result
+        async def body(uow: UnitOfWork) -> dict[str, Any]:
             version, invoice, settled = await self._invoice_as_it_stands(uow, command.invoice_id)
             events = decide_cancel(invoice, command, settled)
             assert invoice is not None
             await uow.append(command.invoice_id, version, events,
                              customer_id=invoice.customer_id, occurred_at=origin.occurred_at)
             log.info("invoice.cancelled", invoice_id=command.invoice_id)
-            return uow.set_result({"invoice_id": command.invoice_id, "status": "cancelled"})
+            return {"invoice_id": command.invoice_id, "status": "cancelled"}
+        return await run_command(self.store, origin, body)
 
     async def _invoice_as_it_stands(
         self, uow: UnitOfWork, invoice_id: str

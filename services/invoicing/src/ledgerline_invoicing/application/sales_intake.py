@@ -15,10 +15,10 @@ import structlog
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.refusals import Refusal
 from ledgerline_events.contract.sales import OrderDelivered
-from ledgerline_events.runtime import IdempotencyKeyReused, RejectedEvent
+from ledgerline_events.runtime import IdempotencyKeyReused, Origin, RejectedEvent
 from ledgerline_invoicing.domain.deliveries import invoice_delivered_order
 
-from .commands import Invoicing, Provenance, fingerprint
+from .commands import Invoicing, fingerprint
 
 log = structlog.get_logger("ledgerline.invoicing.sales_intake")
 
@@ -47,7 +47,7 @@ class SalesIntake:
     async def _invoice(
         self, conn: asyncpg.Connection, envelope: Envelope, order: OrderDelivered
     ) -> None:
-        origin = Provenance(
+        origin = Origin(
             idempotency_key=delivery_key(order),
             fingerprint=fingerprint(order.model_dump_json()),
             occurred_at=envelope.occurred_at,
