@@ -21,7 +21,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from ledgerline_cash.projections.cash_ledger import CashLedger
 from ledgerline_collections.projections.activity import CollectionsActivity
 from ledgerline_collections.projections.receivables import Receivables
-from ledgerline_credit.bootstrap import rebuild_projections
+from ledgerline_credit.bootstrap import replay_projections
 from ledgerline_events.contract import Topics
 from ledgerline_events.runtime import BatchApplier, Progress, Projection, Record, create_pool, rebuild
 from ledgerline_events.runtime.projection import install_read_schema
@@ -34,7 +34,7 @@ def projections_for(job: str) -> list[Projection]:
     name = job.removeprefix("naive-")
     table: dict[str, list[Projection]] = {
         "ageing": [Receivables()], "open_items": [CashLedger()],
-        "activity": [CollectionsActivity()], "credit": rebuild_projections(),
+        "activity": [CollectionsActivity()], "credit": replay_projections(),
     }
     return table[name]
 

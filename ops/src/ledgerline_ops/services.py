@@ -78,7 +78,7 @@ SERVICES: dict[str, ServiceOps] = {
     "invoicing": ServiceOps("invoicing", "invoicing.counts_and_balances", InvoicingSettings,
                             invoicing_bootstrap.replay_projections, _invoicing, as_of_queries=True),
     "credit": ServiceOps("credit", "credit.exposure", CreditSettings,
-                         credit_bootstrap.rebuild_projections, _credit, as_of_queries=False),
+                         credit_bootstrap.replay_projections, _credit, as_of_queries=False),
 }
 
 

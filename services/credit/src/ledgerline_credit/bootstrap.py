@@ -35,7 +35,7 @@ class CreditService:
         return AutomaticHolds(self.store, self.settings.hold_policy(), self.clock)
 
 
-def rebuild_projections() -> list[Projection]:
+def replay_projections() -> list[Projection]:
     """Projections for a rebuild: they read the log and never act on it (no hold rules)."""
     return [ExposureProjection()]
 
@@ -53,6 +53,6 @@ def build(settings: CreditSettings | None = None, clock: Clock = utc_now) -> Cre
             settings.read_schema, settings.credit_hold_sweep_interval_s)
 
     runtime = Runtime(settings, [ExposureProjection(after_batch)], background=[sweep],
-                      replay_projections=rebuild_projections())
+                      replay_projections=replay_projections())
     service = CreditService(settings, runtime, clock)
     return service
