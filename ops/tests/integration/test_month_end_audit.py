@@ -29,7 +29,7 @@ from .stack import Stack, running_stack
 
 # Four months of forty customers' history through the four services: about 4 minutes here,
 # more on a busy CI machine.
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1500)]
 
 MONTH = "2026-10"
 CONFIG = SimulationConfig(customers=40, months=4, seed=7, start=date(2026, 7, 1))
