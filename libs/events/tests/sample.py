@@ -10,7 +10,7 @@ import asyncpg
 
 from ledgerline_events.contract import Envelope, Money, Topics, new_envelope
 from ledgerline_events.contract.cash_application import MatchReason, PaymentAllocated
-from ledgerline_events.contract.invoicing import InvoiceIssued, InvoiceLine
+from ledgerline_events.contract.invoicing import InvoiceCancelled, InvoiceIssued, InvoiceLine
 from ledgerline_events.contract.sales import Customer, PaymentTerms, TermsKind
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -68,3 +68,8 @@ def allocation(allocation_id: str, invoice_id: str, amount: str, customer: str =
     )
     return new_envelope(payload, aggregate_id=f"pay-{allocation_id}", aggregate_version=1,
                         customer_id=customer, occurred_at=T0, producer="cash-application")
+
+
+def cancellation(invoice_id: str) -> InvoiceCancelled:
+    return InvoiceCancelled(invoice_id=invoice_id, amount=Money.of("10", "EUR"), reason="duplicate",
+                            cancelled_on=T0.date())

@@ -7,6 +7,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from ledgerline_events.contract import Envelope, encode
+from ledgerline_events.runtime import EventStore
 
 
 @pytest.fixture
@@ -31,3 +32,11 @@ async def rows(pool: asyncpg.Pool, schema: str) -> list[tuple[str, object, objec
             f'SELECT invoice_id, gross, allocated, events FROM "{schema}".invoice_open ORDER BY 1'
         )
     return [tuple(r) for r in records]  # type: ignore[misc]
+
+
+@pytest.fixture
+async def store(pg_pool: asyncpg.Pool, schema_prefix: str) -> EventStore:
+    """An installed event store of its own for the test."""
+    s = EventStore(pg_pool, f"{schema_prefix}invoicing", producer="invoicing")
+    await s.install()
+    return s

@@ -4,29 +4,16 @@ fresh state; a repeated key answers the first answer; a stream that keeps changi
 import asyncio
 from typing import Any
 
-import asyncpg
 import pytest
 
-from ledgerline_events.contract import Money
-from ledgerline_events.contract.invoicing import InvoiceCancelled
 from ledgerline_events.contract.refusals import StateConflict
 from ledgerline_events.runtime import EventStore, Origin, RetryPolicy, UnitOfWork, run_command
 
-from ..sample import T0
+from ..sample import T0, cancellation
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def store(pg_pool: asyncpg.Pool, schema_prefix: str) -> EventStore:
-    s = EventStore(pg_pool, f"{schema_prefix}commands", producer="invoicing")
-    await s.install()
-    return s
-
-
-def cancellation(invoice_id: str) -> InvoiceCancelled:
-    return InvoiceCancelled(invoice_id=invoice_id, amount=Money.of("10", "EUR"), reason="typo",
-                            cancelled_on=T0.date())
 
 
 def append_after_a_pause(invoice_id: str) -> Any:

@@ -3,25 +3,13 @@ import asyncio
 import asyncpg
 import pytest
 
-from ledgerline_events.contract import Money
-from ledgerline_events.contract.invoicing import InvoiceCancelled
 from ledgerline_events.runtime import ConcurrencyConflict, EventStore, IdempotencyKeyReused
 
-from ..sample import T0, invoice
+from ..sample import T0, cancellation, invoice
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def store(pg_pool: asyncpg.Pool, schema_prefix: str) -> EventStore:
-    s = EventStore(pg_pool, f"{schema_prefix}invoicing", producer="invoicing")
-    await s.install()
-    return s
-
-
-def cancellation(invoice_id: str) -> InvoiceCancelled:
-    return InvoiceCancelled(invoice_id=invoice_id, amount=Money.of("10", "EUR"), reason="duplicate",
-                            cancelled_on=T0.date())
 
 
 async def test_two_concurrent_commands_on_one_invoice_exactly_one_wins(store: EventStore) -> None:
