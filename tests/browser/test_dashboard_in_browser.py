@@ -11,7 +11,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
-from .browser import amount, chromium, installed
+from .browser import amount, chromium, element, installed, navigate
 from .seed import TODAY, Seeder, auditor_headers
 from .stack import ROOT, running_stack
 
@@ -38,13 +38,13 @@ def test_dashboard_shows_the_services_figures(kafka_bootstrap: str, pg_dsn: str,
         acme = api.get("/customers/C-ACME").json()
         acme_balance = cash.get("/customers/C-ACME/balance").json()
 
-        with chromium() as browser:
+        with chromium(ARTIFACTS / "browser-logs") as browser:
             # No session: the sign-in page; an auditor signs in with a token the services accept.
             browser.get(stack.url("dashboard") + "/")
             token_input = browser.find_element(By.CSS_SELECTOR, "[data-token-input]")
             token_input.send_keys(auditor_headers()["Authorization"].removeprefix("Bearer "))
-            browser.find_element(By.CSS_SELECTOR, "[data-sign-in]").click()
-            assert browser.find_element(By.CSS_SELECTOR, "[data-viewer]").text == "browser-test"
+            navigate(browser, browser.find_element(By.CSS_SELECTOR, "[data-sign-in]").click)
+            assert element(browser, "[data-viewer]").text == "browser-test"
             assert not browser.find_elements(By.CSS_SELECTOR, "[data-notice]")
             for currency, figures in ageing_now["currencies"].items():
                 block = browser.find_element(By.CSS_SELECTOR, f'article[data-currency="{currency}"]')
@@ -62,7 +62,7 @@ def test_dashboard_shows_the_services_figures(kafka_bootstrap: str, pg_dsn: str,
             # as of a chosen date, through the date input
             date_input = browser.find_element(By.CSS_SELECTOR, "[data-as-of-input]")
             browser.execute_script("arguments[0].value = arguments[1]", date_input, as_of)
-            date_input.submit()
+            navigate(browser, date_input.submit)
             for currency, figures in ageing_then["currencies"].items():
                 block = browser.find_element(By.CSS_SELECTOR, f'article[data-currency="{currency}"]')
                 for bucket, value in figures["buckets"].items():
@@ -70,7 +70,8 @@ def test_dashboard_shows_the_services_figures(kafka_bootstrap: str, pg_dsn: str,
                     assert amount(cell.text) == Decimal(value), (as_of, currency, bucket)
             browser.save_screenshot(str(ARTIFACTS / "dashboard-overview.png"))
 
-            browser.find_element(By.CSS_SELECTOR, '#top-overdue a[data-customer="C-ACME"]').click()
+            acme_link = browser.find_element(By.CSS_SELECTOR, '#top-overdue a[data-customer="C-ACME"]')
+            navigate(browser, acme_link.click)
             shown_total = browser.find_element(By.CSS_SELECTOR, '[data-open-total="EUR"]').text
             expected = sum(Decimal(i["open_amount"]) for i in acme["open_items"])
             balance = Decimal(acme_balance["currencies"][0]["balance"]["amount"])
