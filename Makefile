@@ -76,7 +76,7 @@ status: ## show what is running
 	@$(LOCAL)/postgres.sh status; $(LOCAL)/kafka.sh status; $(LOCAL)/services.sh status; true
 
 test: setup infra ## the suite CI runs: unit + integration + fault smoke (starts infrastructure)
-	$(VENV)/pytest -m "not soak" $(PYTEST_ARGS)
+	$(VENV)/pytest -m "not soak" --durations=30 $(PYTEST_ARGS)
 
 test-all: setup infra ## everything, the longer fault scenarios (soak) included
 	$(VENV)/pytest $(PYTEST_ARGS)
