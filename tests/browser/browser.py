@@ -6,14 +6,13 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -41,9 +40,10 @@ def chromium(evidence: Path) -> Iterator[webdriver.Chrome]:
     try:
         yield driver
     except BaseException:
-        evidence.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(evidence / "failed-page.png"))
-        (evidence / "failed-page.html").write_text(driver.page_source, encoding="utf-8")
+        with suppress(Exception):  # a dead browser must not hide why the test failed
+            evidence.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(evidence / "failed-page.png"))
+            (evidence / "failed-page.html").write_text(driver.page_source, encoding="utf-8")
         raise
     finally:
         driver.quit()
@@ -58,12 +58,6 @@ def navigate(browser: webdriver.Chrome, action: Callable[[], object], seconds: f
     waiting = WebDriverWait(browser, seconds)
     waiting.until(expected_conditions.staleness_of(page))
     waiting.until(lambda b: b.execute_script("return document.readyState") == "complete")
-
-
-def element(browser: webdriver.Chrome, selector: str, seconds: float = 30) -> WebElement:
-    found: WebElement = WebDriverWait(browser, seconds).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector)))
-    return found
 
 
 def amount(shown: str) -> Decimal:

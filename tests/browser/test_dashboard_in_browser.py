@@ -11,7 +11,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
-from .browser import amount, chromium, element, installed, navigate
+from .browser import amount, chromium, installed, navigate
 from .seed import TODAY, Seeder, auditor_headers
 from .stack import ROOT, running_stack
 
@@ -44,7 +44,7 @@ def test_dashboard_shows_the_services_figures(kafka_bootstrap: str, pg_dsn: str,
             token_input = browser.find_element(By.CSS_SELECTOR, "[data-token-input]")
             token_input.send_keys(auditor_headers()["Authorization"].removeprefix("Bearer "))
             navigate(browser, browser.find_element(By.CSS_SELECTOR, "[data-sign-in]").click)
-            assert element(browser, "[data-viewer]").text == "browser-test"
+            assert browser.find_element(By.CSS_SELECTOR, "[data-viewer]").text == "browser-test"
             assert not browser.find_elements(By.CSS_SELECTOR, "[data-notice]")
             for currency, figures in ageing_now["currencies"].items():
                 block = browser.find_element(By.CSS_SELECTOR, f'article[data-currency="{currency}"]')
