@@ -124,15 +124,19 @@ async def history_phases(cfg: BenchConfig, results: dict[str, Any]) -> None:
 
 
 async def move_tables(cfg: BenchConfig, source: str, target: str) -> None:
-    """Tables of the activity projection join the collections read schema, whose offsets
-    already cover its topic (the Receivables rebuild read all three topics)."""
+    """Tables of the activity projection (and its version) join the collections read schema,
+    whose offsets already cover its topic (the Receivables rebuild read all three topics)."""
     conn = await asyncpg.connect(cfg.pg_dsn)
     try:
         names = await conn.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename NOT IN"
-            " ('consumer_offset', 'processed_event', 'read_model_generation')", source)
+            " ('consumer_offset', 'processed_event', 'read_model_generation', 'projection_version')",
+            source)
         for r in names:
             await conn.execute(f'ALTER TABLE "{source}"."{r[0]}" SET SCHEMA "{target}"')
+        await conn.execute(  # else the service's start would find them outdated and rebuild
+            f'INSERT INTO "{target}".projection_version SELECT * FROM "{source}".projection_version'
+            " ON CONFLICT DO NOTHING")
         await conn.execute(f'DROP SCHEMA "{source}" CASCADE')
     finally:
         await conn.close()

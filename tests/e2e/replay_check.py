@@ -9,7 +9,7 @@ import asyncpg
 from ledgerline_events.runtime import Runtime, rebuild
 from ledgerline_events.runtime.postgres import ident
 
-RUNTIME_TABLES = {"consumer_offset", "processed_event", "read_model_generation"}
+RUNTIME_TABLES = {"consumer_offset", "processed_event", "read_model_generation", "projection_version"}
 
 
 async def table_rows(conn: asyncpg.Connection, schema: str, table: str) -> list[tuple[object, ...]]:

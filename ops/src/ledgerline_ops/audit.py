@@ -14,11 +14,12 @@ from secrets import token_hex
 import asyncpg
 
 from ledgerline_events.runtime import Progress, ServiceSettings, ident
+from ledgerline_events.runtime.definition import ServiceDefinition
 
 from .compare import Difference, differences
 from .replay import database, rebuild_into
 from .reports import Report
-from .services import ServiceOps
+from .services import report_of
 
 
 def audit_schema(read_schema: str, run: str) -> str:
@@ -43,7 +44,7 @@ class AuditResult:
 
 
 async def audit(
-    ops: ServiceOps, settings: ServiceSettings, as_of: datetime, *,
+    ops: ServiceDefinition, settings: ServiceSettings, as_of: datetime, *,
     against: Report | None = None, on_progress: Callable[[Progress], None] | None = None,
     customer_id: str | None = None,
 ) -> AuditResult:
@@ -54,7 +55,7 @@ async def audit(
         target = audit_schema(settings.read_schema, token_hex(4))
         try:
             await rebuild_into(pool, ops, settings, target, as_of=as_of, on_progress=on_progress)
-            rebuilt = (await ops.report(pool, settings, target, as_of)).of_customer(customer_id)
+            rebuilt = (await report_of(ops, pool, settings, target, as_of)).of_customer(customer_id)
         finally:
             await pool.execute(f"DROP SCHEMA IF EXISTS {ident(target)} CASCADE")
         reference = (against or await live_report(pool, ops, settings, as_of)).of_customer(customer_id)
@@ -65,6 +66,6 @@ async def audit(
 
 
 async def live_report(
-    pool: asyncpg.Pool, ops: ServiceOps, settings: ServiceSettings, as_of: datetime
+    pool: asyncpg.Pool, ops: ServiceDefinition, settings: ServiceSettings, as_of: datetime
 ) -> Report:
-    return await ops.report(pool, settings, settings.read_schema, as_of)
+    return await report_of(ops, pool, settings, settings.read_schema, as_of)

@@ -1,5 +1,5 @@
-"""The `ledgerline` operator command: replay, audit, export, close-month, dead-letters,
-simulate, token. Exit codes: 0 done (no differences), 1 differences found, 2 refused (bad
+"""The `ledgerline` operator command: migrate, replay, audit, export, close-month,
+dead-letters, simulate, token. Exit codes: 0 done (no differences), 1 differences found, 2 refused (bad
 arguments, nothing to do), 3 failed (an error; the message is on stderr).
 
 It works as the service it names: same `LEDGERLINE_*` settings (database, Kafka, topic and
@@ -26,6 +26,10 @@ from .services import SERVICES
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ledgerline", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
+
+    m = sub.add_parser("migrate", help="apply a service's write-schema migrations now; name "
+                       "read models a start will rebuild")
+    m.add_argument("service", choices=sorted(SERVICES))
 
     r = sub.add_parser("replay", help="rebuild a service's projections into <read>_rebuild")
     r.add_argument("service", choices=sorted(SERVICES))
@@ -89,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 async def _run(args: argparse.Namespace, settings: ServiceSettings) -> int:
     match args.command:
+        case "migrate":
+            return await commands.migrate(args.service, settings)
         case "replay":
             return await commands.replay(args.service, settings, args.as_of, args.swap, args.resume,
                                          args.workers)

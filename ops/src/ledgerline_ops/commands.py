@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ledgerline_collections.config import CollectionsSettings
-from ledgerline_events.runtime import RebuildRunning, ServiceSettings
+from ledgerline_events.runtime import RebuildRunning, ServiceSettings, read_model_versions
+from ledgerline_events.runtime.event_store import EVENT_STORE_MIGRATIONS
+from ledgerline_events.runtime.migrations import migrate as migrate_write_schema
 
 from . import dead_letters as letters
 from . import month_end
@@ -20,7 +22,7 @@ from .progress import ProgressBar
 from .replay import ReplayRefused, database
 from .replay import replay as run_replay
 from .reports import Report, load_report, write_report
-from .services import SERVICES
+from .services import SERVICES, report_of
 
 EXPORT_SECTIONS = {
     "ageing": ("ageing_item", "ageing_customer", "ageing_currency"),
@@ -30,6 +32,24 @@ EXPORT_SECTIONS = {
 
 def say(text: str) -> None:
     print(text, flush=True)
+
+
+async def migrate(service: str, settings: ServiceSettings) -> int:
+    """What `make up` and every service start do anyway, on demand: the write schema's
+    migrations; read models are rebuilt from the log by the next start when outdated."""
+    definition = SERVICES[service]
+    async with database(settings) as pool:
+        applied = await migrate_write_schema(
+            pool, settings.write_schema, [*EVENT_STORE_MIGRATIONS, *definition.write_migrations])
+        async with pool.acquire() as conn:
+            stale = await read_model_versions.outdated(conn, settings.read_schema,
+                                                       definition.replay_projections())
+    for m in applied:
+        say(f"applied {m.owner} {m.version}: {m.name}")
+    say(f"{settings.write_schema}: {len(applied)} migrations applied, up to date")
+    say(f"{settings.read_schema}: " + (f"outdated ({', '.join(stale)}), rebuilt from the log at "
+                                       "the service's next start" if stale else "up to date"))
+    return 0
 
 
 async def replay(service: str, settings: ServiceSettings, as_of: datetime | None, swap: bool,
@@ -58,7 +78,7 @@ async def audit(service: str, settings: ServiceSettings, as_of: datetime | None,
             return await _audit_snapshot(service, settings, snapshot_month, reports_dir, bar)
         stored = None if against == "live" else load_report(Path(against))
         instant = as_of or (stored.as_of if stored else None) or datetime.now(UTC)
-        if stored is None and as_of is not None and not SERVICES[service].as_of_queries:
+        if stored is None and as_of is not None and not SERVICES[service].audit_report.as_of_queries:
             print(f"note: {service}'s live read model holds current figures only; comparing "
                   "a rebuild as of T with it is meaningful for T = now", file=sys.stderr)
         result = await run_audit(SERVICES[service], settings, instant, against=stored,
@@ -106,7 +126,7 @@ async def export(settings: ServiceSettings, report: str, as_of: datetime, fmt: s
     """Ageing or balances as of T from the live collections read model (its as-of queries)."""
     collections = SERVICES["collections"]
     async with database(settings) as pool:
-        full = await collections.report(pool, settings, settings.read_schema, as_of)
+        full = await report_of(collections, pool, settings, settings.read_schema, as_of)
     chosen = Report(f"collections.{report}", full.as_of, full.only(*EXPORT_SECTIONS[report]).rows)
     if output is None:
         sys.stdout.write(chosen.render(fmt))

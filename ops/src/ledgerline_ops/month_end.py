@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from ledgerline_collections.adapters.audit_report import ageing_and_balances
 from ledgerline_collections.config import CollectionsSettings
+from ledgerline_collections.projections.audit_report import ageing_and_balances
 from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.contract.collections import ReportSnapshotTaken
 from ledgerline_events.runtime import EventStore, Progress

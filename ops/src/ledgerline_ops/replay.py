@@ -12,8 +12,7 @@ from datetime import datetime
 import asyncpg
 
 from ledgerline_events.runtime import Progress, ServiceSettings, create_pool, rebuild, rebuild_schema, swap
-
-from .services import ServiceOps
+from ledgerline_events.runtime.definition import ServiceDefinition
 
 
 @dataclass(frozen=True)
@@ -39,13 +38,13 @@ async def database(settings: ServiceSettings) -> AsyncIterator[asyncpg.Pool]:
 
 
 async def rebuild_into(
-    pool: asyncpg.Pool, ops: ServiceOps, settings: ServiceSettings, target: str, *,
+    pool: asyncpg.Pool, ops: ServiceDefinition, settings: ServiceSettings, target: str, *,
     as_of: datetime | None = None, resume: bool = False, workers: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> ReplayOutcome:
     """Fill `target` with the service's projections as the log says (up to `as_of`)."""
     stats = await rebuild(
-        pool=pool, bootstrap=settings.kafka_bootstrap, projections=ops.projections(),
+        pool=pool, bootstrap=settings.kafka_bootstrap, projections=ops.replay_projections(),
         topics=settings.topics, target_schema=target, as_of=as_of, resume=resume,
         on_progress=on_progress, workers=workers, dsn=settings.pg_dsn,
     )
@@ -53,7 +52,7 @@ async def rebuild_into(
 
 
 async def replay(
-    ops: ServiceOps, settings: ServiceSettings, *, as_of: datetime | None = None,
+    ops: ServiceDefinition, settings: ServiceSettings, *, as_of: datetime | None = None,
     swap_in: bool = False, resume: bool = False, workers: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> ReplayOutcome:

@@ -69,6 +69,9 @@ async def test_admin_replay_and_the_command_line(
         assert audited.returncode == 0, audited.stdout + audited.stderr
         assert "0 differences" in audited.stdout and "ev/s" in audited.stderr
         await two_operators_at_once(capsys, env)
+        migrated = await ledgerline(capsys, env, "migrate", "invoicing")  # the start did it
+        assert migrated.returncode == 0, migrated.stderr
+        assert "0 migrations applied" in migrated.stdout and "_read: up to date" in migrated.stdout
         for service in ("invoicing", "cash-application", "credit"):  # a rebuild against live
             rebuilt = await ledgerline(capsys, env, "audit", service)
             assert rebuilt.returncode == 0, service + rebuilt.stdout + rebuilt.stderr

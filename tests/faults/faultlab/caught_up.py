@@ -24,7 +24,8 @@ def write_schema(service: str) -> str:
 
 def consumers() -> dict[str, list[str]]:
     """Schema holding consumer offsets -> the topics that consumer reads."""
-    read = {f"{write_schema(name)}_read": sorted({t for p in ops.projections() for t in p.topics(TOPICS)})
+    read = {f"{write_schema(name)}_read":
+            sorted({t for p in ops.replay_projections() for t in p.topics(TOPICS)})
             for name, ops in SERVICES.items()}
     return {**read, write_schema("invoicing"): [TOPICS.sales_inbound]}  # invoicing's sales intake
 

@@ -143,7 +143,7 @@ async def replay_differences(pool: asyncpg.Pool, bootstrap: str) -> list[str]:
     for name, ops in SERVICES.items():
         live = f"{write_schema(name)}_read"
         scratch = f"{live}_check"
-        await rebuild(pool=pool, bootstrap=bootstrap, projections=ops.projections(), topics=TOPICS,
+        await rebuild(pool=pool, bootstrap=bootstrap, projections=ops.replay_projections(), topics=TOPICS,
                       target_schema=scratch)
         async with pool.acquire() as conn:
             tables = await conn.fetch(

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import asyncpg
 import structlog
 from fastapi import FastAPI
 
 from ledgerline_events.runtime import Projection, Runtime, create_service_app
+from ledgerline_events.runtime.definition import ServiceDefinition
 from ledgerline_events.runtime.projection import TRANSIENT_DB_ERRORS
+from ledgerline_events.runtime.requests import Clock, utc_now
 
-from .adapters.open_items import PayerAccounts
+from .adapters.write_migrations import WRITE_MIGRATIONS
 from .application.clearing import Clearing
 from .config import Settings
+from .projections.audit_report import AUDIT_REPORT
 from .projections.cash_ledger import CashLedger
 
 # The ledger as a replay, an audit or a test's rebuild reads it: it never decides clearing.
@@ -30,6 +32,10 @@ log = structlog.get_logger("ledgerline.cash")
 def replay_projections() -> list[Projection]:
     """What a replay rebuilds (ops `ledgerline replay cash-application`)."""
     return [CashLedger()]
+
+
+DEFINITION = ServiceDefinition("cash-application", Settings, replay_projections, AUDIT_REPORT,
+                               WRITE_MIGRATIONS)
 
 
 def clearing_of(runtime: Runtime) -> Clearing:
@@ -58,27 +64,19 @@ async def clearing_sweep(runtime: Runtime) -> None:
             log.warning("clearing.sweep_failed", error=repr(exc))
 
 
-async def install_write_tables(runtime: Runtime) -> None:
-    """The service's own write-side tables beside the event store."""
-    assert runtime.pool is not None
-    async with runtime.pool.acquire() as conn:
-        await PayerAccounts(conn, runtime.settings.write_schema).install()
-
-
-def build_app(
-    settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
-) -> FastAPI:
-    from .api.routes import routers  # the API depends on us, not back
+def build_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
+    from .api import commands, queries  # the API depends on us, not back
 
     settings = settings or Settings()
     runtime = Runtime(settings, [live_ledger(lambda: runtime)],
-                      on_install=[install_write_tables], background=[clearing_sweep],
-                      replay_projections=replay_projections())
+                      background=[clearing_sweep], replay_projections=replay_projections(),
+                      write_migrations=DEFINITION.write_migrations)
+    statements = commands.statements_router(settings.statement_max_request_bytes)
     app = create_service_app(
-        runtime, routers(settings), title="ledgerline cash application",
+        runtime, [commands.router, statements, queries.router],
+        title="ledgerline cash application",
         description="Payments, statement import, matching, allocations, refunds, open items.",
+        clock=clock,
     )
-    app.state.settings = settings
     app.state.matching = settings.matching  # checked once, not on every payment
-    app.state.clock = clock or (lambda: datetime.now(UTC))
     return app

@@ -5,36 +5,31 @@ routers. Nothing happens at import; tests pass their own settings and clock."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import structlog
 from fastapi import FastAPI
 
-from ledgerline_events.runtime import Projection, Runtime, create_service_app, ident
-from ledgerline_events.runtime.postgres import install_once
+from ledgerline_events.runtime import Projection, Runtime, create_service_app
+from ledgerline_events.runtime.definition import ServiceDefinition
+from ledgerline_events.runtime.requests import Clock, utc_now
 from ledgerline_events.runtime.topics_admin import ensure_topics
 
 from .adapters.read_model import ReadModel
+from .adapters.write_migrations import WRITE_MIGRATIONS
 from .api import commands, queries
 from .application.context import Collections
 from .application.dunning_review import scheduled_day
-from .application.write_off_index import install_write_off_index
 from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
+from .projections.audit_report import AUDIT_REPORT
 from .projections.receivables import Receivables
 
 DESCRIPTION = """Ageing (now and as of any instant), the dunning ladder and its letters,
 collection calls, promises to pay, disputes, write-offs and recoveries, the collector
 worklist and KPIs (DSO, CEI)."""
 
-Clock = Callable[[], datetime]
 log = structlog.get_logger("ledgerline.collections")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def next_run_after(now: datetime, settings: CollectionsSettings) -> datetime:
@@ -48,31 +43,27 @@ def replay_projections() -> list[Projection]:
     return [Receivables(), CollectionsActivity()]
 
 
+DEFINITION = ServiceDefinition("collections", CollectionsSettings, replay_projections, AUDIT_REPORT,
+                               WRITE_MIGRATIONS)
+
+
 def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     settings = settings or CollectionsSettings()
     app: FastAPI | None = None
 
-    async def install_write_tables(runtime: Runtime) -> None:
-        assert runtime.pool is not None
-        schema = ident(settings.write_schema)
-
-        async def ddl(conn: asyncpg.Connection) -> None:
-            await install_write_off_index(conn, schema)
-
-        await install_once(runtime.pool, ddl)
+    async def create_topics(runtime: Runtime) -> None:
         t = settings.topics
         await ensure_topics(settings.kafka_bootstrap, [t.invoicing, t.cash_application,
                                                        t.collections])
 
     async def wire_application(runtime: Runtime) -> None:
         assert runtime.pool is not None and runtime.store is not None and app is not None
-        app.state.collections = Collections(
+        app.state.service = Collections(
             store=runtime.store, read_model=ReadModel(runtime.pool, settings.read_schema),
             policy=settings.dunning_policy, payment=settings.payment_instructions,
             buckets=settings.buckets,
             write_off_limit_counts_everyone=settings.write_off_limit_counts == "everyone",
             write_off_second_approval_above=settings.write_off_second_approval_above,
-            time_tolerance=timedelta(seconds=settings.business_time_tolerance_seconds),
             portfolios={c: tuple(ids) for c, ids in settings.collector_portfolios.items()},
         )
 
@@ -83,7 +74,7 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             await asyncio.sleep(max(wait, 0))
             now = clock()
             try:
-                done = await scheduled_day(app.state.collections, now.date(), now,
+                done = await scheduled_day(app.state.service, now.date(), now,
                                            settings.dunning_review_required)
                 log.info("dunning.scheduled_run", run_date=now.date().isoformat(), **done)
             except Exception as exc:  # a failed run is retried at the next schedule, not lost
@@ -91,10 +82,9 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
 
     runtime = Runtime(
         settings, replay_projections(),
-        on_install=[install_write_tables, wire_application],
+        on_install=[create_topics, wire_application], write_migrations=DEFINITION.write_migrations,
         background=[daily_dunning] if settings.dunning_schedule_enabled else [],
     )
     app = create_service_app(runtime, [commands.router, queries.router],
-                             title="ledgerline collections", description=DESCRIPTION)
-    app.state.clock = clock
+                             title="ledgerline collections", description=DESCRIPTION, clock=clock)
     return app

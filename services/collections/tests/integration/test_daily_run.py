@@ -35,7 +35,7 @@ async def test_the_days_letters_wait_for_a_collectors_approval(
     await publish(producer, topics.invoicing,
                   [invoice_issued("r-1", "R1", "250.00", date(2026, 5, 1), ISSUED)])
     await eventually(lambda: _open_items(client, "R1"))
-    collections = service_of(client).state.collections
+    collections = service_of(client).state.service
 
     done = await scheduled_day(collections, NOW.date(), NOW, review=True)
     assert done == {"promises_settled": 0, "letters_proposed": 1}

@@ -14,7 +14,7 @@ from ledgerline_collections.api.command_answers import (
     PromisesEvaluated,
     WriteOffDecided,
 )
-from ledgerline_collections.api.report_answers import Ageing, CustomerAccount, Kpis
+from ledgerline_collections.api.query_answers import Ageing, CustomerAccount, Kpis
 
 
 def answered(model: type[BaseModel], answer: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Wires the credit service: runtime (pool, event store, relay, consumer), the exposure
-projection with the automatic hold rules behind it, the hold sweep, and the clock. Nothing
-happens at import time; tests pass their own settings and clock."""
+projection with the automatic hold rules behind it, the hold sweep, the clock and the HTTP
+routers. Nothing happens at import time; tests pass their own settings and clock."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
+from fastapi import FastAPI
 
 from ledgerline_credit.application.automatic_holds import AutomaticHolds
-from ledgerline_credit.application.commands import utc_now
 from ledgerline_credit.config import CreditSettings
+from ledgerline_credit.projections.audit_report import AUDIT_REPORT
 from ledgerline_credit.projections.exposure import ExposureProjection
 from ledgerline_events.contract import Envelope
-from ledgerline_events.runtime import EventStore, Projection, Runtime
+from ledgerline_events.runtime import EventStore, Projection, Runtime, create_service_app
+from ledgerline_events.runtime.definition import ServiceDefinition
+from ledgerline_events.runtime.requests import utc_now
 
 Clock = Callable[[], datetime]
 
@@ -40,6 +43,9 @@ def replay_projections() -> list[Projection]:
     return [ExposureProjection()]
 
 
+DEFINITION = ServiceDefinition("credit", CreditSettings, replay_projections, AUDIT_REPORT)
+
+
 def build(settings: CreditSettings | None = None, clock: Clock = utc_now) -> CreditService:
     settings = settings or CreditSettings()
     service: CreditService
@@ -53,6 +59,19 @@ def build(settings: CreditSettings | None = None, clock: Clock = utc_now) -> Cre
             settings.read_schema, settings.credit_hold_sweep_interval_s)
 
     runtime = Runtime(settings, [ExposureProjection(after_batch)], background=[sweep],
-                      replay_projections=replay_projections())
+                      replay_projections=replay_projections(),
+                      write_migrations=DEFINITION.write_migrations)
     service = CreditService(settings, runtime, clock)
     return service
+
+
+def build_app(settings: CreditSettings | None = None, clock: Clock = utc_now) -> FastAPI:
+    from ledgerline_credit.api import commands, queries  # the API depends on us, not back
+
+    service = build(settings, clock)
+    app = create_service_app(
+        service.runtime, [commands.router, queries.router], title="ledgerline credit",
+        description="Credit limits, exposure, credit checks and holds.", clock=clock,
+    )
+    app.state.service = service
+    return app

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from ledgerline_credit.api.app import create_app
+from ledgerline_credit.bootstrap import build_app
 from ledgerline_credit.config import CreditSettings
 from ledgerline_events.contract import Topics
 
@@ -24,7 +24,7 @@ async def credit(
         consumer_batch_size=100,
     )
     clock = MovableClock()
-    app = create_app(settings, clock)
+    app = build_app(settings, clock)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all",
                                 enable_idempotence=True)
     await producer.start()

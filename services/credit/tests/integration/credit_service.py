@@ -33,7 +33,7 @@ class CreditUnderTest:
 
     @property
     def service(self) -> CreditService:
-        service: CreditService = self.app.state.credit
+        service: CreditService = self.app.state.service
         return service
 
     async def publish(self, topic: str, *events: Envelope) -> None:

@@ -9,13 +9,15 @@ from typing import Any
 from fastapi import FastAPI
 
 from ledgerline_events.runtime import ConsumerRunner, Projection, Runtime, create_service_app
-from ledgerline_events.runtime.postgres import install_once
+from ledgerline_events.runtime.definition import ServiceDefinition
 from ledgerline_events.runtime.topics_admin import ensure_topics
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
-from ledgerline_invoicing.api import invoice_commands, invoice_queries
+from ledgerline_invoicing.adapters.write_migrations import WRITE_MIGRATIONS
+from ledgerline_invoicing.api import commands, queries
 from ledgerline_invoicing.application.commands import Invoicing
 from ledgerline_invoicing.application.sales_intake import SalesIntake
 from ledgerline_invoicing.config import InvoicingSettings
+from ledgerline_invoicing.projections.audit_report import AUDIT_REPORT
 from ledgerline_invoicing.projections.customer_account import CustomerAccount
 from ledgerline_invoicing.projections.invoice_register import InvoiceRegister
 
@@ -67,12 +69,12 @@ def replay_projections() -> list[Projection]:
     return [InvoiceRegister(), CustomerAccount()]
 
 
+DEFINITION = ServiceDefinition("invoicing", InvoicingSettings, replay_projections, AUDIT_REPORT,
+                               WRITE_MIGRATIONS)
+
+
 def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, SalesIntakeWorker]:
     counters = DocumentCounters(settings.write_schema)
-
-    async def install_counters(runtime: Runtime) -> None:
-        assert runtime.pool is not None
-        await install_once(runtime.pool, counters.install)
 
     async def create_topics(runtime: Runtime) -> None:
         t = settings.topics
@@ -93,7 +95,8 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, Sale
 
     runtime = InvoicingRuntime(
         settings, [InvoiceRegister(), CustomerAccount()],
-        on_install=[create_topics, install_counters, install_intake], background=[run_intake],
+        on_install=[create_topics, install_intake], background=[run_intake],
+        write_migrations=DEFINITION.write_migrations,
     )
     invoicing = Invoicing(runtime, counters)
     intake = SalesIntakeWorker(settings, invoicing)
@@ -105,9 +108,9 @@ def build_app(settings: InvoicingSettings | None = None) -> FastAPI:
     settings = settings or InvoicingSettings()
     runtime, invoicing, intake = build_runtime(settings)
     app = create_service_app(
-        runtime, [invoice_commands.router, invoice_queries.router],
+        runtime, [commands.router, queries.router],
         title="ledgerline invoicing", description=DESCRIPTION,
     )
-    app.state.invoicing = invoicing
+    app.state.service = invoicing
     app.state.sales_intake = intake
     return app

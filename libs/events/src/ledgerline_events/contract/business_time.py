@@ -39,6 +39,16 @@ def not_in_the_future(field: str, when: date | datetime | None, latest: datetime
                              field)
 
 
+def business_instant(field: str, given: datetime | None, day: date | None,
+                     now: datetime, latest: datetime) -> datetime:
+    """A command's business instant: `given` (never after `latest`), else the start of its
+    document date `day` (never after now), else now."""
+    not_in_the_future(field, given, latest)
+    if given is not None:
+        return given
+    return now if day is None else instant_of_day(day, now)
+
+
 def _a_day_means_its_end(value: Any) -> Any:
     if isinstance(value, str) and len(value) == 10:
         try:

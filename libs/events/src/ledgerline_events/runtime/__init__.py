@@ -21,6 +21,7 @@ from .postgres import create_pool, ident, set_search_path, unnest_columns
 from .projection import BatchApplier, BatchStats, Projection, Record, RejectedEvent
 from .rebuild import Progress, RebuildRunning, rebuild, swap
 from .relay import OutboxRelay
+from .requests import Latest, Now, origin_of
 from .settings import ServiceSettings
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "EventStore",
     "IdempotencyKey",
     "IdempotencyKeyReused",
+    "Latest",
+    "Now",
     "OptionalIdempotencyKey",
     "Origin",
     "OutboxRelay",
@@ -53,6 +56,7 @@ __all__ = [
     "create_service_app",
     "ident",
     "mint_token",
+    "origin_of",
     "rebuild",
     "rebuild_schema",
     "requires",

@@ -20,7 +20,8 @@ import structlog
 from ledgerline_events.contract import Envelope, Event, decode, encode
 from ledgerline_events.contract.values import value_policy
 
-from .postgres import ident, install_once
+from .migrations import Migration, migrate
+from .postgres import ident
 
 log = structlog.get_logger("ledgerline.event_store")
 
@@ -46,39 +47,9 @@ class EventStore:
     def notify_channel(self) -> str:
         return f"{self.schema}_outbox"
 
-    async def install(self) -> None:
-        s = self._s
-
-        async def ddl(conn: asyncpg.Connection) -> None:
-            await conn.execute(f"""
-                CREATE SCHEMA IF NOT EXISTS {s};
-                CREATE TABLE IF NOT EXISTS {s}.event (
-                    position bigserial PRIMARY KEY,
-                    event_id uuid NOT NULL UNIQUE,
-                    aggregate_id text NOT NULL,
-                    aggregate_version int NOT NULL,
-                    event_type text NOT NULL,
-                    customer_id text,
-                    occurred_at timestamptz NOT NULL,
-                    recorded_at timestamptz NOT NULL,
-                    body text NOT NULL,
-                    UNIQUE (aggregate_id, aggregate_version)
-                );
-                CREATE TABLE IF NOT EXISTS {s}.outbox (position bigint PRIMARY KEY);
-                -- A queue: rows live for milliseconds. Vacuum and analyse it by row count, so
-                -- the relay's scan skips few dead entries and its statistics stay near empty.
-                ALTER TABLE {s}.outbox SET (
-                    autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0,
-                    autovacuum_analyze_threshold = 1000, autovacuum_analyze_scale_factor = 0);
-                CREATE TABLE IF NOT EXISTS {s}.idempotency_key (
-                    key text PRIMARY KEY,
-                    fingerprint text NOT NULL,
-                    result jsonb,
-                    created_at timestamptz NOT NULL DEFAULT now()
-                );
-            """)
-
-        await install_once(self.pool, ddl)
+    async def install(self, migrations: Sequence[Migration] = ()) -> None:
+        """The event store's tables and the service's own `migrations` (runtime/migrations)."""
+        await migrate(self.pool, self.schema, [*EVENT_STORE_MIGRATIONS, *migrations])
 
     @asynccontextmanager
     async def unit_of_work(
@@ -281,3 +252,38 @@ class UnitOfWork:
                 f"UPDATE {self.store._s}.idempotency_key SET result = $2::text::jsonb WHERE key = $1",
                 self._key, orjson.dumps(self._result).decode(),
             )
+
+
+async def _events_outbox_and_keys(conn: asyncpg.Connection, schema: str) -> None:
+    s = ident(schema)
+    await conn.execute(f"""
+        CREATE TABLE IF NOT EXISTS {s}.event (
+            position bigserial PRIMARY KEY,
+            event_id uuid NOT NULL UNIQUE,
+            aggregate_id text NOT NULL,
+            aggregate_version int NOT NULL,
+            event_type text NOT NULL,
+            customer_id text,
+            occurred_at timestamptz NOT NULL,
+            recorded_at timestamptz NOT NULL,
+            body text NOT NULL,
+            UNIQUE (aggregate_id, aggregate_version)
+        );
+        CREATE TABLE IF NOT EXISTS {s}.outbox (position bigint PRIMARY KEY);
+        -- A queue: rows live for milliseconds. Vacuum and analyse it by row count, so the
+        -- relay's scan skips few dead entries and its statistics stay near empty.
+        ALTER TABLE {s}.outbox SET (
+            autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0,
+            autovacuum_analyze_threshold = 1000, autovacuum_analyze_scale_factor = 0);
+        CREATE TABLE IF NOT EXISTS {s}.idempotency_key (
+            key text PRIMARY KEY,
+            fingerprint text NOT NULL,
+            result jsonb,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+    """)
+
+
+EVENT_STORE_MIGRATIONS = (
+    Migration("event_store", 1, "events, outbox, idempotency keys", _events_outbox_and_keys),
+)

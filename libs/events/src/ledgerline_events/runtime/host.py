@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 import structlog
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -19,30 +20,37 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledgerline_events.contract.values import use_value_policy
 
-from .admin import admin_router
+from . import read_model_versions
+from .admin import admin_router, rebuild_schema
 from .auth import authenticate, authenticator_from
 from .consumer import ConsumerRunner
 from .edges import StrictJson, check_route_inputs
 from .event_store import EventStore
+from .migrations import Migration
 from .observability import RuntimeCollector, configure_logging
 from .postgres import create_pool
 from .problems import PROBLEM_RESPONSES, add_problem_answers
-from .projection import Projection
+from .projection import TRANSIENT_DB_ERRORS, Projection
+from .rebuild import Progress, RebuildRunning, rebuild, swap
 from .relay import OutboxRelay
+from .requests import Clock, utc_now
 from .settings import ServiceSettings
 
 Hook = Callable[["Runtime"], Coroutine[Any, Any, None]]
 log = structlog.get_logger("ledgerline.host")
+REBUILD_RETRY_S = 5.0
 
 
 class Runtime:
-    """Wires one service's infrastructure. `on_install` hooks create the service's own
-    write-side tables; `background` hooks are long-running worker tasks (schedules)."""
+    """Wires one service's infrastructure. `write_migrations` shape the service's own write
+    tables beside the event store; `on_install` hooks run once those exist; `background`
+    hooks are long-running worker tasks (schedules)."""
 
     def __init__(
         self, settings: ServiceSettings, projections: Sequence[Projection] = (), *,
         on_install: Sequence[Hook] = (), background: Sequence[Hook] = (),
         replay_projections: Sequence[Projection] | None = None,
+        write_migrations: Sequence[Migration] = (),
     ) -> None:
         self.settings = settings
         self.projections = list(projections)
@@ -52,6 +60,10 @@ class Runtime:
             self.projections if replay_projections is None else replay_projections)
         self.on_install = list(on_install)
         self.background = list(background)
+        self.write_migrations = list(write_migrations)
+        # Projections whose read tables another version built: rebuilt before consuming.
+        self.outdated: list[str] = []
+        self.read_model_rebuild: dict[str, Any] | None = None
         self.pool: asyncpg.Pool | None = None
         self.store: EventStore | None = None
         self.relay: OutboxRelay | None = None
@@ -62,7 +74,10 @@ class Runtime:
         s = self.settings
         self.pool = await create_pool(s.pg_dsn, min_size=s.pg_pool_min, max_size=s.pg_pool_max)
         self.store = EventStore(self.pool, s.write_schema, producer=s.service_name)
-        await self.store.install()
+        await self.store.install(self.write_migrations)
+        async with self.pool.acquire() as conn:
+            self.outdated = await read_model_versions.outdated(conn, s.read_schema,
+                                                               self.projections)
         self.runner = ConsumerRunner(
             service=s.service_name, pool=self.pool, schema=s.read_schema,
             projections=self.projections, topics=s.topics, bootstrap=s.kafka_bootstrap,
@@ -81,11 +96,51 @@ class Runtime:
     def start_worker(self) -> None:
         assert self.relay is not None and self.runner is not None
         name = self.settings.service_name
+        consume = self.rebuild_then_consume() if self.outdated else self.runner.run()
+        if self.outdated:
+            self.read_model_rebuild = {"outdated": self.outdated, "done": 0, "total": None}
         jobs: list[tuple[str, Coroutine[Any, Any, None]]] = [
-            (f"{name}.relay", self.relay.run()), (f"{name}.consumer", self.runner.run()),
+            (f"{name}.relay", self.relay.run()), (f"{name}.consumer", consume),
         ]
         jobs += [(f"{name}.{getattr(h, '__name__', 'background')}", h(self)) for h in self.background]
         self._tasks = [asyncio.create_task(job, name=label) for label, job in jobs]
+
+    async def rebuild_then_consume(self) -> None:
+        """The read schema rebuilt from the log into `<read>_rebuild` and swapped in, while
+        reads go on from the old one; then the consumer goes on from where the rebuild ended.
+        A failed rebuild (broker away) is tried again, and a replica starting beside one that
+        rebuilds waits for it; the consumer never runs on outdated tables."""
+        assert self.pool is not None and self.runner is not None
+        log.warning("read_model.rebuild_at_start", outdated=self.outdated)
+        while True:
+            try:
+                async with self.pool.acquire() as conn:
+                    if not await read_model_versions.outdated(
+                            conn, self.settings.read_schema, self.projections):
+                        break
+                retired = await self._rebuild_read_schema()
+                log.info("read_model.rebuilt", outdated=self.outdated, retired_schema=retired)
+                break
+            except RebuildRunning:
+                log.info("read_model.rebuild_elsewhere", outdated=self.outdated)
+            except (KafkaError, *TRANSIENT_DB_ERRORS) as exc:
+                log.error("read_model.rebuild_failed", error=repr(exc))
+                self.read_model_rebuild = {**(self.read_model_rebuild or {}), "error": repr(exc)}
+            await asyncio.sleep(REBUILD_RETRY_S)
+        self.outdated, self.read_model_rebuild = [], None
+        await self.runner.run()
+
+    async def _rebuild_read_schema(self) -> str:
+        assert self.pool is not None
+        s, target = self.settings, rebuild_schema(self.settings.read_schema)
+
+        def on_progress(p: Progress) -> None:
+            self.read_model_rebuild = {"outdated": self.outdated, "done": p.done, "total": p.total}
+
+        await rebuild(pool=self.pool, bootstrap=s.kafka_bootstrap,
+                      projections=self.replay_projections, topics=s.topics,
+                      target_schema=target, on_progress=on_progress)
+        return await swap(self.pool, s.read_schema, target)
 
     async def stop(self, grace_s: float = 10.0) -> None:
         """Cancel the worker tasks and close the pool, never waiting more than `grace_s` on
@@ -112,7 +167,10 @@ class Runtime:
                     checks["database"] = await conn.fetchval("SELECT true")
         if self.settings.run_worker:
             checks["consumer"] = bool(self.runner and not self.runner.halted
+                                      and not self.read_model_rebuild
                                       and (self.runner.started or not self.runner.subscribed))
+            if self.read_model_rebuild:
+                checks["read_model_rebuild"] = self.read_model_rebuild
             if self.runner and self.runner.halted:
                 checks["consumer_halted"] = self.runner.halted
             checks["relay"] = bool(self.relay and (self.relay.active or self.relay.standby))
@@ -121,7 +179,7 @@ class Runtime:
 
 def create_service_app(
     runtime: Runtime, routers: Sequence[APIRouter], *, title: str, description: str = "",
-    version: str = "0.1.0",
+    version: str = "0.1.0", clock: Clock = utc_now,
 ) -> FastAPI:
     """The service's app. Every route of `routers` (and the admin router) requires an
     authenticated caller; write routes add `requires(role...)`. Only /health, /ready, /metrics
@@ -143,6 +201,7 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
                   max_body_size=settings.max_request_bytes)
     app.state.runtime = runtime
+    app.state.clock = clock  # runtime.requests.Now reads it; tests set their own
     app.state.authenticator = authenticator
     _add_operations(app, runtime)
     app.add_middleware(StrictJson, limit=settings.max_request_bytes)

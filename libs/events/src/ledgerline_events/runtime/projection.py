@@ -23,6 +23,7 @@ from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decod
 from ledgerline_events.contract.refusals import Refusal
 from ledgerline_events.contract.values import ValueRefused, value_policy
 
+from . import read_model_versions
 from .event_store import ConcurrencyConflict
 from .postgres import ident, set_search_path
 
@@ -63,7 +64,9 @@ def digest(value: bytes | None) -> bytes:
 
 
 class Projection(Protocol):
-    """A read model: a function of the events of the topics it declares, nothing else."""
+    """A read model: a function of the events of the topics it declares, nothing else. A
+    class attribute `version` (default 1) is raised when its tables change shape: the host
+    then rebuilds the read schema from the log (read_model_versions)."""
 
     name: str
 
@@ -148,6 +151,7 @@ async def install_read_schema(
     )
     for projection in projections:
         await projection.install(conn)
+    await read_model_versions.record(conn, schema, projections)
 
 
 async def stored_offsets(conn: asyncpg.Connection, schema: str) -> dict[tuple[str, int], int]:

@@ -1,21 +1,22 @@
 """Command handlers: open a unit of work, load, decide with the domain, append, and fold our
 own new events into the read model in the same transaction (see README: invoice-side lock).
 
-Every command happens at a business instant: the `occurred_at` given (never in the future,
-beyond a small tolerance), else now; a payment without one is dated its `received_on`."""
+Every command happens at its Origin's business instant (the API's business_instant: the
+`occurred_at` given, never after now, else now; a payment without one is dated its
+`received_on`); a statement line, at its booking date."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
 from ledgerline_events.contract import Envelope, Event
-from ledgerline_events.contract.business_time import instant_of_day, not_in_the_future, start_of
+from ledgerline_events.contract.business_time import instant_of_day
 from ledgerline_events.contract.cash_application import (
     PaymentAllocated,
     PaymentMethod,
@@ -54,48 +55,37 @@ Dated = Sequence[tuple[Event, datetime]]
 
 
 class CashDesk:
-    def __init__(
-        self, store: EventStore, *, read_schema: str, matching: MatchingSettings,
-        clock: Clock = lambda: datetime.now(UTC), tolerance: timedelta = timedelta(minutes=5),
-    ) -> None:
+    def __init__(self, store: EventStore, *, read_schema: str, matching: MatchingSettings
+                 ) -> None:
         self.store = store
         self.read_schema = read_schema
         self.matching = matching
-        self.clock = clock
-        self.tolerance = tolerance
 
-    def _instant(self, given: datetime | None, default: datetime | None = None) -> datetime:
-        """The command's business instant: as given (not in the future), else the default,
-        else now."""
-        now = self.clock()
-        not_in_the_future("occurred_at", given, now + self.tolerance)
-        return given or min(default or now, now)
-
-    async def record_payment(self, cmd: RecordPayment, key: str) -> dict[str, Any]:
+    async def record_payment(self, cmd: RecordPayment, origin: Origin) -> dict[str, Any]:
         """A payment from the API, matched at once."""
-        at = self._instant(cmd.occurred_at, start_of(cmd.received_on))
+        at = origin.occurred_at
 
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             payment_id = f"PAY-{uuid.uuid4().hex[:20]}"
             line = StatementLine("", "", cmd.received_on, cmd.received_on, cmd.amount,
                                  cmd.payer_name, cmd.payer_account, cmd.remittance)
             return await self._receive(uow, payment_id, line, cmd, cmd.customer_id, at)
-        return await self._run(key, cmd.fingerprint(), body)
+        return await run_command(self.store, origin, body)
 
     async def import_statement(
-        self, fmt: StatementFormat, raw: bytes, key: str | None = None,
+        self, fmt: StatementFormat, raw: bytes, origin: Origin,
         csv_profile: CsvProfile | None = None,
     ) -> dict[str, Any]:
-        """Every credit entry of the file, each recorded once, in one transaction. `key` (the
-        request's Idempotency-Key) returns the first answer again; the same file again, under
+        """Every credit entry of the file, each recorded once, in one transaction. The
+        request's Idempotency-Key returns the first answer again; the same file again, under
         any key, is answered as such (statement_answers.same_file)."""
         lines = read_statement(fmt, raw, csv_profile)
         file = file_fingerprint(raw)  # MalformedStatement above: nothing written
-        return await retried(lambda: self._import(lines, file, key))
+        return await retried(lambda: self._import(lines, file, origin))
 
-    async def allocate(self, cmd: AllocatePayment, key: str) -> dict[str, Any]:
+    async def allocate(self, cmd: AllocatePayment, origin: Origin) -> dict[str, Any]:
         """A person allocates (part of) a payment, or a credit on account, to an invoice."""
-        at = self._instant(cmd.occurred_at)
+        at = origin.occurred_at
 
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
@@ -116,10 +106,10 @@ class CashDesk:
             await PayerAccounts(uow.conn, self.store.schema).learn(state.payer_account,
                                                                    customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "allocation_id": allocation_id})
-        return await self._run(key, cmd.fingerprint(), body)
+        return await run_command(self.store, origin, body)
 
-    async def unallocate(self, cmd: ReverseAllocation, key: str) -> dict[str, Any]:
-        at = self._instant(cmd.occurred_at)
+    async def unallocate(self, cmd: ReverseAllocation, origin: Origin) -> dict[str, Any]:
+        at = origin.occurred_at
 
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
@@ -130,10 +120,10 @@ class CashDesk:
             await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id,
                                    "reversed_allocation_id": cmd.allocation_id})
-        return await self._run(key, cmd.fingerprint(), body)
+        return await run_command(self.store, origin, body)
 
-    async def reverse(self, cmd: ReversePayment, key: str) -> dict[str, Any]:
-        at = self._instant(cmd.occurred_at)
+    async def reverse(self, cmd: ReversePayment, origin: Origin) -> dict[str, Any]:
+        at = origin.occurred_at
 
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
@@ -142,10 +132,10 @@ class CashDesk:
                                state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "reversed": True,
                                    "allocations_reversed": len(events) - 1})
-        return await self._run(key, cmd.fingerprint(), body)
+        return await run_command(self.store, origin, body)
 
-    async def refund(self, cmd: RefundCredit, key: str) -> dict[str, Any]:
-        at = self._instant(cmd.occurred_at)
+    async def refund(self, cmd: RefundCredit, origin: Origin) -> dict[str, Any]:
+        at = origin.occurred_at
 
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             history, state = await self._load(uow, cmd.payment_id)
@@ -153,12 +143,12 @@ class CashDesk:
             events = pay.refund(state, refund_id, cmd.amount, cmd.reason, at)
             await self._commit(uow, history, [(e, at) for e in events], state.customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "refund_id": refund_id})
-        return await self._run(key, cmd.fingerprint(), body)
+        return await run_command(self.store, origin, body)
 
-    async def refund_customer(self, cmd: RefundCustomer, key: str) -> dict[str, Any]:
+    async def refund_customer(self, cmd: RefundCustomer, origin: Origin) -> dict[str, Any]:
         """Refund the customer's credit on account, whatever payments or credit notes it came
         from: drawn from the oldest first, one RefundIssued per source."""
-        at = self._instant(cmd.occurred_at)
+        at = origin.occurred_at
 
         async def body(uow: UnitOfWork) -> dict[str, Any]:
             sources = await Sources(uow.conn, self.read_schema).with_credit(
@@ -176,13 +166,14 @@ class CashDesk:
                 refunds.append({"payment_id": source, "refund_id": refund_id,
                                 "amount": amount.model_dump(mode="json")})
             return uow.set_result({"customer_id": cmd.customer_id, "refunds": refunds})
-        return await self._run(key, cmd.fingerprint(), body)
+        return await run_command(self.store, origin, body)
 
-    async def _import(self, lines: list[StatementLine], file: str, key: str | None
+    async def _import(self, lines: list[StatementLine], file: str, origin: Origin
                       ) -> dict[str, Any]:
         store = self.store
         async with store.pool.acquire() as conn, conn.transaction(), store.unit_of_work(
-            key, fingerprint=f"statement-file:{file}", conn=conn
+            origin.idempotency_key, fingerprint=f"statement-file:{file}", conn=conn,
+            correlation_id=origin.correlation_id,
         ) as request:
             if request.previous_result is not None:  # the same Idempotency-Key again
                 return request.previous_result
@@ -190,20 +181,21 @@ class CashDesk:
                                           conn=conn) as seen:
                 if seen.previous_result is not None:
                     return request.set_result(same_file(seen.previous_result))
-                entries = [await self._import_line(conn, line) for line in lines]
+                entries = [await self._import_line(conn, line, origin) for line in lines]
                 return request.set_result(seen.set_result(imported(entries, file)))
 
-    async def _import_line(self, conn: asyncpg.Connection, line: StatementLine
+    async def _import_line(self, conn: asyncpg.Connection, line: StatementLine, origin: Origin
                            ) -> dict[str, Any]:
         try:
             async with self.store.unit_of_work(
-                line.identity, fingerprint=entry_terms(line), conn=conn
+                line.identity, fingerprint=entry_terms(line), conn=conn,
+                correlation_id=origin.correlation_id,
             ) as uow:
                 if uow.previous_result is not None:
                     return {**uow.previous_result, "duplicate": True, "location": line.location}
                 payment_id = _statement_payment_id(line)
                 result = await self._receive(uow, payment_id, line, None, None,
-                                             _booked_at(line, self.clock()))
+                                             instant_of_day(line.booking_date, origin.occurred_at))
                 return {**result, "duplicate": False, "location": line.location}
         except IdempotencyKeyReused:
             raise await self._entry_conflict(conn, line) from None
@@ -263,11 +255,6 @@ class CashDesk:
                                     occurred_at=[at for _, at in dated])
         await apply_own_events(uow.conn, self.read_schema, appended)
 
-    async def _run(
-        self, key: str, fingerprint: str, body: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]
-    ) -> dict[str, Any]:
-        return await run_command(self.store, Origin(key, fingerprint), body)
-
 
 async def _identify(
     items: OpenItems, accounts: PayerAccounts, line: StatementLine, given: str | None
@@ -293,7 +280,3 @@ def _payment_id(events: list[Event]) -> str:
 
 def _statement_payment_id(line: StatementLine) -> str:
     return "PAY-" + hashlib.sha256(line.identity.encode()).hexdigest()[:24]
-
-
-def _booked_at(line: StatementLine, now: datetime) -> datetime:
-    return instant_of_day(line.booking_date, now)

@@ -36,7 +36,7 @@ from .command_answers import (
     WriteOffApproved,
     WriteOffDecided,
 )
-from .deps import App, IdempotencyKey, Now, OptionalIdempotencyKey, write_of
+from .deps import IdempotencyKey, Latest, Now, OptionalIdempotencyKey, Service, write_of
 from .schemas import (
     ApprovalBody,
     ApproveRunBody,
@@ -67,14 +67,13 @@ def approval_limit_of(caller: Caller) -> ApprovalLimit | None:
 
 @router.post("/dunning-runs", summary="Send (or, dry, show) the dunning letters due on run_date",
              dependencies=COLLECTOR, response_model=DunningRunDone)
-async def dunning_run(body: DunningRunBody, request: Request, app: App, clock: Now,
+async def dunning_run(body: DunningRunBody, request: Request, app: Service, now: Now, latest: Latest,
                       key: OptionalIdempotencyKey = None) -> dict[str, Any]:
     """One letter per customer and currency with something newly due, as things stood on
     run_date (today or earlier); running twice the same day sends nothing new (idempotent
     per customer, currency and run date). With `Idempotency-Key`, a repeat answers the
     first run's answer. `dry_run` returns the letters without sending them."""
-    now = clock()
-    w = write_of(request, key or "", body, now)
+    w = write_of(request, key or "", body, now, latest)
     run_date = body.run_date or w.today
     not_after_today("run_date", run_date, now.date())
     run = DunningRun(run_date, scope_of(app, body.customer_ids, body.collector), body.dry_run)
@@ -99,32 +98,32 @@ def scope_of(app: Collections, customer_ids: list[str] | None, collector: str | 
 
 @router.get("/dunning-runs/proposed", summary="Scheduled runs waiting for approval",
             response_model=list[ProposedRun])
-async def proposed_runs(app: App) -> list[dict[str, Any]]:
+async def proposed_runs(app: Service) -> list[dict[str, Any]]:
     return await app.read_model.proposed_runs()
 
 
 @router.post("/dunning-runs/{run_id}/approve", summary="Approve a proposed run: its letters go out",
              dependencies=COLLECTOR, response_model=DunningRunApprovedOut)
-async def approve(run_id: str, body: ApproveRunBody, app: App, clock: Now,
-                  key: IdempotencyKey) -> dict[str, Any]:
-    return await approve_run(app, run_id, body.approved_by, key, clock())
+async def approve(run_id: str, body: ApproveRunBody, request: Request, app: Service, now: Now,
+                  latest: Latest, key: IdempotencyKey) -> dict[str, Any]:
+    w = write_of(request, key, body, now, latest)
+    return await approve_run(app, w, run_id, body.approved_by)
 
 
 @router.post("/reminders/{reminder_id}/void", summary="Void a letter sent in error",
              dependencies=COLLECTOR, response_model=LetterVoided)
-async def void(reminder_id: str, body: VoidLetterBody, request: Request, app: App, clock: Now,
-               key: IdempotencyKey) -> dict[str, Any]:
+async def void(reminder_id: str, body: VoidLetterBody, request: Request, app: Service, now: Now,
+               latest: Latest, key: IdempotencyKey) -> dict[str, Any]:
     """The letter stays in the log; from the void's date the ladder goes on without it."""
-    w = write_of(request, key, body, clock())
+    w = write_of(request, key, body, now, latest)
     return await void_letter(app, w, reminder_id, body.reason, body.voided_by)
 
 
 @router.post("/promises/evaluate", summary="Mark promises to pay kept or broken as of a date",
              dependencies=COLLECTOR, response_model=PromisesEvaluated)
-async def promises_evaluate(body: EvaluatePromisesBody, request: Request, app: App,
-                            clock: Now) -> dict[str, Any]:
-    now = clock()
-    w = write_of(request, "", body, now)
+async def promises_evaluate(body: EvaluatePromisesBody, request: Request, app: Service,
+                            now: Now, latest: Latest) -> dict[str, Any]:
+    w = write_of(request, "", body, now, latest)
     as_of = body.as_of or w.today
     not_after_today("as_of", as_of, now.date())
     settled = await evaluate_promises(app, as_of, w.occurred_at, body.customer_ids)
@@ -133,10 +132,9 @@ async def promises_evaluate(body: EvaluatePromisesBody, request: Request, app: A
 
 @router.post("/customers/{customer_id}/calls", status_code=CREATED, summary="Log a call",
              dependencies=COLLECTOR, response_model=CallLogged)
-async def log_call(customer_id: str, body: CallBody, request: Request, app: App, clock: Now,
+async def log_call(customer_id: str, body: CallBody, request: Request, app: Service, now: Now, latest: Latest,
                    key: IdempotencyKey) -> dict[str, Any]:
-    now = clock()
-    w = write_of(request, key, body, now)
+    w = write_of(request, key, body, now, latest)
     return await commands.log_call(app, w, customer_id, body.contact_person, body.outcome,
                                    body.note, body.called_at, body.collector, now)
 
@@ -144,36 +142,36 @@ async def log_call(customer_id: str, body: CallBody, request: Request, app: App,
 @router.post("/customers/{customer_id}/promises", status_code=CREATED,
              summary="Record a promise to pay", dependencies=COLLECTOR,
              response_model=PromiseRecorded)
-async def record_promise(customer_id: str, body: PromiseBody, request: Request, app: App,
-                         clock: Now, key: IdempotencyKey) -> dict[str, Any]:
-    w = write_of(request, key, body, clock())
+async def record_promise(customer_id: str, body: PromiseBody, request: Request, app: Service,
+                         now: Now, latest: Latest, key: IdempotencyKey) -> dict[str, Any]:
+    w = write_of(request, key, body, now, latest)
     return await commands.record_promise(app, w, customer_id, body.invoice_ids, body.amount,
                                          body.promised_date, body.recorded_by)
 
 
 @router.post("/invoices/{invoice_id}/disputes", status_code=CREATED, summary="Open a dispute",
              dependencies=COLLECTOR_OR_FINANCE, response_model=DisputeOpenedOut)
-async def open_dispute(invoice_id: str, body: DisputeBody, request: Request, app: App,
-                       clock: Now, key: IdempotencyKey) -> dict[str, Any]:
-    w = write_of(request, key, body, clock())
+async def open_dispute(invoice_id: str, body: DisputeBody, request: Request, app: Service,
+                       now: Now, latest: Latest, key: IdempotencyKey) -> dict[str, Any]:
+    w = write_of(request, key, body, now, latest)
     return await commands.open_dispute(app, w, invoice_id, body.amount, body.reason,
                                        body.description)
 
 
 @router.post("/disputes/{dispute_id}/resolve", summary="Resolve a dispute", dependencies=FINANCE,
              response_model=DisputeResolvedOut)
-async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, app: App,
-                          clock: Now, key: IdempotencyKey) -> dict[str, Any]:
-    w = write_of(request, key, body, clock())
+async def resolve_dispute(dispute_id: str, body: ResolveBody, request: Request, app: Service,
+                          now: Now, latest: Latest, key: IdempotencyKey) -> dict[str, Any]:
+    w = write_of(request, key, body, now, latest)
     return await commands.resolve_dispute(app, w, dispute_id, body.outcome, body.note)
 
 
 @router.post("/invoices/{invoice_id}/write-offs", status_code=CREATED,
              summary="Write off bad debt (full or partial, up to your approval limit)",
              dependencies=FINANCE, response_model=WriteOffDecided)
-async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: App,
-                    clock: Now, key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
-    w = write_of(request, key, body, clock())
+async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: Service,
+                    now: Now, latest: Latest, key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
+    w = write_of(request, key, body, now, latest)
     return await commands.write_off(app, w, invoice_id, body.amount, body.reason, caller.name,
                                     approval_limit_of(caller))
 
@@ -181,10 +179,10 @@ async def write_off(invoice_id: str, body: WriteOffBody, request: Request, app: 
 @router.post("/write-offs/{write_off_id}/approve", status_code=CREATED,
              summary="Approve a write-off someone else asked for (four eyes)",
              dependencies=FINANCE, response_model=WriteOffApproved)
-async def approve_write_off(write_off_id: str, body: ApprovalBody, request: Request, app: App,
-                            clock: Now, key: IdempotencyKey,
+async def approve_write_off(write_off_id: str, body: ApprovalBody, request: Request, app: Service,
+                            now: Now, latest: Latest, key: IdempotencyKey,
                             caller: CurrentCaller) -> dict[str, Any]:
-    w = write_of(request, key, body, clock())
+    w = write_of(request, key, body, now, latest)
     return await commands.approve_write_off(app, w, write_off_id, caller.name,
                                             approval_limit_of(caller))
 
@@ -192,7 +190,7 @@ async def approve_write_off(write_off_id: str, body: ApprovalBody, request: Requ
 @router.post("/write-offs/{write_off_id}/recoveries", status_code=CREATED,
              summary="Record a recovery of written-off debt", dependencies=FINANCE,
              response_model=RecoveryRecorded)
-async def recover(write_off_id: str, body: RecoveryBody, request: Request, app: App,
-                  clock: Now, key: IdempotencyKey) -> dict[str, Any]:
-    w = write_of(request, key, body, clock())
+async def recover(write_off_id: str, body: RecoveryBody, request: Request, app: Service,
+                  now: Now, latest: Latest, key: IdempotencyKey) -> dict[str, Any]:
+    w = write_of(request, key, body, now, latest)
     return await commands.recover(app, w, write_off_id, body.amount)

@@ -1,44 +1,36 @@
-"""Dependencies of the routers: the application context, the clock, the write envelope."""
+"""Request-scoped dependencies, taken from the app the bootstrap built (no globals): the
+service's commands and reads, the request's instant and latest business instant, its Origin."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
-from ledgerline_events.contract.business_time import not_in_the_future
+from ledgerline_events.contract.business_time import business_instant
 from ledgerline_events.runtime import IdempotencyKey as IdempotencyKey  # per caller
+from ledgerline_events.runtime import Latest as Latest
+from ledgerline_events.runtime import Now as Now
 from ledgerline_events.runtime import OptionalIdempotencyKey as OptionalIdempotencyKey
-from ledgerline_events.runtime import Origin
+from ledgerline_events.runtime import Origin, origin_of
 
 from ..application.context import Collections
 
-Clock = Callable[[], datetime]
 
-
-def get_collections(request: Request) -> Collections:
-    collections: Collections = request.app.state.collections
+async def service(request: Request) -> Collections:
+    collections: Collections = request.app.state.service
     return collections
 
 
-def get_clock(request: Request) -> Clock:
-    clock: Clock = request.app.state.clock
-    return clock
+Service = Annotated[Collections, Depends(service)]
 
 
-App = Annotated[Collections, Depends(get_collections)]
-Now = Annotated[Clock, Depends(get_clock)]
-
-
-def write_of(request: Request, key: str, body: BaseModel, now: datetime) -> Origin:
-    """The write envelope: key, fingerprint of this exact request, business instant (never
-    after now, give or take the configured tolerance)."""
-    occurred_at = getattr(body, "occurred_at", None) or now
-    latest = now + get_collections(request).time_tolerance
-    not_in_the_future("occurred_at", occurred_at, latest)
-    raw = f"{request.method} {request.url.path} {body.model_dump_json()}".encode()
-    return Origin(key, hashlib.sha256(raw).hexdigest(), occurred_at)
+def write_of(request: Request, key: str, body: BaseModel, now: datetime,
+             latest: datetime) -> Origin:
+    """The Origin of a collections write: its business instant is the body's `occurred_at`
+    (never after `latest`), else now."""
+    given = getattr(body, "occurred_at", None)
+    return origin_of(request, key or None, body,
+                     business_instant("occurred_at", given, None, now, latest))

@@ -12,8 +12,8 @@ from ledgerline_events.runtime.edges import AsOf, KnownAt
 
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
-from .deps import App, Now
-from .report_answers import (
+from .deps import Now, Service
+from .query_answers import (
     AccountToWork,
     Ageing,
     CustomerAccount,
@@ -31,7 +31,7 @@ KPI_FIRST_DAY, KPI_LAST_DAY = date(1901, 1, 1), date(9998, 12, 31)
 @router.get("/ageing", response_model=Ageing,
             summary="Ageing by bucket per currency, and a page of customers, now or as of T")
 async def ageing(
-    app: App, clock: Now, as_of: AsOf = None, known_at: KnownAt = None,
+    app: Service, now: Now, as_of: AsOf = None, known_at: KnownAt = None,
     currency: str | None = None,
     customer_id: Annotated[list[str] | None, Query(max_length=MAX_PAGE)] = None,
     order: Order = "customer_id",
@@ -41,18 +41,18 @@ async def ageing(
     `known_at` gives the ageing as we knew it at that recorded time."""
     if after is not None and order != "customer_id":
         raise InvalidRequest("customer_id_order", "after pages the customer_id order only", "after")
-    return await ageing_report.ageing(app.read_model, app.buckets, as_of or clock(),
+    return await ageing_report.ageing(app.read_model, app.buckets, as_of or now,
                                       currency.upper() if currency else None, customer_id,
                                       Page(order, limit, after), known_at)
 
 
 @router.get("/customers/{customer_id}", summary="Customer account view, now or as of T",
             response_model=CustomerAccount)
-async def customer_account(customer_id: str, app: App, clock: Now, as_of: AsOf = None,
+async def customer_account(customer_id: str, app: Service, now: Now, as_of: AsOf = None,
                            known_at: KnownAt = None) -> dict[str, Any]:
     """Open items, letters, disputes, promises (status derived as of T) and write-offs as of
     T (default now); `known_at` limits the open items to what we knew then."""
-    view = await reports.account(app.read_model, app.buckets, customer_id, as_of or clock(),
+    view = await reports.account(app.read_model, app.buckets, customer_id, as_of or now,
                                  known_at)
     if view is None:
         raise HTTPException(404, detail=f"no customer {customer_id}")
@@ -61,15 +61,15 @@ async def customer_account(customer_id: str, app: App, clock: Now, as_of: AsOf =
 
 @router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T",
             response_model=CustomerOpenItems)
-async def open_items(customer_id: str, app: App, clock: Now, as_of: AsOf = None,
+async def open_items(customer_id: str, app: Service, now: Now, as_of: AsOf = None,
                      known_at: KnownAt = None, currency: str | None = None) -> dict[str, Any]:
-    return await reports.open_items(app.read_model, app.buckets, customer_id, as_of or clock(),
+    return await reports.open_items(app.read_model, app.buckets, customer_id, as_of or now,
                                     known_at, currency.upper() if currency else None)
 
 
 @router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status",
             response_model=InvoiceOut)
-async def invoice(invoice_id: str, app: App) -> dict[str, Any]:
+async def invoice(invoice_id: str, app: Service) -> dict[str, Any]:
     view = await reports.invoice(app.read_model, invoice_id)
     if view is None:
         raise HTTPException(404, detail=f"no invoice {invoice_id}")
@@ -78,13 +78,13 @@ async def invoice(invoice_id: str, app: App) -> dict[str, Any]:
 
 @router.get("/worklist", summary="Collector worklist, most urgent first",
             response_model=list[AccountToWork])
-async def worklist(app: App, clock: Now) -> list[dict[str, Any]]:
-    return await reports.worklist(app.read_model, clock())
+async def worklist(app: Service, now: Now) -> list[dict[str, Any]]:
+    return await reports.worklist(app.read_model, now)
 
 
 @router.get("/disputes", summary="Dispute register", response_model=list[DisputeRow])
 async def disputes(
-    app: App, status: Literal["open", "resolved"] | None = None
+    app: Service, status: Literal["open", "resolved"] | None = None
 ) -> list[dict[str, Any]]:
     return await reports.disputes(app.read_model, status)
 
@@ -92,7 +92,7 @@ async def disputes(
 @router.get("/kpis", summary="DSO (countback and standard), CEI, disputed and written-off",
             response_model=Kpis)
 async def kpis(
-    app: App, start: Annotated[date, Query(alias="from")], to: date
+    app: Service, start: Annotated[date, Query(alias="from")], to: date
 ) -> dict[str, Any]:
     if start > to:
         raise InvalidRequest("not_after_to", "from must not be after to", "from")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 
 from ledgerline_events.runtime import EventStore
@@ -27,9 +26,6 @@ class Collections:
     write_off_limit_counts_everyone: bool = False
     # Write-offs above this amount (any currency) need a second person's approval.
     write_off_second_approval_above: Decimal | None = None
-    # How far after now a business instant may be (callers' clocks drift; settings'
-    # business_time_tolerance_seconds).
-    time_tolerance: timedelta = timedelta(minutes=5)
     # Collector -> the customers they work (the dunning run's `collector` scope).
     portfolios: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 

@@ -47,16 +47,18 @@ async def propose_run(app: Collections, run_date: date, now: datetime) -> int:
     return len(letters)
 
 
-async def approve_run(app: Collections, run_id: str, approved_by: str, key: str,
-                      now: datetime) -> dict[str, Any]:
+async def approve_run(app: Collections, origin: Origin, run_id: str, approved_by: str
+                      ) -> dict[str, Any]:
     """Approve a proposed run and send its letters, as of its run date."""
     aggregate = f"dunning-run:{run_id}"
     async def body(uow: UnitOfWork) -> dict[str, Any]:
         history = await uow.load(aggregate)
         proposed, events = decide_approve_run([e.payload for e in history], run_id, approved_by)
-        await uow.append(aggregate, len(history), events, customer_id=None, occurred_at=now)
+        await uow.append(aggregate, len(history), events, customer_id=None,
+                         occurred_at=origin.occurred_at)
         customers = tuple(sorted({letter.customer_id for letter in proposed.letters}))
-        sent = await run_dunning(app, DunningRun(proposed.run_date, customers), now)
+        sent = await run_dunning(app, DunningRun(proposed.run_date, customers),
+                                 origin.occurred_at)
         return {"run_id": run_id, "run_date": proposed.run_date.isoformat(),
                 "letters_sent": len(sent), "reminders": sent}
-    return await run_command(app.store, Origin(key, f"approve:{run_id}:{approved_by}"), body)
+    return await run_command(app.store, origin, body)

@@ -1,16 +1,47 @@
-"""What the credit API answers (documented in OpenAPI, checked on the way out). Amounts are
-decimal strings, never floats; request bodies stay beside their routes."""
+"""What the credit API takes and answers (documented in OpenAPI, checked on the way in and
+out). Amounts are decimal strings, never floats."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.credit import HoldReason
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import DecimalAmount, Money
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LimitBody(_Body):
+    limit: DecimalAmount = Field(description="decimal string, e.g. \"10000.00\"")
+    set_by: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+    occurred_at: UtcDateTime | None = Field(default=None, description="business instant")
+
+
+class CreditCheckBody(_Body):
+    customer_id: str = Field(min_length=1, max_length=64)
+    order_ref: str = Field(min_length=1, max_length=64)
+    amount: Money
+    as_of: date | None = Field(default=None, description="the order's business date (today)")
+
+
+class HoldBody(_Body):
+    placed_by: str = Field(min_length=1, max_length=100)
+    detail: str = Field(default="", max_length=500)
+    occurred_at: UtcDateTime | None = None
+
+
+class ReleaseBody(_Body):
+    released_by: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+    occurred_at: UtcDateTime | None = None
 
 
 class CreditLimitOut(BaseModel):

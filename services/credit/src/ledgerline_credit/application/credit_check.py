@@ -5,8 +5,6 @@ concurrent checks for one customer never wait on each other."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from ledgerline_credit.adapters.standing_as_of import standing_as_of
@@ -20,13 +18,10 @@ from ledgerline_credit.domain.decision import (
 )
 from ledgerline_credit.domain.exposure import days_overdue
 from ledgerline_events.contract import Money
-from ledgerline_events.contract.business_time import not_in_the_future
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import EventStore, Origin, UnitOfWork, run_command, set_search_path
 
 from .commands import CheckCredit
-
-Clock = Callable[[], datetime]
 
 
 def check_stream(check_id: str) -> str:
@@ -34,18 +29,14 @@ def check_stream(check_id: str) -> str:
 
 
 async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
-                       policy: CreditPolicy, clock: Clock,
-                       tolerance: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
-    """Decide on an order as of its business date (default today) and record the decision;
+                       policy: CreditPolicy, origin: Origin) -> dict[str, Any]:
+    """Decide on an order as of its business date (the origin's) and record the decision;
     the same key answers the first decision. Everything is taken as it stood that day, so a
     check for a past date gives what checking on that date would have given."""
     check_order_amount(cmd.amount)
 
     async def body(uow: UnitOfWork) -> dict[str, Any]:
-        now = clock()
-        day = cmd.as_of or now.date()
-        not_in_the_future("as_of", day, now + tolerance)
-        decided_at = min(now, datetime.combine(day, time.max, tzinfo=UTC))
+        decided_at, day = origin.occurred_at, origin.today
         await set_search_path(uow.conn, read_schema)
         standing = await standing_as_of(uow.conn, cmd.customer_id, cmd.amount.currency,
                                         cmd.order_ref, day)
@@ -76,4 +67,4 @@ async def check_credit(store: EventStore, read_schema: str, cmd: CheckCredit,
                           if check.available is not None else None),
             "risk_score": check.risk_score,
         }
-    return await run_command(store, Origin(cmd.idempotency_key, cmd.fingerprint()), body)
+    return await run_command(store, origin, body)

@@ -10,7 +10,8 @@ from typing import Any
 
 import asyncpg
 
-from ledgerline_events.runtime import ident
+from ledgerline_events.runtime import ServiceSettings, ident
+from ledgerline_events.runtime.definition import AuditReport
 
 
 async def counts_and_balances(pool: asyncpg.Pool, read_schema: str, as_of: datetime) -> list[dict[str, Any]]:
@@ -29,3 +30,11 @@ async def counts_and_balances(pool: asyncpg.Pool, read_schema: str, as_of: datet
         *({"section": "balance", "customer_id": x["customer_id"], "currency": x["currency"],
            "item": "", "measure": "account_balance", "amount": x["amount"]} for x in balances),
     ]
+
+
+async def _rows(pool: asyncpg.Pool, _: ServiceSettings, schema: str, as_of: datetime
+                ) -> list[dict[str, Any]]:
+    return await counts_and_balances(pool, schema, as_of)
+
+
+AUDIT_REPORT = AuditReport("invoicing.counts_and_balances", _rows, as_of_queries=True)

@@ -20,7 +20,7 @@ from ledgerline_invoicing.projections.queries import (
     invoice_detail,
 )
 
-from .deps import ReadConn
+from .deps import Reads
 from .schemas import InvoiceDetail, InvoiceSummary, StatementLineOut, StatementOut
 
 router = APIRouter(tags=["register and statements"])
@@ -28,7 +28,7 @@ router = APIRouter(tags=["register and statements"])
 
 @router.get("/invoices", response_model=list[InvoiceSummary], summary="Invoice register")
 async def invoice_register(
-    conn: ReadConn,
+    conn: Reads,
     customer_id: str | None = None,
     status: InvoiceStatus | None = None,
     issued_from: date | None = None,
@@ -45,7 +45,7 @@ async def invoice_register(
 @router.get("/invoices/{invoice_id}", response_model=InvoiceDetail,
             responses={404: {"model": Problem, "description": "not (yet) in the register"}},
             summary="One invoice with its lines and history")
-async def one_invoice(invoice_id: str, conn: ReadConn) -> dict[str, Any]:
+async def one_invoice(invoice_id: str, conn: Reads) -> dict[str, Any]:
     detail = await invoice_detail(conn, invoice_id)
     if detail is None:
         raise HTTPException(404, f"invoice {invoice_id} is not in the register")
@@ -56,7 +56,7 @@ async def one_invoice(invoice_id: str, conn: ReadConn) -> dict[str, Any]:
             summary="Customer statement for a period, one per currency")
 async def statement(
     customer_id: str,
-    conn: ReadConn,
+    conn: Reads,
     period_from: Annotated[date, Query(alias="from")],
     period_to: Annotated[date, Query(alias="to")],
     currency: Currency | None = None,

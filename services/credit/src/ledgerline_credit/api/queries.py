@@ -14,7 +14,7 @@ from ledgerline_credit.domain.exposure import days_overdue
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.runtime import set_search_path
 
-from .deps import Service
+from .deps import Now, Service
 from .schemas import CustomerCreditOut, InvoiceOut
 
 router = APIRouter(tags=["credit"])
@@ -23,14 +23,14 @@ router = APIRouter(tags=["credit"])
 @router.get("/customers/{customer_id}/credit",
             summary="Limit, exposure, available credit, holds, risk score and history",
             response_model=CustomerCreditOut)
-async def customer_credit(service: Service,
+async def customer_credit(service: Service, now: Now,
                           customer_id: str = Path(min_length=1, max_length=64)) -> Any:
     async with service.store.pool.acquire() as conn, conn.transaction():
         await set_search_path(conn, service.settings.read_schema)
         rows = await read_model.credit_view(conn, customer_id)
     if not any(rows.values()):
         raise HTTPException(404, f"no credit information on customer {customer_id}")
-    return present(customer_id, rows, service.clock().date())
+    return present(customer_id, rows, now.date())
 
 
 @router.get("/invoices/{invoice_id}", summary="An invoice's open amount and status",

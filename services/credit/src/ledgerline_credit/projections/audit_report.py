@@ -5,11 +5,13 @@ rebuilt as of that instant" (the ops `replay --as-of`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from ledgerline_events.runtime import ident
+from ledgerline_events.runtime import ServiceSettings, ident
+from ledgerline_events.runtime.definition import AuditReport
 
 MEASURES = ("open_ar", "open_orders", "disputed")
 
@@ -21,3 +23,11 @@ async def exposure(pool: asyncpg.Pool, read_schema: str) -> list[dict[str, Any]]
          "item": "", "measure": m, "amount": x[m]}
         for x in rows for m in MEASURES if x[m] != 0
     ]
+
+
+async def _rows(pool: asyncpg.Pool, _: ServiceSettings, schema: str, __: datetime
+                ) -> list[dict[str, Any]]:
+    return await exposure(pool, schema)
+
+
+AUDIT_REPORT = AuditReport("credit.exposure", _rows, as_of_queries=False)

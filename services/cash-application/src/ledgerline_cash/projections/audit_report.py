@@ -6,11 +6,13 @@ an empty customer id. The cash ledger keeps current figures only: as of an insta
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from ledgerline_events.runtime import ident
+from ledgerline_events.runtime import ServiceSettings, ident
+from ledgerline_events.runtime.definition import AuditReport
 
 
 async def balances(pool: asyncpg.Pool, read_schema: str) -> list[dict[str, Any]]:
@@ -29,3 +31,11 @@ async def balances(pool: asyncpg.Pool, read_schema: str) -> list[dict[str, Any]]
            "currency": x["currency"], "item": "", "measure": "unapplied", "amount": x["amount"]}
           for x in cash),
     ]
+
+
+async def _rows(pool: asyncpg.Pool, _: ServiceSettings, schema: str, __: datetime
+                ) -> list[dict[str, Any]]:
+    return await balances(pool, schema)
+
+
+AUDIT_REPORT = AuditReport("cash-application.balances", _rows, as_of_queries=False)

@@ -11,8 +11,12 @@ from typing import Any
 
 import asyncpg
 
+from ledgerline_events.runtime import ServiceSettings
+from ledgerline_events.runtime.definition import AuditReport
+
+from ..adapters.read_model import ReadModel
+from ..config import CollectionsSettings
 from ..domain.ageing import AgeingBuckets, age_open_items
-from .read_model import ReadModel
 
 
 def _row(section: str, customer: str, currency: str, item: str, measure: str,
@@ -41,3 +45,12 @@ async def ageing_and_balances(
         rows += [_row("ageing_currency", "", currency, "", label, amount)
                  for label, amount in totals.buckets.items() if amount != 0]
     return rows
+
+
+async def _rows(pool: asyncpg.Pool, settings: ServiceSettings, schema: str, as_of: datetime
+                ) -> list[dict[str, Any]]:
+    buckets = settings.buckets if isinstance(settings, CollectionsSettings) else None
+    return await ageing_and_balances(pool, schema, as_of, buckets)
+
+
+AUDIT_REPORT = AuditReport("collections.ageing_and_balances", _rows, as_of_queries=True)
