@@ -76,8 +76,8 @@ def fuzz(client: httpx.AsyncClient, app: Any, headers: dict[str, str],
                                                             headers=headers))
                 try:
                     built = client.build_request(**request)
-                except (TypeError, ValueError, UnicodeError):
-                    keep_only(False)  # not sendable over HTTP at all
+                except (TypeError, ValueError, UnicodeError, httpx.InvalidURL):
+                    keep_only(False)  # not sendable over HTTP at all (e.g. a URL over 64 KiB)
                 sent = asyncio.run_coroutine_threadsafe(client.send(built), loop)
                 try:
                     wrong = problem(sent.result(timeout=60))
