@@ -105,9 +105,9 @@ INVOICE_SEEN: dict[str, tuple[str, Callable[[Any], bool]]] = {
 
 
 def subscribed(app: Any) -> set[str]:
-    topics = set(app.state.runtime.runner.subscribed)
-    intake = getattr(app.state, "sales_intake", None)
-    return topics | (set(intake.runner.subscribed) if intake else set())
+    runtime = app.state.runtime
+    return set(runtime.runner.subscribed).union(
+        *(intake.runner.subscribed for intake in runtime.intakes))
 
 
 @pytest.mark.parametrize("service", sorted(INVOICE_SEEN))

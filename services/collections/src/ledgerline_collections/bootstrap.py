@@ -12,6 +12,8 @@ from fastapi import FastAPI
 
 from ledgerline_events.runtime import Projection, Runtime, create_service_app
 from ledgerline_events.runtime.definition import ServiceDefinition
+from ledgerline_events.runtime.intake import Intake
+from ledgerline_events.runtime.keyring import Keyring
 from ledgerline_events.runtime.requests import Clock, utc_now
 from ledgerline_events.runtime.topics_admin import ensure_topics
 
@@ -19,10 +21,12 @@ from .adapters.read_model import ReadModel
 from .adapters.write_migrations import WRITE_MIGRATIONS
 from .api import commands, queries
 from .application.context import Collections
+from .application.customer_intake import CustomerIntake
 from .application.dunning_review import scheduled_day
 from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
 from .projections.audit_report import AUDIT_REPORT
+from .projections.customer_master import CustomerMasterProjection
 from .projections.receivables import Receivables
 
 DESCRIPTION = """Ageing (now and as of any instant), the dunning ladder and its letters,
@@ -40,11 +44,17 @@ def next_run_after(now: datetime, settings: CollectionsSettings) -> datetime:
 
 def replay_projections() -> list[Projection]:
     """What a replay rebuilds (ops `ledgerline replay collections`): both read the log only."""
-    return [Receivables(), CollectionsActivity()]
+    return [Receivables(), CollectionsActivity(), CustomerMasterProjection()]
 
 
 DEFINITION = ServiceDefinition("collections", CollectionsSettings, replay_projections, AUDIT_REPORT,
                                WRITE_MIGRATIONS)
+
+
+def service_of(app: FastAPI | None) -> Collections:
+    assert app is not None, "the app is built before its consumers run"
+    collections: Collections = app.state.service
+    return collections
 
 
 def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_now) -> FastAPI:
@@ -53,8 +63,8 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
 
     async def create_topics(runtime: Runtime) -> None:
         t = settings.topics
-        await ensure_topics(settings.kafka_bootstrap, [t.invoicing, t.cash_application,
-                                                       t.collections])
+        await ensure_topics(settings.kafka_bootstrap, [t.sales_inbound, t.invoicing,
+                                                       t.cash_application, t.collections])
 
     async def wire_application(runtime: Runtime) -> None:
         assert runtime.pool is not None and runtime.store is not None and app is not None
@@ -65,6 +75,7 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             write_off_limit_counts_everyone=settings.write_off_limit_counts == "everyone",
             write_off_second_approval_above=settings.write_off_second_approval_above,
             portfolios={c: tuple(ids) for c, ids in settings.collector_portfolios.items()},
+            keyring=Keyring(settings.write_schema),
         )
 
     async def daily_dunning(runtime: Runtime) -> None:
@@ -84,6 +95,8 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
         settings, replay_projections(),
         on_install=[create_topics, wire_application], write_migrations=DEFINITION.write_migrations,
         background=[daily_dunning] if settings.dunning_schedule_enabled else [],
+        intakes=[Intake("customer_intake", [CustomerIntake(lambda: service_of(app))],
+                        f"{settings.consumer_group}.customer-intake")],
     )
     app = create_service_app(runtime, [commands.router, queries.router],
                              title="ledgerline collections", description=DESCRIPTION, clock=clock)

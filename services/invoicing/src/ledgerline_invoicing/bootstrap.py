@@ -4,12 +4,11 @@ tests pass their own settings (topic prefix, schema prefix)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import FastAPI
 
-from ledgerline_events.runtime import ConsumerRunner, Projection, Runtime, create_service_app
+from ledgerline_events.runtime import Projection, Runtime, create_service_app
 from ledgerline_events.runtime.definition import ServiceDefinition
+from ledgerline_events.runtime.intake import Intake
 from ledgerline_events.runtime.topics_admin import ensure_topics
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.adapters.write_migrations import WRITE_MIGRATIONS
@@ -25,45 +24,6 @@ DESCRIPTION = """Invoices from delivered sales orders and by hand, credit notes,
 gap-free numbering per series and year; the invoice register and customer statements."""
 
 
-class SalesIntakeWorker:
-    """The inbound sales consumer: its own group, its offsets in the write schema beside the
-    invoices it issues, so a rebuild of the read models never re-runs it."""
-
-    def __init__(self, settings: InvoicingSettings, invoicing: Invoicing) -> None:
-        self.settings = settings
-        self.invoicing = invoicing
-        self.runner: ConsumerRunner | None = None
-
-    async def install(self, runtime: Runtime) -> None:
-        assert runtime.pool is not None
-        s = self.settings
-        self.runner = ConsumerRunner(
-            service=s.service_name, pool=runtime.pool, schema=s.write_schema,
-            projections=[SalesIntake(self.invoicing)], topics=s.topics,
-            bootstrap=s.kafka_bootstrap, group_id=s.sales_intake_group,
-            batch_size=s.consumer_batch_size, linger_s=s.consumer_linger_ms / 1000,
-            max_refused_in_row=s.consumer_max_refused_in_row,
-        )
-        await self.runner.install()
-
-    async def run(self, runtime: Runtime) -> None:
-        assert self.runner is not None
-        await self.runner.run()
-
-
-class InvoicingRuntime(Runtime):
-    """The shared runtime, with the sales intake counted in readiness."""
-
-    sales_intake: SalesIntakeWorker | None = None
-
-    async def readiness(self) -> dict[str, Any]:
-        checks = await super().readiness()
-        if self.settings.run_worker:
-            runner = self.sales_intake.runner if self.sales_intake else None
-            checks["sales_intake"] = bool(runner and runner.started)
-        return checks
-
-
 def replay_projections() -> list[Projection]:
     """What a replay rebuilds (ops `ledgerline replay invoicing`); never the sales intake."""
     return [InvoiceRegister(), CustomerAccount()]
@@ -73,7 +33,7 @@ DEFINITION = ServiceDefinition("invoicing", InvoicingSettings, replay_projection
                                WRITE_MIGRATIONS)
 
 
-def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, SalesIntakeWorker]:
+def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing]:
     counters = DocumentCounters(settings.write_schema)
 
     async def create_topics(runtime: Runtime) -> None:
@@ -83,34 +43,20 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing, Sale
             t.dead_letter(settings.service_name),
         ])
 
-    intake: SalesIntakeWorker | None = None
-
-    async def install_intake(runtime: Runtime) -> None:
-        assert intake is not None
-        await intake.install(runtime)
-
-    async def run_intake(runtime: Runtime) -> None:
-        assert intake is not None
-        await intake.run(runtime)
-
-    runtime = InvoicingRuntime(
-        settings, [InvoiceRegister(), CustomerAccount()],
-        on_install=[create_topics, install_intake], background=[run_intake],
-        write_migrations=DEFINITION.write_migrations,
-    )
+    runtime = Runtime(settings, [InvoiceRegister(), CustomerAccount()], on_install=[create_topics],
+                      write_migrations=DEFINITION.write_migrations)
     invoicing = Invoicing(runtime, counters)
-    intake = SalesIntakeWorker(settings, invoicing)
-    runtime.sales_intake = intake
-    return runtime, invoicing, intake
+    runtime.intakes.append(
+        Intake("sales_intake", [SalesIntake(invoicing)], settings.sales_intake_group))
+    return runtime, invoicing
 
 
 def build_app(settings: InvoicingSettings | None = None) -> FastAPI:
     settings = settings or InvoicingSettings()
-    runtime, invoicing, intake = build_runtime(settings)
+    runtime, invoicing = build_runtime(settings)
     app = create_service_app(
         runtime, [commands.router, queries.router],
         title="ledgerline invoicing", description=DESCRIPTION,
     )
     app.state.service = invoicing
-    app.state.sales_intake = intake
     return app

@@ -18,7 +18,8 @@ from .invoicing_service import SECRET, Service, token
 async def _settled_in(app: FastAPI) -> bool:
     """Both consumers hold their partitions and the relay publishes. Stopping a consumer while
     it is still joining its group can hang the runtime's shutdown, so tests start from here."""
-    runners = [app.state.runtime.runner, app.state.sales_intake.runner]
+    runtime = app.state.runtime
+    runners = [runtime.runner, *(intake.runner for intake in runtime.intakes)]
     consumers = [getattr(r, "_consumer", None) for r in runners]
     assigned = all(c is not None and c.assignment() for c in consumers)
     return assigned and bool(app.state.runtime.relay.active)

@@ -13,6 +13,7 @@ from .base import Envelope, Event
 from .cash_application import CASH_APPLICATION_EVENTS
 from .collections import COLLECTIONS_EVENTS
 from .credit import CREDIT_EVENTS
+from .customer_master import CUSTOMER_MASTER_EVENTS
 from .invoicing import INVOICING_EVENTS
 from .sales import SALES_EVENTS
 from .upcasters import UPCASTERS
@@ -21,7 +22,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.event_type: cls
     for cls in (
         *SALES_EVENTS, *INVOICING_EVENTS, *CASH_APPLICATION_EVENTS,
-        *COLLECTIONS_EVENTS, *CREDIT_EVENTS,
+        *COLLECTIONS_EVENTS, *CUSTOMER_MASTER_EVENTS, *CREDIT_EVENTS,
     )
 }
 

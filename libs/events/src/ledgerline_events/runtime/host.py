@@ -26,6 +26,7 @@ from .auth import authenticate, authenticator_from
 from .consumer import ConsumerRunner
 from .edges import StrictJson, check_route_inputs
 from .event_store import EventStore
+from .intake import Intake
 from .migrations import Migration
 from .observability import RuntimeCollector, configure_logging
 from .postgres import create_pool
@@ -50,7 +51,7 @@ class Runtime:
         self, settings: ServiceSettings, projections: Sequence[Projection] = (), *,
         on_install: Sequence[Hook] = (), background: Sequence[Hook] = (),
         replay_projections: Sequence[Projection] | None = None,
-        write_migrations: Sequence[Migration] = (),
+        write_migrations: Sequence[Migration] = (), intakes: Sequence[Intake] = (),
     ) -> None:
         self.settings = settings
         self.projections = list(projections)
@@ -61,6 +62,7 @@ class Runtime:
         self.on_install = list(on_install)
         self.background = list(background)
         self.write_migrations = list(write_migrations)
+        self.intakes = list(intakes)  # consumers of other systems' topics (intake.py)
         # Projections whose read tables another version built: rebuilt before consuming.
         self.outdated: list[str] = []
         self.read_model_rebuild: dict[str, Any] | None = None
@@ -87,6 +89,8 @@ class Runtime:
         await self.runner.install()
         for hook in self.on_install:
             await hook(self)
+        for intake in self.intakes:
+            await intake.install(self)
         self.relay = OutboxRelay(self.pool, s.write_schema, s.topics.events(s.service_name),
                                  s.kafka_bootstrap)
         self.store.wake_local_relay = self.relay.wake
@@ -103,6 +107,7 @@ class Runtime:
             (f"{name}.relay", self.relay.run()), (f"{name}.consumer", consume),
         ]
         jobs += [(f"{name}.{getattr(h, '__name__', 'background')}", h(self)) for h in self.background]
+        jobs += [(f"{name}.{i.name}", i.run(self)) for i in self.intakes]
         self._tasks = [asyncio.create_task(job, name=label) for label, job in jobs]
 
     async def rebuild_then_consume(self) -> None:
@@ -174,6 +179,7 @@ class Runtime:
             if self.runner and self.runner.halted:
                 checks["consumer_halted"] = self.runner.halted
             checks["relay"] = bool(self.relay and (self.relay.active or self.relay.standby))
+            checks |= {intake.name: intake.started for intake in self.intakes}
         return checks
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.collections import DisputeOutcome, DunningLevel, ProposedLetter
+from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
 from ledgerline_events.contract.sales import Language
 
 # Dunning
@@ -150,3 +151,24 @@ class WriteOffApproved(BaseModel):
 class RecoveryRecorded(BaseModel):
     recovery_id: str
     write_off_id: str
+
+
+class ContactOut(BaseModel):
+    contact_id: str
+    role: ContactRole
+    name: str | None  # None once the customer's personal data is erased
+    email: str | None
+    phone: str | None
+    working_hours: str
+    preferred_channel: Channel
+
+
+class CustomerMasterOut(BaseModel):
+    customer_id: str
+    details: CustomerDetails | None
+    contacts: list[ContactOut]
+    personal_data_erased: bool
+
+
+class CustomerMasterChanged(CustomerMasterOut):
+    changed: bool  # false: the same as recorded already, nothing new in the log

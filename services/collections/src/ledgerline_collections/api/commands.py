@@ -7,23 +7,27 @@ resolves disputes, writes off (up to the caller's approval limit) and records re
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Path, Request, status
 
+from ledgerline_events.contract.customer_master import CustomerDetails
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import Caller, CurrentCaller, requires
 
 from ..application import commands
 from ..application.context import Collections
+from ..application.customer_master import change_master, master_now
 from ..application.dunning_review import approve_run
 from ..application.dunning_run import DunningRun, dunning_answer, run_dunning_once
 from ..application.letter_voids import void_letter
 from ..application.promise_evaluation import evaluate_promises
+from ..domain import customer_master as master
 from ..domain.business_dates import not_after_today
 from ..domain.write_offs import ApprovalLimit
 from .command_answers import (
     CallLogged,
+    CustomerMasterChanged,
     DisputeOpenedOut,
     DisputeResolvedOut,
     DunningRunApprovedOut,
@@ -41,8 +45,11 @@ from .schemas import (
     ApprovalBody,
     ApproveRunBody,
     CallBody,
+    ContactBody,
+    DetailsBody,
     DisputeBody,
     DunningRunBody,
+    ErasureBody,
     EvaluatePromisesBody,
     PromiseBody,
     RecoveryBody,
@@ -55,6 +62,7 @@ router = APIRouter(tags=["collections commands"])
 CREATED = status.HTTP_201_CREATED
 COLLECTOR, FINANCE = [requires("collector")], [requires("finance")]
 COLLECTOR_OR_FINANCE = [requires("collector", "finance")]
+ContactId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
 def approval_limit_of(caller: Caller) -> ApprovalLimit | None:
@@ -194,3 +202,50 @@ async def recover(write_off_id: str, body: RecoveryBody, request: Request, app: 
                   now: Now, latest: Latest, key: IdempotencyKey) -> dict[str, Any]:
     w = write_of(request, key, body, now, latest)
     return await commands.recover(app, w, write_off_id, body.amount)
+
+
+@router.put("/customers/{customer_id}/details", summary="Record the customer's details",
+            dependencies=COLLECTOR_OR_FINANCE, response_model=CustomerMasterChanged)
+async def record_details(customer_id: str, body: DetailsBody, request: Request, app: Service,
+                         now: Now, latest: Latest, key: IdempotencyKey,
+                         caller: CurrentCaller) -> dict[str, Any]:
+    details = CustomerDetails.model_validate(body.model_dump(exclude={"occurred_at"}))
+    changed = await change_master(app, write_of(request, key, body, now, latest), customer_id,
+                                  lambda m, _: master.record_details(m, details, caller.name))
+    return {**changed, **await master_now(app, customer_id)}
+
+
+@router.put("/customers/{customer_id}/contacts/{contact_id}", summary="Add or change a contact",
+            dependencies=COLLECTOR_OR_FINANCE, response_model=CustomerMasterChanged)
+async def save_contact(customer_id: str, contact_id: ContactId, body: ContactBody,
+                       request: Request, app: Service, now: Now, latest: Latest,
+                       key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
+    contact = master.Contact(contact_id, body.role, body.name, body.email, body.phone,
+                             body.working_hours, body.preferred_channel)
+    changed = await change_master(
+        app, write_of(request, key, body, now, latest), customer_id,
+        lambda m, seal: master.save_contact(m, contact, caller.name, seal))
+    return {**changed, **await master_now(app, customer_id)}
+
+
+@router.delete("/customers/{customer_id}/contacts/{contact_id}", summary="Remove a contact",
+               dependencies=COLLECTOR_OR_FINANCE, response_model=CustomerMasterChanged)
+async def remove_contact(customer_id: str, contact_id: ContactId, request: Request,
+                         app: Service, now: Now, latest: Latest, key: IdempotencyKey,
+                         caller: CurrentCaller) -> dict[str, Any]:
+    changed = await change_master(app, write_of(request, key, None, now, latest), customer_id,
+                                  lambda m, _: master.remove_contact(m, contact_id, caller.name))
+    return {**changed, **await master_now(app, customer_id)}
+
+
+@router.post("/customers/{customer_id}/personal-data/erase",
+             summary="Erase the customer's personal data (a data subject's request)",
+             dependencies=FINANCE, response_model=CustomerMasterChanged)
+async def erase_personal_data(customer_id: str, body: ErasureBody, request: Request,
+                              app: Service, now: Now, latest: Latest, key: IdempotencyKey,
+                              caller: CurrentCaller) -> dict[str, Any]:
+    """Contacts' names, e-mails and phones become unreadable everywhere, for good; the
+    financial facts stay for their legal retention."""
+    changed = await change_master(app, write_of(request, key, body, now, latest), customer_id,
+                                  lambda m, _: master.erase(m, caller.name, body.reason))
+    return {**changed, **await master_now(app, customer_id)}

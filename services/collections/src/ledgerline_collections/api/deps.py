@@ -27,7 +27,7 @@ async def service(request: Request) -> Collections:
 Service = Annotated[Collections, Depends(service)]
 
 
-def write_of(request: Request, key: str, body: BaseModel, now: datetime,
+def write_of(request: Request, key: str, body: BaseModel | None, now: datetime,
              latest: datetime) -> Origin:
     """The Origin of a collections write: its business instant is the body's `occurred_at`
     (never after `latest`), else now."""

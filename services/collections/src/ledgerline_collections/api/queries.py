@@ -11,7 +11,10 @@ from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime.edges import AsOf, KnownAt
 
 from ..adapters import ageing_report, kpi_report, reports
+from ..adapters import customer_master as master_reads
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
+from ..application.customer_master import keyring_of
+from .command_answers import CustomerMasterOut
 from .deps import Now, Service
 from .query_answers import (
     AccountToWork,
@@ -99,3 +102,12 @@ async def kpis(
     if start < KPI_FIRST_DAY or to > KPI_LAST_DAY:
         raise InvalidRequest("date_range", f"dates between {KPI_FIRST_DAY} and {KPI_LAST_DAY}", "from")
     return await kpi_report.kpis(app.read_model, start, to)
+
+
+@router.get("/customers/{customer_id}/master", response_model=CustomerMasterOut,
+            summary="Details and contacts to reach (none once personal data is erased)")
+async def customer_master(customer_id: str, app: Service) -> dict[str, Any]:
+    view = await master_reads.customer_master(app.read_model, keyring_of(app), customer_id)
+    if view is None:
+        raise HTTPException(404, detail=f"no customer master for {customer_id}")
+    return view

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.collections import CallOutcome, DisputeOutcome, DisputeReason
+from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
 
 
 class WriteBody(BaseModel):
@@ -80,3 +81,23 @@ class RecoveryBody(WriteBody):
 class EvaluatePromisesBody(WriteBody):
     as_of: date | None = None  # default: the date of occurred_at (today); not after today
     customer_ids: list[str] | None = Field(default=None, min_length=1, max_length=1000)
+
+
+class ContactBody(WriteBody):
+    """A contact to reach about what the customer owes; name, e-mail and phone are kept
+    sealed (erasable)."""
+
+    role: ContactRole
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32)
+    working_hours: str = Field(default="", max_length=200, examples=["Mon-Fri 9:00-12:00"])
+    preferred_channel: Channel = Channel.EMAIL
+
+
+class DetailsBody(WriteBody, CustomerDetails):
+    pass
+
+
+class ErasureBody(WriteBody):
+    reason: str = Field(min_length=1, max_length=500)

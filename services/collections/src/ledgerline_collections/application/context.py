@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledgerline_events.runtime import EventStore
+from ledgerline_events.runtime.keyring import Keyring
 
 from ..adapters.read_model import ReadModel
 from ..domain.ageing import AgeingBuckets
@@ -28,6 +29,8 @@ class Collections:
     write_off_second_approval_above: Decimal | None = None
     # Collector -> the customers they work (the dunning run's `collector` scope).
     portfolios: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Opens and seals the customers' personal data (contacts), in our write schema.
+    keyring: Keyring | None = None
 
 
 def new_id(prefix: str) -> str:
