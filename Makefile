@@ -24,9 +24,10 @@ help: ## list the targets
 setup: ## install what a fresh Debian machine needs (safe to run again)
 	@$(LOCAL)/setup.sh
 
-infra: ## start Kafka (127.0.0.1:19092) and PostgreSQL (127.0.0.1:15432)
+infra: ## start Kafka (127.0.0.1:19092), PostgreSQL (127.0.0.1:15432) and Mailpit (SMTP 11025)
 	@$(LOCAL)/postgres.sh start
 	@$(LOCAL)/kafka.sh start
+	@$(LOCAL)/mailpit.sh start
 
 services: ## start the four services (ports 8101-8104) and the dashboard (8100)
 	@$(LOCAL)/services.sh start
@@ -67,13 +68,15 @@ demo: ## seed the demo company through the real Kafka path (simulator; once, mar
 	    > $(DEMO_MARKER); \
 	fi
 
-down: ## stop the services, Kafka and PostgreSQL
+down: ## stop the services, Kafka, PostgreSQL and Mailpit
 	@$(LOCAL)/services.sh stop
 	@$(LOCAL)/kafka.sh stop
 	@$(LOCAL)/postgres.sh stop
+	@$(LOCAL)/mailpit.sh stop
 
 status: ## show what is running
-	@$(LOCAL)/postgres.sh status; $(LOCAL)/kafka.sh status; $(LOCAL)/services.sh status; true
+	@$(LOCAL)/postgres.sh status; $(LOCAL)/kafka.sh status; $(LOCAL)/mailpit.sh status; \
+	  $(LOCAL)/services.sh status; true
 
 test: setup infra ## the suite CI runs: unit + integration + fault smoke (starts infrastructure)
 	$(VENV)/pytest -m "not soak" --durations=30 $(PYTEST_ARGS)

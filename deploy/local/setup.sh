@@ -2,8 +2,8 @@
 # Everything a fresh Debian machine needs to run and test ledgerline, safe to run again:
 # Java 17 + Maven (checked; installed from Debian's packages when missing), uv (pinned),
 # the locked Python environment (.venv from uv.lock), the Kafka broker artifacts (Maven
-# Central), the PostgreSQL server and Chromium + chromedriver for the browser test (Debian's
-# packages). Never prompts.
+# Central), Mailpit (built with Go from the module proxy), the PostgreSQL server and
+# Chromium + chromedriver for the browser test (Debian's packages). Never prompts.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -90,4 +90,5 @@ ensure_chromium
 sync_python
 "$root/deploy/local/kafka.sh" install
 "$root/deploy/local/postgres.sh" install </dev/null
+"$root/deploy/local/mailpit.sh" install </dev/null
 say "done. Next: make up (everything) or make test (whole suite)"

@@ -30,13 +30,18 @@ def names_a_model(schema: dict[str, Any] | None) -> bool:
     return "$ref" in schema
 
 
+def a_document(content: dict[str, Any]) -> bool:
+    """A PDF document, said as such (binary, its media type)."""
+    return content.get("application/pdf", {}).get("schema", {}).get("format") == "binary"
+
+
 def untyped_routes(schema: dict[str, Any]) -> set[str]:
     untyped = set()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             success = [r for code, r in operation["responses"].items() if code.startswith("2")]
             if not any(names_a_model(r.get("content", {}).get("application/json", {}).get("schema"))
-                       for r in success):
+                       or a_document(r.get("content", {})) for r in success):
                 untyped.add(f"{method.upper()} {path}")
     return untyped - RUNTIME_ROUTES
 

@@ -2,11 +2,13 @@
 nothing new; the letters then show in the customer's account view."""
 
 from datetime import UTC, date, datetime
+from io import BytesIO
 from typing import Any
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pypdf import PdfReader
 
 from ledgerline_events.contract import Envelope, Topics, decode
 from ledgerline_events.contract.collections import DunningLevel, ReminderSent
@@ -86,3 +88,10 @@ async def test_dunning_run_sends_one_letter_per_customer_once_a_day(
     worklist = (await client.get("/worklist")).json()
     assert [w["customer_id"] for w in worklist][:2] == ["FR1", "IT1"]
     assert worklist[0]["dunning_level"] == "friendly_reminder"
+
+    pdf = await client.get(f"/reminders/{french.reminder_id}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
+    assert "Rappel de paiement" in text and "INV-f-1" in text and "1 200,00 EUR" in text
+    again_pdf = await client.get(f"/reminders/{french.reminder_id}/pdf")
+    assert again_pdf.content == pdf.content and pdf.headers["etag"] == again_pdf.headers["etag"]

@@ -186,3 +186,11 @@ async def worklist(read: ReadModel, now: datetime) -> list[dict[str, Any]]:
          "dunning_level": a.dunning_level.value if a.dunning_level else None}
         for a, score in ranked
     ]
+
+
+async def letter_text(read: ReadModel, reminder_id: str) -> str | None:
+    """The letter as its ReminderSent event said it."""
+    async with read.connection() as conn:
+        letter: str | None = await conn.fetchval(
+            "SELECT letter FROM reminder WHERE reminder_id = $1", reminder_id)
+    return letter

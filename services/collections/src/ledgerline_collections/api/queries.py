@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime.edges import AsOf, KnownAt
@@ -14,6 +14,7 @@ from ..adapters import ageing_report, kpi_report, reports
 from ..adapters import customer_master as master_reads
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from ..application.customer_master import keyring_of
+from ..documents.letter_pdf import letter_pdf
 from .command_answers import CustomerMasterOut
 from .deps import Now, Service
 from .query_answers import (
@@ -111,3 +112,17 @@ async def customer_master(customer_id: str, app: Service) -> dict[str, Any]:
     if view is None:
         raise HTTPException(404, detail=f"no customer master for {customer_id}")
     return view
+
+
+@router.get("/reminders/{reminder_id}/pdf", response_class=Response,
+            summary="The dunning letter as a PDF (the same bytes on every replay; ETag: sha256)",
+            responses={200: {"content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}}})
+async def letter_as_pdf(reminder_id: str, app: Service) -> Response:
+    letter = await reports.letter_text(app.read_model, reminder_id)
+    if letter is None:
+        raise HTTPException(404, detail=f"no letter {reminder_id}")
+    pdf = letter_pdf(reminder_id, letter)
+    return Response(pdf.content, media_type="application/pdf", headers={
+        "ETag": f'"{pdf.checksum}"',
+        "Content-Disposition": f'inline; filename="{reminder_id}.pdf"'})

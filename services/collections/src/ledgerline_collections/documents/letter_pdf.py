@@ -1,0 +1,65 @@
+"""A dunning letter as a PDF: the letter exactly as the ReminderSent event says it (its text
+lists the invoices, amounts, days overdue and how to pay; the final notice names the next step),
+typeset on A4. The same letter gives the same bytes on every run and every replay (no clock,
+no random ids in the file), so its checksum can stand for it in the log."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from io import BytesIO
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+rl_config.invariant = 1  # no creation date or random document id: the same letter, the same bytes
+
+FONT, SIZE, LEADING = "Courier", 9.5, 12.5  # fixed width: the invoice table stays aligned
+MARGIN = 20 * mm
+CHARS_PER_LINE = 92  # what fits between the margins at this size
+LATIN_1 = "latin-1"  # the standard PDF fonts' encoding: French and Italian letters fit
+
+
+@dataclass(frozen=True)
+class LetterPdf:
+    content: bytes
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def letter_pdf(reminder_id: str, letter: str) -> LetterPdf:
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(f"ledgerline letter {reminder_id}")
+    canvas.setAuthor("ledgerline")
+    width, height = A4
+    lines = [piece for line in letter.splitlines() for piece in _wrapped(line)]
+    per_page = int((height - 2 * MARGIN) // LEADING)
+    for start in range(0, max(len(lines), 1), per_page):
+        text = canvas.beginText(MARGIN, height - MARGIN)
+        text.setFont(FONT, SIZE, leading=LEADING)
+        for line in lines[start:start + per_page]:
+            text.textLine(line.encode(LATIN_1, "replace").decode(LATIN_1))
+        canvas.drawText(text)
+        canvas.setFont(FONT, 7)
+        canvas.drawRightString(width - MARGIN, MARGIN / 2, f"{reminder_id} · {start // per_page + 1}")
+        canvas.showPage()
+    canvas.save()
+    return LetterPdf(buffer.getvalue())
+
+
+def _wrapped(line: str) -> list[str]:
+    if len(line) <= CHARS_PER_LINE:
+        return [line]
+    words, out, current = line.split(" "), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > CHARS_PER_LINE:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*out, current]
