@@ -89,6 +89,10 @@ export LEDGERLINE_DASHBOARD_COLLECTIONS_URL=${LEDGERLINE_DASHBOARD_COLLECTIONS_U
 # LEDGERLINE_DUNNING_REVIEW_REQUIRED=true makes a collector approve each day's letters
 # (POST /dunning-runs/{run_id}/approve); LEDGERLINE_DUNNING_SCHEDULE_ENABLED=false turns it off.
 export LEDGERLINE_DUNNING_SCHEDULE_ENABLED=${LEDGERLINE_DUNNING_SCHEDULE_ENABLED:-true}
+# The letter post: each letter goes by e-mail (PDF attached) to the customer's contact in
+# charge, through the project's Mailpit (make infra; read them at http://127.0.0.1:18025/),
+# or to the print queue; LEDGERLINE_LETTER_POST_ENABLED=false turns it off.
+export LEDGERLINE_LETTER_POST_ENABLED=${LEDGERLINE_LETTER_POST_ENABLED:-true}
 
 # Access control: services refuse to start without a secret. One random secret per data
 # directory, made once into .local/secrets.env (mode 600, git-ignored) unless the caller set

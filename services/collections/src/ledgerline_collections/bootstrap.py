@@ -23,6 +23,7 @@ from .api import commands, queries
 from .application.context import Collections
 from .application.customer_intake import CustomerIntake
 from .application.dunning_review import scheduled_day
+from .application.letter_delivery import deliver_due
 from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
 from .projections.audit_report import AUDIT_REPORT
@@ -75,7 +76,7 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             write_off_limit_counts_everyone=settings.write_off_limit_counts == "everyone",
             write_off_second_approval_above=settings.write_off_second_approval_above,
             portfolios={c: tuple(ids) for c, ids in settings.collector_portfolios.items()},
-            keyring=Keyring(settings.write_schema),
+            keyring=Keyring(settings.write_schema), letter_post=settings.letter_post_enabled,
         )
 
     async def daily_dunning(runtime: Runtime) -> None:
@@ -91,10 +92,22 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             except Exception as exc:  # a failed run is retried at the next schedule, not lost
                 log.error("dunning.scheduled_run_failed", error=repr(exc))
 
+    async def post_letters(runtime: Runtime) -> None:
+        while True:
+            try:
+                tried = await deliver_due(service_of(app), settings.letter_post, clock())
+            except Exception as exc:  # the queue keeps what is due: tried again next round
+                log.error("letter_post.round_failed", error=repr(exc))
+                tried = 0
+            if not tried:
+                await asyncio.sleep(settings.letter_post_poll_s)
+
+    workers = [daily_dunning] if settings.dunning_schedule_enabled else []
+    workers += [post_letters] if settings.letter_post_enabled else []
     runtime = Runtime(
         settings, replay_projections(),
         on_install=[create_topics, wire_application], write_migrations=DEFINITION.write_migrations,
-        background=[daily_dunning] if settings.dunning_schedule_enabled else [],
+        background=workers,
         intakes=[Intake("customer_intake", [CustomerIntake(lambda: service_of(app))],
                         f"{settings.consumer_group}.customer-intake")],
     )

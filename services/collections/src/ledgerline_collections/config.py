@@ -13,6 +13,7 @@ from ledgerline_events.runtime import ServiceSettings
 
 from .domain.ageing import DEFAULT_BUCKET_BOUNDS, AgeingBuckets
 from .domain.dunning import LADDER, DunningPolicy, LevelRule
+from .domain.letter_post import LetterPost
 from .domain.letters import PaymentInstructions
 
 
@@ -49,6 +50,15 @@ class CollectionsSettings(ServiceSettings):
     bank_iban: str = "GB00EXAM00000000000000"
     bank_bic: str = "EXAMGB00"
     final_notice_days: int = 10
+    # The letter post: each letter a dunning run records goes by e-mail, its PDF attached, to
+    # the contact in charge, or to the print queue (off by default and in tests; `make up`
+    # turns it on, with Mailpit as the mail server).
+    letter_post_enabled: bool = False
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 11025
+    mail_from: str = "accounts-receivable@ledgerline.example"
+    mail_message_domain: str = "ledgerline.example"
+    letter_post_poll_s: float = 2.0
     # Whose earlier write-offs on the same invoice and customer count against a caller's
     # approval limit: the caller's own ("caller") or everybody's ("everyone").
     write_off_limit_counts: Literal["caller", "everyone"] = "caller"
@@ -67,6 +77,10 @@ class CollectionsSettings(ServiceSettings):
             for i, (level, days) in enumerate(zip(LADDER, self.dunning_days_after_due, strict=True))
         )
         return DunningPolicy(rules, dict(self.dunning_minimum_amounts), self.dunning_grace_days)
+
+    @property
+    def letter_post(self) -> LetterPost:
+        return LetterPost(self.smtp_host, self.smtp_port, self.mail_from, self.mail_message_domain)
 
     @property
     def payment_instructions(self) -> PaymentInstructions:

@@ -14,6 +14,7 @@ from .cash_application import CASH_APPLICATION_EVENTS
 from .collections import COLLECTIONS_EVENTS
 from .credit import CREDIT_EVENTS
 from .customer_master import CUSTOMER_MASTER_EVENTS
+from .deliveries import DELIVERY_EVENTS
 from .invoicing import INVOICING_EVENTS
 from .sales import SALES_EVENTS
 from .upcasters import UPCASTERS
@@ -22,7 +23,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.event_type: cls
     for cls in (
         *SALES_EVENTS, *INVOICING_EVENTS, *CASH_APPLICATION_EVENTS,
-        *COLLECTIONS_EVENTS, *CUSTOMER_MASTER_EVENTS, *CREDIT_EVENTS,
+        *COLLECTIONS_EVENTS, *CUSTOMER_MASTER_EVENTS, *DELIVERY_EVENTS,
+        *CREDIT_EVENTS,
     )
 }
 

@@ -10,6 +10,7 @@ from ledgerline_events.runtime.keyring import keyring_migration
 from ledgerline_events.runtime.migrations import Migration
 
 from ..application.write_off_index import install_write_off_index
+from .letter_queue import LETTER_QUEUE_MIGRATION
 
 
 async def _write_off_index(conn: asyncpg.Connection, schema: str) -> None:
@@ -19,4 +20,5 @@ async def _write_off_index(conn: asyncpg.Connection, schema: str) -> None:
 WRITE_MIGRATIONS = (
     Migration("collections", 1, "write-off index", _write_off_index),
     keyring_migration("collections", 2),  # sealed contacts (customer master)
+    LETTER_QUEUE_MIGRATION,
 )

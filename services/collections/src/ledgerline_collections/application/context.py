@@ -31,6 +31,8 @@ class Collections:
     portfolios: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Opens and seals the customers' personal data (contacts), in our write schema.
     keyring: Keyring | None = None
+    # Letters recorded go to the letter post's queue (application/letter_delivery.py).
+    letter_post: bool = False
 
 
 def new_id(prefix: str) -> str:

@@ -46,11 +46,14 @@ async def change_master(app: Collections, origin: Origin, customer_id: str, deci
 
 async def master_now(app: Collections, customer_id: str) -> dict[str, Any]:
     """The master from its stream (not the read model, which trails), opened with the key."""
+    return master_view(await master_state(app, customer_id))
+
+
+async def master_state(app: Collections, customer_id: str) -> CustomerMaster:
     history = await app.store.load(master_stream(customer_id))
     async with app.store.pool.acquire() as conn:
         key = await keyring_of(app).key(conn, customer_id)
-    return master_view(replay(customer_id, [e.payload for e in history],
-                              lambda s: unseal(s, key)))
+    return replay(customer_id, [e.payload for e in history], lambda s: unseal(s, key))
 
 
 def master_view(master: CustomerMaster) -> dict[str, Any]:

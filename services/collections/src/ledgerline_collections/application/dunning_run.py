@@ -26,6 +26,7 @@ from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
 from ledgerline_events.contract.sales import Language
 from ledgerline_events.runtime import Origin, UnitOfWork, run_command
 
+from ..adapters.letter_queue import LetterQueue
 from ..adapters.promise_facts import promised_until, promises_on
 from ..adapters.read_model import CustomerProfile, DunningFacts
 from ..domain.dunning import (
@@ -120,6 +121,9 @@ async def _dun_account(
         event = reminder_sent(plan, new_id("rem"), language, letter)
         await uow.append(aggregate, len(history), [event], customer_id=customer,
                          occurred_at=occurred_at)
+        if app.letter_post:
+            await LetterQueue(uow.conn, app.store.schema).enqueue(
+                event.reminder_id, customer, account.currency, occurred_at)
         return uow.set_result(_answer(plan, event.reminder_id, (language, letter)))
 
 

@@ -1,0 +1,48 @@
+"""What became of a dunning letter on its way to the customer (collections' letter post):
+e-mailed with its PDF to the contact in charge, queued for print when the customer has no
+e-mail contact, a failed attempt (retried later), or in doubt (the sender stopped while the
+mail server may already have taken it: never sent again by itself, a person decides)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import Event, UtcDateTime
+from .personal_data import Sealed
+
+SHA256 = r"^[0-9a-f]{64}$"
+
+
+class LetterEmailed(Event):
+    event_type = "collections.LetterEmailed"
+    reminder_id: str = Field(min_length=1, max_length=64)
+    message_id: str = Field(min_length=1, max_length=200)
+    contact_id: str = Field(min_length=1, max_length=64)
+    to: Sealed
+    document_sha256: str = Field(pattern=SHA256, description="the PDF attached")
+
+
+class LetterQueuedForPrint(Event):
+    event_type = "collections.LetterQueuedForPrint"
+    reminder_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
+    document_sha256: str = Field(pattern=SHA256)
+
+
+class LetterDeliveryFailed(Event):
+    event_type = "collections.LetterDeliveryFailed"
+    reminder_id: str = Field(min_length=1, max_length=64)
+    attempt: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=500)
+    retry_at: UtcDateTime | None = None  # None: no more attempts, a person takes it over
+
+
+class LetterDeliveryInDoubt(Event):
+    event_type = "collections.LetterDeliveryInDoubt"
+    reminder_id: str = Field(min_length=1, max_length=64)
+    message_id: str = Field(min_length=1, max_length=200)
+
+
+DELIVERY_EVENTS: tuple[type[Event], ...] = (
+    LetterEmailed, LetterQueuedForPrint, LetterDeliveryFailed, LetterDeliveryInDoubt,
+)

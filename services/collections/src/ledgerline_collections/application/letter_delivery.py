@@ -1,0 +1,100 @@
+"""The letter post at work: every letter the dunning run recorded goes out, once. Due rows of
+the queue are claimed (committed) first; each letter is rendered as its PDF, sent by e-mail to
+the contact in charge (domain/letter_post.py) or queued for print, and what happened is an
+event of `letter-delivery:<reminder id>`, recorded with the row's new state. A claim whose
+sender stopped is in doubt: never sent again by itself (a person checks and resends)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from ledgerline_events.contract import Event
+from ledgerline_events.contract.collections import ReminderSent
+from ledgerline_events.contract.deliveries import (
+    LetterDeliveryFailed,
+    LetterDeliveryInDoubt,
+    LetterEmailed,
+    LetterQueuedForPrint,
+)
+from ledgerline_events.contract.personal_data import Sealed, seal
+
+from ..adapters import smtp
+from ..adapters.letter_queue import Delivery, LetterQueue
+from ..documents.letter_pdf import letter_pdf
+from ..domain.letter_post import LetterPost, mail_for, recipient, retry_at
+from .context import Collections
+from .customer_master import keyring_of, master_state
+
+
+async def deliver_due(app: Collections, post: LetterPost, now: datetime) -> int:
+    """Deliver what is due now; the number of letters tried."""
+    async with app.store.pool.acquire() as conn, conn.transaction():
+        queue = LetterQueue(conn, app.store.schema)
+        for stalled in await queue.stalled(now):
+            doubt = LetterDeliveryInDoubt(reminder_id=stalled.reminder_id,
+                                          message_id=f"<{stalled.reminder_id}@{post.message_domain}>")
+            await _record(app, conn, stalled, [doubt], now, "in_doubt")
+        claimed = await queue.claim(now, post.batch)
+    for delivery in claimed:
+        await _deliver(app, post, delivery, now)
+    return len(claimed)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    event: Event
+    state: str  # of the queue row: emailed, print, pending (tried again later), given_up
+    retry_at: datetime | None = None
+
+
+async def _deliver(app: Collections, post: LetterPost, d: Delivery, now: datetime) -> None:
+    outcome = await _send(app, post, d, now)
+    async with app.store.pool.acquire() as conn, conn.transaction():
+        await _record(app, conn, d, [outcome.event], now, outcome.state, outcome.retry_at)
+
+
+async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) -> Outcome:
+    reminder = await _reminder(app, d)
+    pdf = letter_pdf(d.reminder_id, reminder.letter)
+    contact = recipient((await master_state(app, d.customer_id)).contacts.values())
+    if contact is None:
+        return Outcome(LetterQueuedForPrint(reminder_id=d.reminder_id, document_sha256=pdf.checksum,
+                                            reason="no contact with an e-mail address"), "print")
+    mail = mail_for(d.reminder_id, reminder.level, reminder.language,
+                    [i.invoice_number for i in reminder.invoices], contact, post.message_domain)
+    try:
+        await smtp.send(mail, post.sender, pdf.content, f"{d.reminder_id}.pdf", post.smtp_host,
+                        post.smtp_port)
+    except smtp.SmtpError as refused:
+        again = retry_at(d.attempts, now)
+        failed = LetterDeliveryFailed(reminder_id=d.reminder_id, attempt=d.attempts,
+                                      reason=repr(refused)[:500], retry_at=again)
+        return Outcome(failed, "pending" if again else "given_up", again)
+    return Outcome(LetterEmailed(reminder_id=d.reminder_id, message_id=mail.message_id,
+                                 contact_id=mail.contact_id, to=await _sealed(app, d, mail.to),
+                                 document_sha256=pdf.checksum), "emailed")
+
+
+async def _record(app: Collections, conn: asyncpg.Connection, d: Delivery, events: list[Event],
+                  now: datetime, state: str, retry: datetime | None = None) -> None:
+    stream = f"letter-delivery:{d.reminder_id}"
+    async with app.store.unit_of_work(conn=conn) as uow:
+        history = await uow.load(stream)
+        await uow.append(stream, len(history), events, customer_id=d.customer_id,
+                         occurred_at=now)
+    await LetterQueue(conn, app.store.schema).settle(d.reminder_id, state, retry)
+
+
+async def _reminder(app: Collections, d: Delivery) -> ReminderSent:
+    history = await app.store.load(f"dunning:{d.customer_id}:{d.currency}")
+    return next(e.payload for e in history if isinstance(e.payload, ReminderSent)
+                and e.payload.reminder_id == d.reminder_id)
+
+
+async def _sealed(app: Collections, d: Delivery, address: str) -> Sealed:
+    async with app.store.pool.acquire() as conn, conn.transaction():
+        key = await keyring_of(app).key_to_seal(conn, d.customer_id)
+    return seal(address, d.customer_id, key)

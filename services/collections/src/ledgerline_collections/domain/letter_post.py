@@ -1,0 +1,88 @@
+"""The letter post: whom a dunning letter goes to, with which subject, and what to do when a
+send fails. Pure rules; the sender (application/letter_delivery.py) does the I/O.
+
+A letter goes by e-mail to the person in charge of paying (accounts payable), else to the
+billing contact, else to any contact who has an e-mail address; a customer with none gets it
+on paper (the print queue). A failed send is tried again later, a few times, then handed to a
+person; a send the sender may have completed before it stopped is never repeated by itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ledgerline_events.contract.collections import DunningLevel
+from ledgerline_events.contract.customer_master import ContactRole
+from ledgerline_events.contract.sales import Language
+
+from .customer_master import Contact
+from .letters import letter_language
+
+PREFERRED_ROLES = (ContactRole.ACCOUNTS_PAYABLE, ContactRole.BILLING)
+RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+               timedelta(hours=2))  # then a person takes it over
+SUBJECTS: dict[Language, dict[DunningLevel, str]] = {
+    Language.EN: {DunningLevel.FRIENDLY_REMINDER: "Payment reminder",
+                  DunningLevel.REMINDER: "Second payment reminder",
+                  DunningLevel.FINAL_NOTICE: "Final notice before collection",
+                  DunningLevel.AGENCY_HANDOVER: "Your account handed over for collection"},
+    Language.FR: {DunningLevel.FRIENDLY_REMINDER: "Rappel de paiement",
+                  DunningLevel.REMINDER: "Deuxième rappel de paiement",
+                  DunningLevel.FINAL_NOTICE: "Mise en demeure avant recouvrement",
+                  DunningLevel.AGENCY_HANDOVER: "Transmission de votre dossier au recouvrement"},
+    Language.IT: {DunningLevel.FRIENDLY_REMINDER: "Sollecito di pagamento",
+                  DunningLevel.REMINDER: "Secondo sollecito di pagamento",
+                  DunningLevel.FINAL_NOTICE: "Diffida ad adempiere",
+                  DunningLevel.AGENCY_HANDOVER: "Pratica affidata al recupero crediti"},
+}
+BODIES = {
+    Language.EN: "Please find our letter attached (PDF).",
+    Language.FR: "Veuillez trouver notre courrier en pièce jointe (PDF).",
+    Language.IT: "In allegato la nostra lettera (PDF).",
+}
+
+
+@dataclass(frozen=True)
+class LetterPost:
+    """Where letters are sent from (settings)."""
+
+    smtp_host: str
+    smtp_port: int
+    sender: str  # the From address
+    message_domain: str  # Message-IDs are <reminder id>@this
+    batch: int = 20
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    contact_id: str
+    subject: str
+    body: str
+    message_id: str
+
+
+def recipient(contacts: Iterable[Contact]) -> Contact | None:
+    """The contact a letter goes to by e-mail, or None (it goes on paper)."""
+    reachable = [c for c in contacts if c.email]
+    for role in PREFERRED_ROLES:
+        for contact in sorted(reachable, key=lambda c: c.contact_id):
+            if contact.role is role:
+                return contact
+    return min(reachable, key=lambda c: c.contact_id, default=None)
+
+
+def mail_for(reminder_id: str, level: DunningLevel, language: Language, invoice_numbers: list[str],
+             contact: Contact, domain: str) -> Mail:
+    """The mail carrying the letter; its Message-ID is the letter's, so a copy is known as one."""
+    assert contact.email is not None
+    written_in = letter_language(language)
+    subject = f"{SUBJECTS[written_in][level]}: {', '.join(invoice_numbers)}"
+    return Mail(contact.email, contact.contact_id, subject[:200], BODIES[written_in],
+                f"<{reminder_id}@{domain}>")
+
+
+def retry_at(attempt: int, failed_at: datetime) -> datetime | None:
+    """When to try again after the `attempt`-th failure; None when a person takes over."""
+    return failed_at + RETRY_AFTER[attempt - 1] if attempt <= len(RETRY_AFTER) else None

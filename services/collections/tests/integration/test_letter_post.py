@@ -1,0 +1,145 @@
+"""The letter post against the project's real mail server (Mailpit): a dunning letter goes by
+e-mail, its PDF attached, to the contact in charge, in the customer's language; a customer
+with no e-mail contact goes to the print queue; a refused send is tried again later and then
+sent once; a letter whose sender stopped mid-send is never sent again by itself."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from pypdf import PdfReader
+
+from ledgerline_collections.adapters.letter_queue import LetterQueue
+from ledgerline_collections.application.letter_delivery import deliver_due
+from ledgerline_collections.bootstrap import build_app
+from ledgerline_collections.config import CollectionsSettings
+from ledgerline_events.contract import Topics
+from ledgerline_events.contract.deliveries import (
+    LetterDeliveryFailed,
+    LetterDeliveryInDoubt,
+    LetterEmailed,
+    LetterQueuedForPrint,
+)
+from ledgerline_events.contract.sales import Language
+from ledgerline_events.testing import eventually
+
+from .conftest import NOW, MovableClock, publish
+from .events import invoice_issued
+from .test_dunning_run import invoices_known, read_topic
+
+pytestmark = pytest.mark.integration
+MAILPIT = os.environ.get("LEDGERLINE_MAILPIT_API", "http://127.0.0.1:18025")
+ISSUED_AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def contact(email: str | None) -> dict[str, Any]:
+    return {"role": "accounts_payable", "name": "Anne Moreau", "email": email,
+            "phone": "+33 1 23 45 67 89", "preferred_channel": "email" if email else "phone"}
+
+
+@pytest.fixture
+async def post(
+    settings: CollectionsSettings, auth_headers: Callable[..., dict[str, str]],
+    clock: MovableClock,
+) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    """Collections with its letter post on, its sender idle (the test delivers by hand)."""
+    on = settings.model_copy(update={"letter_post_enabled": True, "letter_post_poll_s": 3600})
+    app = build_app(on, clock=clock)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://collections",
+            headers=auth_headers()) as client:
+        yield client, app
+
+
+async def mails_about(text: str) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient(base_url=MAILPIT, timeout=10) as api:
+        found = (await api.get("/api/v1/search", params={"query": text})).json()
+        return list(found["messages"])
+
+
+async def attachment_text(message_id: str) -> str:
+    async with httpx.AsyncClient(base_url=MAILPIT, timeout=10) as api:
+        message = (await api.get(f"/api/v1/message/{message_id}")).json()
+        [pdf] = message["Attachments"]
+        content = (await api.get(f"/api/v1/message/{message_id}/part/{pdf['PartID']}")).content
+    return "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+
+async def letters_sent(client: httpx.AsyncClient, producer: AIOKafkaProducer, topics: Topics,
+                       tag: str, customers: dict[str, str | None]) -> dict[str, str]:
+    """Invoices overdue for each customer (with that e-mail contact), a dunning run: the
+    customers' reminder ids."""
+    for customer, email in customers.items():
+        if email is not None or customer.endswith("print"):
+            put = await client.put(f"/customers/{customer}/contacts/ap", json=contact(email),
+                                   headers={"Idempotency-Key": f"ap-{customer}"})
+            assert put.status_code == 200, put.text
+    await publish(producer, topics.invoicing, [
+        invoice_issued(f"{tag}-{n}", customer, "1200.00", date(2026, 6, 1), ISSUED_AT,
+                       language=Language.FR) for n, customer in enumerate(customers)])
+    await eventually(lambda: invoices_known(client, f"{1200 * len(customers)}.00"))
+    run = await client.post("/dunning-runs", json={})
+    assert run.status_code == 200 and run.json()["letters_sent"] == len(customers), run.text
+    return {r["customer_id"]: r["reminder_id"] for r in run.json()["reminders"]}
+
+
+async def test_a_letter_goes_by_mail_with_its_pdf_and_a_customer_without_email_to_print(
+    post: tuple[httpx.AsyncClient, Any], producer: AIOKafkaProducer, topics: Topics,
+    kafka_bootstrap: str, unique_id: str,
+) -> None:
+    client, app = post
+    mail = f"anne.{unique_id}@durand.example"
+    sent = await letters_sent(client, producer, topics, unique_id,
+                              {"FR-MAIL": mail, "FR-print": None})
+    assert await deliver_due(app.state.service, app.state.runtime.settings.letter_post, NOW) == 2
+
+    [message] = await mails_about(f"to:{mail}")
+    assert message["Subject"] == f"Rappel de paiement: INV-{unique_id}-0"
+    assert message["MessageID"] == f"{sent['FR-MAIL']}@ledgerline.example"
+    text = await attachment_text(message["ID"])
+    assert f"INV-{unique_id}-0" in text and "1 200,00 EUR" in text
+    log = [e.payload for e in await read_topic(kafka_bootstrap, topics.collections, at_least=6)]
+    emailed = [e for e in log if isinstance(e, LetterEmailed)]
+    printed = [e for e in log if isinstance(e, LetterQueuedForPrint)]
+    assert [e.reminder_id for e in emailed] == [sent["FR-MAIL"]] and mail not in str(emailed)
+    assert [e.reminder_id for e in printed] == [sent["FR-print"]]
+    assert await deliver_due(app.state.service, app.state.runtime.settings.letter_post, NOW) == 0
+
+
+async def test_a_refused_send_is_tried_later_once_and_a_stopped_send_is_never_repeated(
+    post: tuple[httpx.AsyncClient, Any], producer: AIOKafkaProducer, topics: Topics,
+    kafka_bootstrap: str, unique_id: str,
+) -> None:
+    client, app = post
+    mails = {"FR-RETRY": f"retry.{unique_id}@durand.example",
+             "FR-DOUBT": f"doubt.{unique_id}@durand.example"}
+    sent = await letters_sent(client, producer, topics, unique_id, dict(mails))
+    service, good = app.state.service, app.state.runtime.settings.letter_post
+    async with service.store.pool.acquire() as conn, conn.transaction():
+        [stopped] = [d for d in await LetterQueue(conn, service.store.schema).claim(NOW, 10)
+                     if d.reminder_id == sent["FR-DOUBT"]] or [None]
+    assert stopped is not None  # its sender was killed after claiming it (the other: unclaimed)
+    async with service.store.pool.acquire() as conn, conn.transaction():
+        await conn.execute(f'UPDATE "{service.store.schema}".letter_delivery SET state = '
+                           "'pending', attempts = 0 WHERE reminder_id = $1", sent["FR-RETRY"])
+
+    down = good.__class__(good.smtp_host, 1, good.sender, good.message_domain)  # refused
+    assert await deliver_due(service, down, NOW) == 1
+    assert await deliver_due(service, good, NOW + timedelta(seconds=30)) == 0  # not due yet
+    later = NOW + timedelta(minutes=3)  # past the retry and past the stopped claim's lease
+    assert await deliver_due(service, good, later) == 1
+
+    assert len(await mails_about(f"to:{mails['FR-RETRY']}")) == 1
+    assert await mails_about(f"to:{mails['FR-DOUBT']}") == []
+    log = [e.payload for e in await read_topic(kafka_bootstrap, topics.collections, at_least=7)]
+    [failed] = [e for e in log if isinstance(e, LetterDeliveryFailed)]
+    assert failed.attempt == 1 and failed.retry_at == NOW + timedelta(minutes=1)
+    assert [e.reminder_id for e in log if isinstance(e, LetterDeliveryInDoubt)] == [sent["FR-DOUBT"]]
+    assert [e.reminder_id for e in log if isinstance(e, LetterEmailed)] == [sent["FR-RETRY"]]
