@@ -122,11 +122,13 @@ ACCOUNT = {
         {"reminder_id": "rem-1", "customer_id": "C-ACME", "currency": "EUR",
          "level": "friendly_reminder", "run_date": "2026-11-01", "language": "en",
          "total": "1200.00", "letter": "Dear Acme", "voided_on": None, "voided_by": None,
-         "void_reason": None,
+         "void_reason": None, "delivery": "print", "delivered_at": "2026-11-01T06:00:02+00:00",
+         "delivery_detail": "no contact with an e-mail address",
          "invoices": [_reminded("rem-1", "friendly_reminder", "2026-11-01", 76, "1200.00")]},
         {"reminder_id": "rem-2", "customer_id": "C-ACME", "currency": "EUR", "level": "reminder",
          "run_date": "2026-11-15", "language": "en", "total": "1000.00", "letter": "Dear Acme, again",
-         "voided_on": None, "voided_by": None, "void_reason": None,
+         "voided_on": None, "voided_by": None, "void_reason": None, "delivery": "emailed",
+         "delivered_at": "2026-11-15T06:00:03+00:00", "delivery_detail": "to contact ap",
          "invoices": [_reminded("rem-2", "reminder", "2026-11-15", 90, "1000.00")]},
     ],
     "disputes": [DISPUTES[0], DISPUTES[1]],
@@ -186,3 +188,17 @@ BALANCE = {"customer_id": "C-ACME", "as_of": None, "known_at": None, "currencies
                           refunded="0.00", reversed="0.00"),
      "credit_sources": []},
 ]}
+
+
+# `GET /customers/C-ACME/master`: the customer master, its contacts opened with their key.
+MASTER = {
+    "customer_id": "C-ACME",
+    "details": {"legal_name": "Acme Tools GmbH", "vat_id": "DE123456789", "language": "en",
+                "payment_terms": None,
+                "billing_address": {"lines": ["Werkstrasse 5"], "postcode": "10115",
+                                    "city": "Berlin", "country": "DE"}},
+    "contacts": [{"contact_id": "ap", "role": "accounts_payable", "name": "Hanna Weber",
+                  "email": "h.weber@acme.example", "phone": "+49 30 1234567",
+                  "working_hours": "Mon-Thu 8-12", "preferred_channel": "email"}],
+    "personal_data_erased": False,
+}

@@ -13,7 +13,18 @@ from ledgerline_dashboard.app import create_app
 from ledgerline_dashboard.config import DashboardSettings
 from ledgerline_dashboard.signin import COOKIE
 
-from .samples import ACCOUNT, AGEING, AGEING_OCT, BALANCE, CREDIT, DISPUTES, UNAPPLIED, WORKLIST, kpi_report
+from .samples import (
+    ACCOUNT,
+    AGEING,
+    AGEING_OCT,
+    BALANCE,
+    CREDIT,
+    DISPUTES,
+    MASTER,
+    UNAPPLIED,
+    WORKLIST,
+    kpi_report,
+)
 
 SECRET = "dashboard-test-secret-of-at-least-thirty-two-bytes"
 SETTINGS = DashboardSettings(credit_url="http://credit", invoicing_url="http://invoicing",
@@ -26,6 +37,7 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
         ("collections", "/disputes"): [d for d in DISPUTES if d["status"] == "open"],
         ("collections", "/kpis"): kpi_report("127.33", "30.19"),
         ("collections", "/customers/C-ACME"): ACCOUNT, ("cash", "/unapplied"): UNAPPLIED,
+        ("collections", "/customers/C-ACME/master"): MASTER,
         ("cash", "/customers/C-ACME/balance"): BALANCE, ("credit", "/customers/C-ACME/credit"): CREDIT,
         ("invoicing", "/invoices"): [{"customer_name": "Acme Tools GmbH"}],
         ("invoicing", "/invoices/inv-5"): {"invoice_number": "INV-2026-000005"},
@@ -37,6 +49,9 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
             raise httpx.ConnectError("connection refused", request=request)
         if path == "/ageing" and request.url.params.get("as_of"):
             return httpx.Response(200, json=AGEING_OCT)
+        if (host, path) == ("collections", "/reminders/rem-2/pdf"):
+            return httpx.Response(200, content=b"%PDF-1.4 letter",
+                                  headers={"content-type": "application/pdf"})
         if (host, path) in answers:
             return httpx.Response(200, json=answers[(host, path)])
         if path == "/health":
@@ -94,6 +109,20 @@ def test_customer_page() -> None:
     for shown in ("Acme Tools GmbH", "INV-2026-000001", "€1,480.00", "on credit hold",
                   "−€329.90", "Dear Acme, again", "€300.00"):
         assert shown in html, shown
+
+
+def test_customer_page_shows_contacts_and_how_each_letter_went() -> None:
+    html = client().get("/customers/C-ACME").text
+    for shown in ("Hanna Weber", "h.weber@acme.example", "Mon-Thu 8-12", 'data-delivery="emailed"',
+                  'data-delivery="print"', "/customers/C-ACME/letters/rem-2.pdf"):
+        assert shown in html, shown
+
+
+def test_a_letters_pdf_is_fetched_as_the_signed_in_person() -> None:
+    pdf = client().get("/customers/C-ACME/letters/rem-2.pdf")
+    assert pdf.status_code == 200 and pdf.content == b"%PDF-1.4 letter"
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert client().get("/customers/C-ACME/letters/rem-9.pdf").status_code == 404
 
 
 def test_customer_page_with_credit_down() -> None:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 from fastapi import FastAPI, Query, Request
@@ -124,5 +125,19 @@ def create_app(settings: DashboardSettings | None = None,
         page = await pages.customer_page(apis.as_viewer(viewer.token), customer_id, today())
         return templates.TemplateResponse(request, "customer.html",
                                           {"page": page, "viewer": viewer})
+
+    @app.get("/customers/{customer_id}/letters/{reminder_id}.pdf")
+    async def letter_pdf(request: Request, customer_id: str, reminder_id: str) -> Response:
+        """The letter's PDF, fetched from collections as the signed-in person."""
+        viewer = await signed_in(request)
+        if not isinstance(viewer, Viewer):
+            return viewer
+        found = await apis.as_viewer(viewer.token).document(
+            "collections", f"/reminders/{quote(reminder_id, safe='')}/pdf")
+        if found is None:
+            return Response("No such letter, or collections is not reachable.", status_code=404)
+        content, media_type = found
+        return Response(content, media_type=media_type, headers={
+            "Content-Disposition": f'inline; filename="{reminder_id}.pdf"'})
 
     return app

@@ -122,6 +122,7 @@ class CustomerPage:
     credit: Panel
     cash: Panel
     name: str
+    contacts: Panel
 
 
 async def customer_page(apis: ReadApis, customer_id: str, today: date) -> CustomerPage:
@@ -130,8 +131,12 @@ async def customer_page(apis: ReadApis, customer_id: str, today: date) -> Custom
         "account": ("collections", f"/customers/{cid}", None),
         "credit": ("credit", f"/customers/{cid}/credit", None),
         "cash": ("cash-application", f"/customers/{cid}/balance", None),
+        "master": ("collections", f"/customers/{cid}/master", None),
     })
     account = panel(got["account"], customer.customer_account)
     name = account.view.name if account.view else customer_id
+    master = got["master"]
+    contacts = (Panel(view=[]) if master.not_found
+                else panel(master, customer.contacts))  # no master yet: nobody on file
     return CustomerPage(customer_id, today, account, panel(got["credit"], credit.credit_standing),
-                        panel(got["cash"], credit.cash_position), name)
+                        panel(got["cash"], credit.cash_position), name, contacts)

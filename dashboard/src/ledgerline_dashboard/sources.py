@@ -54,6 +54,17 @@ class ReadApis:
         except ValueError:
             return Fetched(notice=f"The {service} service sent something that is not JSON for {path}.")
 
+    async def document(self, service: str, path: str) -> tuple[bytes, str] | None:
+        """A document (a letter's PDF) as the service sends it, with its media type; None if
+        the service has none or cannot be reached."""
+        try:
+            response = await self.client.get(self.urls[service] + path, headers=self.headers)
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        return response.content, response.headers.get("content-type", "application/octet-stream")
+
     async def get_many(self, requests: Mapping[str, tuple[str, str, Mapping[str, str] | None]]
                        ) -> dict[str, Fetched]:
         """Several reads at once: name -> (service, path, params)."""

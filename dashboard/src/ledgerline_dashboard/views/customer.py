@@ -32,6 +32,19 @@ class Letter:
     invoices: int
     text: str
     voided: str = ""  # "voided on D by X: reason" for a letter sent in error
+    reminder_id: str = ""
+    delivery: str = ""  # emailed, print, retrying, failed, in_doubt; "" before the letter post
+    delivery_detail: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    email: str
+    phone: str
+    working_hours: str
+    preferred: str
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,15 @@ def letters(history: list[dict[str, Any]]) -> list[Letter]:
     ordered = sorted(history, key=lambda r: r["run_date"], reverse=True)
     return [Letter(r["run_date"], humanize(r["level"]), r["currency"],
                    format_money(r["total"], r["currency"]), len(r.get("invoices", [])),
-                   r.get("letter") or "", _voided(r)) for r in ordered]
+                   r.get("letter") or "", _voided(r), r.get("reminder_id") or "",
+                   r.get("delivery") or "", r.get("delivery_detail") or "") for r in ordered]
+
+
+def contacts(master: dict[str, Any]) -> list[Contact]:
+    """The contacts to reach, from collections' customer master (none once erased)."""
+    return [Contact(c.get("name") or "(erased)", humanize(c["role"]), c.get("email") or "",
+                    c.get("phone") or "", c.get("working_hours") or "",
+                    humanize(c["preferred_channel"])) for c in master.get("contacts", [])]
 
 
 def _voided(letter: dict[str, Any]) -> str:

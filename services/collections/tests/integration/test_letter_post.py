@@ -112,6 +112,12 @@ async def test_a_letter_goes_by_mail_with_its_pdf_and_a_customer_without_email_t
     assert [e.reminder_id for e in printed] == [sent["FR-print"]]
     assert await deliver_due(app.state.service, app.state.runtime.settings.letter_post, NOW) == 0
 
+    async def delivery_of(customer: str) -> str | None:
+        history = (await client.get(f"/customers/{customer}")).json().get("dunning_history")
+        return history[0]["delivery"] if history else None
+    assert await eventually(lambda: delivery_of("FR-MAIL")) == "emailed"
+    assert await eventually(lambda: delivery_of("FR-print")) == "print"
+
 
 async def test_a_refused_send_is_tried_later_once_and_a_stopped_send_is_never_repeated(
     post: tuple[httpx.AsyncClient, Any], producer: AIOKafkaProducer, topics: Topics,

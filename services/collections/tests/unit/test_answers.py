@@ -86,6 +86,8 @@ def test_the_account_view_keeps_its_rows_as_read() -> None:
             "reminder_id": "rem-1", "customer_id": "C1", "currency": "EUR",
             "level": "reminder", "run_date": "2026-06-01", "language": "en", "total": "480.00",
             "letter": "Dear Acme", "voided_on": None, "voided_by": None, "void_reason": None,
+            "delivery": "emailed", "delivered_at": "2026-06-01T06:00:01+00:00",
+            "delivery_detail": "to contact ap",
             "invoices": [{"reminder_id": "rem-1", "invoice_id": "i-1", "level": "reminder",
                           "days_overdue": 20, "open_amount": "480.00", "run_date": "2026-06-01"}],
         }],

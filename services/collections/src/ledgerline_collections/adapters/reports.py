@@ -118,7 +118,10 @@ ACCOUNT_SECTIONS = {
                        " total, letter, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN voided_on"
                        " END AS voided_on, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN voided_by"
                        " END AS voided_by, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN"
-                       " void_reason END AS void_reason FROM reminder WHERE customer_id = $1"
+                       " void_reason END AS void_reason, CASE WHEN delivered_at <= $2 THEN delivery"
+                       " END AS delivery, CASE WHEN delivered_at <= $2 THEN delivered_at END AS"
+                       " delivered_at, CASE WHEN delivered_at <= $2 THEN delivery_detail END AS"
+                       " delivery_detail FROM reminder WHERE customer_id = $1"
                        " AND run_date <= " + AS_OF_DAY + " ORDER BY run_date, reminder_id",
     "disputes": "SELECT dispute_id, invoice_id, customer_id, amount, currency, reason,"
                 " description, opened_on, CASE WHEN resolved_on <= " + AS_OF_DAY + " THEN"

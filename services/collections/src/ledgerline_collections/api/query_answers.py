@@ -111,6 +111,10 @@ class LetterRow(BaseModel):
     voided_on: date | None
     voided_by: str | None
     void_reason: str | None
+    # The letter post, by the as-of instant: emailed, print, retrying, failed, in_doubt.
+    delivery: str | None = None
+    delivered_at: Instant | None = None
+    delivery_detail: str | None = None
     invoices: list[RemindedInvoiceRow]
 
 

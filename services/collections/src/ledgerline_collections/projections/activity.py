@@ -24,6 +24,12 @@ from ledgerline_events.contract.collections import (
     ReminderVoided,
     WrittenOffDebtRecovered,
 )
+from ledgerline_events.contract.deliveries import (
+    LetterDeliveryFailed,
+    LetterDeliveryInDoubt,
+    LetterEmailed,
+    LetterQueuedForPrint,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dispute (
@@ -50,6 +56,8 @@ CREATE TABLE IF NOT EXISTS reminded_invoice (
     PRIMARY KEY (reminder_id, invoice_id));
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
     ADD COLUMN IF NOT EXISTS voided_by text, ADD COLUMN IF NOT EXISTS void_reason text;
+ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
+    ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
 CREATE TABLE IF NOT EXISTS dunning_proposal (
     run_id text PRIMARY KEY, run_date date NOT NULL, letters jsonb NOT NULL,
     status text NOT NULL, approved_by text);
@@ -62,6 +70,7 @@ CREATE TABLE IF NOT EXISTS write_off (
 
 class CollectionsActivity:
     name = "collections_activity"
+    version = 2  # 2: letters' delivery (the letter post's events)
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.collections]
@@ -115,6 +124,12 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
             await conn.execute(
                 "UPDATE reminder SET voided_on = $2, voided_by = $3, void_reason = $4"
                 " WHERE reminder_id = $1", e.reminder_id, e.voided_on, e.voided_by, e.reason)
+        case LetterEmailed() | LetterQueuedForPrint() | LetterDeliveryFailed() | \
+                LetterDeliveryInDoubt() as e:
+            state, detail = delivery_of(e)
+            await conn.execute(
+                "UPDATE reminder SET delivery = $2, delivered_at = $3, delivery_detail = $4"
+                " WHERE reminder_id = $1", e.reminder_id, state, envelope.occurred_at, detail)
         case DunningRunProposed() | DunningRunApproved():
             await _record_run(conn, envelope.payload)
         case DebtWrittenOff() as e:
@@ -126,6 +141,22 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
         case WrittenOffDebtRecovered() as e:
             await conn.execute("UPDATE write_off SET recovered = recovered + $2"
                                " WHERE write_off_id = $1", e.write_off_id, e.amount.amount)
+
+
+def delivery_of(e: LetterEmailed | LetterQueuedForPrint | LetterDeliveryFailed
+                | LetterDeliveryInDoubt) -> tuple[str, str]:
+    """Where a letter stands: emailed, print, retrying, failed (a person takes over) or
+    in_doubt (its sender stopped mid-send; never resent by itself)."""
+    match e:
+        case LetterEmailed():
+            return "emailed", f"to contact {e.contact_id}"
+        case LetterQueuedForPrint():
+            return "print", e.reason
+        case LetterDeliveryFailed(retry_at=None):
+            return "failed", f"attempt {e.attempt}: {e.reason}"
+        case LetterDeliveryFailed():
+            return "retrying", f"attempt {e.attempt} failed ({e.reason}); next {e.retry_at}"
+    return "in_doubt", f"the sender stopped while sending {e.message_id}"
 
 
 async def _record_reminder(conn: asyncpg.Connection, customer: str, e: ReminderSent) -> None:
