@@ -123,4 +123,11 @@ class Seeder:
                  and self.customer_total("C-ACME") == Decimal("2329.90")
                  and len(self.call("collections", "GET", "/disputes", params={"status": "open"})) == 1,
                  "collections to see payments, write-off and dispute")
+        self.call("collections", "PUT", "/customers/C-ACME/contacts/ap", "seed-contact",
+                  json={"role": "accounts_payable", "name": "Hanna Weber",
+                        "email": "h.weber@acme.example",
+                        "working_hours": "Mon-Thu 8-12"})
         self.call("collections", "POST", "/dunning-runs", json={})
+        wait_for(lambda: any(letter.get("delivery") == "emailed" for letter in self.call(
+            "collections", "GET", "/customers/C-ACME")["dunning_history"]),
+                 "the letter post to e-mail Acme's letter (Mailpit, make infra)")
