@@ -108,8 +108,8 @@ async def test_a_letter_goes_by_mail_with_its_pdf_and_a_customer_without_email_t
     log = [e.payload for e in await read_topic(kafka_bootstrap, topics.collections, at_least=6)]
     emailed = [e for e in log if isinstance(e, LetterEmailed)]
     printed = [e for e in log if isinstance(e, LetterQueuedForPrint)]
-    assert [e.reminder_id for e in emailed] == [sent["FR-MAIL"]] and mail not in str(emailed)
-    assert [e.reminder_id for e in printed] == [sent["FR-print"]]
+    assert [e.document_id for e in emailed] == [sent["FR-MAIL"]] and mail not in str(emailed)
+    assert [e.document_id for e in printed] == [sent["FR-print"]]
     assert await deliver_due(app.state.service, app.state.runtime.settings.letter_post, NOW) == 0
 
     async def delivery_of(customer: str) -> str | None:
@@ -130,11 +130,11 @@ async def test_a_refused_send_is_tried_later_once_and_a_stopped_send_is_never_re
     service, good = app.state.service, app.state.runtime.settings.letter_post
     async with service.store.pool.acquire() as conn, conn.transaction():
         [stopped] = [d for d in await LetterQueue(conn, service.store.schema).claim(NOW, 10)
-                     if d.reminder_id == sent["FR-DOUBT"]] or [None]
+                     if d.document_id == sent["FR-DOUBT"]] or [None]
     assert stopped is not None  # its sender was killed after claiming it (the other: unclaimed)
     async with service.store.pool.acquire() as conn, conn.transaction():
         await conn.execute(f'UPDATE "{service.store.schema}".letter_delivery SET state = '
-                           "'pending', attempts = 0 WHERE reminder_id = $1", sent["FR-RETRY"])
+                           "'pending', attempts = 0 WHERE document_id = $1", sent["FR-RETRY"])
 
     down = good.__class__(good.smtp_host, 1, good.sender, good.message_domain)  # refused
     assert await deliver_due(service, down, NOW) == 1
@@ -147,5 +147,31 @@ async def test_a_refused_send_is_tried_later_once_and_a_stopped_send_is_never_re
     log = [e.payload for e in await read_topic(kafka_bootstrap, topics.collections, at_least=7)]
     [failed] = [e for e in log if isinstance(e, LetterDeliveryFailed)]
     assert failed.attempt == 1 and failed.retry_at == NOW + timedelta(minutes=1)
-    assert [e.reminder_id for e in log if isinstance(e, LetterDeliveryInDoubt)] == [sent["FR-DOUBT"]]
-    assert [e.reminder_id for e in log if isinstance(e, LetterEmailed)] == [sent["FR-RETRY"]]
+    assert [e.document_id for e in log if isinstance(e, LetterDeliveryInDoubt)] == [sent["FR-DOUBT"]]
+    assert [e.document_id for e in log if isinstance(e, LetterEmailed)] == [sent["FR-RETRY"]]
+
+
+async def test_a_promise_made_on_a_call_is_confirmed_in_writing(
+    post: tuple[httpx.AsyncClient, Any], producer: AIOKafkaProducer, topics: Topics,
+    kafka_bootstrap: str, unique_id: str,
+) -> None:
+    client, app = post
+    mail = f"promise.{unique_id}@durand.example"
+    await letters_sent(client, producer, topics, unique_id, {"FR-PTP": mail})
+    promised = await client.post("/customers/FR-PTP/promises", headers={"Idempotency-Key": "p1"},
+                                 json={"invoice_ids": [f"{unique_id}-0"],
+                                       "amount": {"amount": "1200.00", "currency": "EUR"},
+                                       "promised_date": "2026-06-30", "recorded_by": "anna"})
+    assert promised.status_code == 201, promised.text
+    assert await deliver_due(app.state.service, app.state.runtime.settings.letter_post, NOW) == 2
+
+    [confirmation] = await mails_about(f'to:{mail} subject:"engagement de paiement"')
+    assert confirmation["Subject"] == (
+        f"Confirmation de votre engagement de paiement: INV-{unique_id}-0")
+    text = await attachment_text(confirmation["ID"])
+    assert all(s in text for s in ("anna", "1 200,00 EUR", "30/06/2026", f"INV-{unique_id}-0"))
+
+    async def confirmed() -> str | None:
+        promises = (await client.get("/customers/FR-PTP")).json().get("promises")
+        return promises[0]["delivery"] if promises else None
+    assert await eventually(confirmed) == "emailed"

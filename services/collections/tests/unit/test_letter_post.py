@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ledgerline_collections.domain.customer_master import Contact
-from ledgerline_collections.domain.letter_post import mail_for, recipient, retry_at
+from ledgerline_collections.domain.letter_post import (
+    confirmation_subject,
+    dunning_subject,
+    mail_for,
+    recipient,
+    retry_at,
+)
 from ledgerline_events.contract.collections import DunningLevel
 from ledgerline_events.contract.customer_master import Channel, ContactRole
 from ledgerline_events.contract.sales import Language
@@ -27,11 +33,18 @@ def test_a_customer_without_an_email_contact_gets_the_letter_on_paper() -> None:
 
 
 def test_the_subject_is_in_the_customers_language_and_names_the_invoices() -> None:
-    mail = mail_for("rem-1", DunningLevel.FINAL_NOTICE, Language.IT, ["F-1", "F-2"], AP, "x.example")
-    assert mail.subject == "Diffida ad adempiere: F-1, F-2"
-    assert (mail.to, mail.message_id) == ("anne@x.example", "<rem-1@x.example>")
-    german = mail_for("rem-2", DunningLevel.REMINDER, Language.DE, ["F-3"], AP, "x.example")
-    assert german.subject.startswith("Second payment reminder")  # no German letters yet
+    subject = dunning_subject(DunningLevel.FINAL_NOTICE, Language.IT, ["F-1", "F-2"])
+    assert subject == "Diffida ad adempiere: F-1, F-2"
+    assert dunning_subject(DunningLevel.REMINDER, Language.DE, ["F-3"]).startswith(
+        "Second payment reminder")  # no German letters yet
+    assert confirmation_subject(Language.FR, ["F-4"]) == (
+        "Confirmation de votre engagement de paiement: F-4")
+
+
+def test_the_mail_goes_to_the_contact_under_the_letters_own_message_id() -> None:
+    mail = mail_for("rem-1", "Sollecito", Language.IT, AP, "x.example")
+    assert (mail.to, mail.message_id, mail.body) == (
+        "anne@x.example", "<rem-1@x.example>", "In allegato la nostra lettera (PDF).")
 
 
 def test_a_refused_send_is_tried_again_later_then_handed_to_a_person() -> None:

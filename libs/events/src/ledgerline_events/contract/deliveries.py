@@ -1,9 +1,12 @@
-"""What became of a dunning letter on its way to the customer (collections' letter post):
-e-mailed with its PDF to the contact in charge, queued for print when the customer has no
-e-mail contact, a failed attempt (retried later), or in doubt (the sender stopped while the
-mail server may already have taken it: never sent again by itself, a person decides)."""
+"""What became of a letter on its way to the customer (collections' letter post): a dunning
+letter, or the written confirmation of a promise to pay. E-mailed with its PDF to the contact
+in charge, queued for print when the customer has no e-mail contact, a failed attempt (retried
+later), or in doubt (the sender stopped while the mail server may already have taken it: never
+sent again by itself, a person decides). `document_id` is the reminder's or the promise's id."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -13,9 +16,15 @@ from .personal_data import Sealed
 SHA256 = r"^[0-9a-f]{64}$"
 
 
+class DocumentKind(StrEnum):
+    DUNNING_LETTER = "dunning_letter"  # document_id: the ReminderSent's reminder_id
+    PROMISE_CONFIRMATION = "promise_confirmation"  # document_id: the promise_id
+
+
 class LetterEmailed(Event):
     event_type = "collections.LetterEmailed"
-    reminder_id: str = Field(min_length=1, max_length=64)
+    document_id: str = Field(min_length=1, max_length=64)
+    document: DocumentKind
     message_id: str = Field(min_length=1, max_length=200)
     contact_id: str = Field(min_length=1, max_length=64)
     to: Sealed
@@ -24,14 +33,16 @@ class LetterEmailed(Event):
 
 class LetterQueuedForPrint(Event):
     event_type = "collections.LetterQueuedForPrint"
-    reminder_id: str = Field(min_length=1, max_length=64)
+    document_id: str = Field(min_length=1, max_length=64)
+    document: DocumentKind
     reason: str = Field(min_length=1, max_length=500)
     document_sha256: str = Field(pattern=SHA256)
 
 
 class LetterDeliveryFailed(Event):
     event_type = "collections.LetterDeliveryFailed"
-    reminder_id: str = Field(min_length=1, max_length=64)
+    document_id: str = Field(min_length=1, max_length=64)
+    document: DocumentKind
     attempt: int = Field(ge=1)
     reason: str = Field(min_length=1, max_length=500)
     retry_at: UtcDateTime | None = None  # None: no more attempts, a person takes it over
@@ -39,7 +50,8 @@ class LetterDeliveryFailed(Event):
 
 class LetterDeliveryInDoubt(Event):
     event_type = "collections.LetterDeliveryInDoubt"
-    reminder_id: str = Field(min_length=1, max_length=64)
+    document_id: str = Field(min_length=1, max_length=64)
+    document: DocumentKind
     message_id: str = Field(min_length=1, max_length=200)
 
 

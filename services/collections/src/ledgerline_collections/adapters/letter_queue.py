@@ -1,6 +1,8 @@
-"""The letter post's queue, in our write schema: one row per letter to deliver, written in the
-transaction that records its ReminderSent. A row is claimed (state `sending`, a lease) and
-committed before its mail goes out, so a sender that stops mid-send leaves a row that says so."""
+"""The letter post's queue, in our write schema: one row per letter to deliver (a dunning
+letter, a promise's confirmation), written in the transaction that records its source event
+(ReminderSent, PromiseToPayRecorded; `source` is the stream holding it). A row is claimed
+(state `sending`, a lease) and committed before its mail goes out, so a sender that stops
+mid-send leaves a row that says so."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
+from ledgerline_events.contract.deliveries import DocumentKind
 from ledgerline_events.runtime import ident
 from ledgerline_events.runtime.migrations import Migration
 
@@ -17,9 +20,10 @@ LEASE = timedelta(minutes=2)  # a claim older than this: its sender stopped
 
 @dataclass(frozen=True)
 class Delivery:
-    reminder_id: str
+    document_id: str
+    kind: DocumentKind
     customer_id: str
-    currency: str
+    source: str
     attempts: int
 
 
@@ -28,43 +32,49 @@ class LetterQueue:
         self.conn = conn
         self._t = f"{ident(write_schema)}.letter_delivery"
 
-    async def enqueue(self, reminder_id: str, customer_id: str, currency: str,
+    async def enqueue(self, document_id: str, kind: DocumentKind, customer_id: str, source: str,
                       at: datetime) -> None:
         await self.conn.execute(
-            f"INSERT INTO {self._t} (reminder_id, customer_id, currency, next_attempt_at) "
-            "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", reminder_id, customer_id,
-            currency, at)
+            f"INSERT INTO {self._t} (document_id, kind, customer_id, source, next_attempt_at) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", document_id, kind.value,
+            customer_id, source, at)
 
     async def claim(self, now: datetime, limit: int) -> list[Delivery]:
         rows = await self.conn.fetch(
             f"UPDATE {self._t} SET state = 'sending', attempts = attempts + 1, "
-            "claimed_until = $1 + $3::interval WHERE reminder_id IN ("
-            f"  SELECT reminder_id FROM {self._t} WHERE state = 'pending' "
+            "claimed_until = $1 + $3::interval WHERE document_id IN ("
+            f"  SELECT document_id FROM {self._t} WHERE state = 'pending' "
             "   AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 "
-            "   FOR UPDATE SKIP LOCKED) RETURNING reminder_id, customer_id, currency, attempts",
+            "   FOR UPDATE SKIP LOCKED) RETURNING document_id, kind, customer_id, source, attempts",
             now, limit, LEASE)
-        return [Delivery(**dict(r)) for r in rows]
+        return [_delivery(r) for r in rows]
 
     async def stalled(self, now: datetime) -> list[Delivery]:
         """Claimed, and the claim ran out: the mail may or may not have gone."""
         rows = await self.conn.fetch(
-            f"UPDATE {self._t} SET state = 'in_doubt' WHERE reminder_id IN ("
-            f"  SELECT reminder_id FROM {self._t} WHERE state = 'sending' AND claimed_until < $1"
-            "   FOR UPDATE SKIP LOCKED) RETURNING reminder_id, customer_id, currency, attempts",
+            f"UPDATE {self._t} SET state = 'in_doubt' WHERE document_id IN ("
+            f"  SELECT document_id FROM {self._t} WHERE state = 'sending' AND claimed_until < $1"
+            "   FOR UPDATE SKIP LOCKED) RETURNING document_id, kind, customer_id, source, attempts",
             now)
-        return [Delivery(**dict(r)) for r in rows]
+        return [_delivery(r) for r in rows]
 
-    async def settle(self, reminder_id: str, state: str, retry_at: datetime | None = None) -> None:
+    async def settle(self, document_id: str, state: str, retry_at: datetime | None = None) -> None:
         await self.conn.execute(
             f"UPDATE {self._t} SET state = $2, next_attempt_at = coalesce($3, next_attempt_at), "
-            "claimed_until = NULL WHERE reminder_id = $1", reminder_id, state, retry_at)
+            "claimed_until = NULL WHERE document_id = $1", document_id, state, retry_at)
+
+
+def _delivery(row: asyncpg.Record) -> Delivery:
+    return Delivery(row["document_id"], DocumentKind(row["kind"]), row["customer_id"],
+                    row["source"], row["attempts"])
 
 
 async def _install(conn: asyncpg.Connection, schema: str) -> None:
     t = f"{ident(schema)}.letter_delivery"
     await conn.execute(f"""
         CREATE TABLE {t} (
-            reminder_id text PRIMARY KEY, customer_id text NOT NULL, currency text NOT NULL,
+            document_id text PRIMARY KEY, kind text NOT NULL, customer_id text NOT NULL,
+            source text NOT NULL,
             state text NOT NULL DEFAULT 'pending', attempts int NOT NULL DEFAULT 0,
             next_attempt_at timestamptz NOT NULL, claimed_until timestamptz);
         CREATE INDEX letter_delivery_due ON {t} (next_attempt_at) WHERE state = 'pending'""")

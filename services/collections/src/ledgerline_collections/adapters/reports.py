@@ -113,15 +113,17 @@ def _items(report: AgeingReport) -> list[dict[str, Any]]:
 
 # $1 customer, $2 the as-of instant: what was there by then, with its status that day.
 AS_OF_DAY = "($2 AT TIME ZONE 'UTC')::date"
+# How a letter went (the letter post), once it had gone by the as-of instant.
+DELIVERY = (" CASE WHEN delivered_at <= $2 THEN delivery END AS delivery,"
+            " CASE WHEN delivered_at <= $2 THEN delivered_at END AS delivered_at,"
+            " CASE WHEN delivered_at <= $2 THEN delivery_detail END AS delivery_detail")
 ACCOUNT_SECTIONS = {
     "dunning_history": "SELECT reminder_id, customer_id, currency, level, run_date, language,"
                        " total, letter, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN voided_on"
                        " END AS voided_on, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN voided_by"
                        " END AS voided_by, CASE WHEN voided_on <= " + AS_OF_DAY + " THEN"
-                       " void_reason END AS void_reason, CASE WHEN delivered_at <= $2 THEN delivery"
-                       " END AS delivery, CASE WHEN delivered_at <= $2 THEN delivered_at END AS"
-                       " delivered_at, CASE WHEN delivered_at <= $2 THEN delivery_detail END AS"
-                       " delivery_detail FROM reminder WHERE customer_id = $1"
+                       " void_reason END AS void_reason," + DELIVERY + " FROM reminder"
+                       " WHERE customer_id = $1"
                        " AND run_date <= " + AS_OF_DAY + " ORDER BY run_date, reminder_id",
     "disputes": "SELECT dispute_id, invoice_id, customer_id, amount, currency, reason,"
                 " description, opened_on, CASE WHEN resolved_on <= " + AS_OF_DAY + " THEN"
@@ -130,7 +132,9 @@ ACCOUNT_SECTIONS = {
                 + " THEN note END AS note, CASE WHEN resolved_on <= " + AS_OF_DAY + " THEN"
                 " resolved_on END AS resolved_on FROM dispute WHERE customer_id = $1 AND"
                 " opened_on <= " + AS_OF_DAY + " ORDER BY opened_on, dispute_id",
-    "promises": "SELECT * FROM promise WHERE customer_id = $1 AND recorded_on <= " + AS_OF_DAY
+    "promises": "SELECT promise_id, customer_id, invoice_ids, amount, currency, promised_date,"
+                " recorded_on, recorded_by, status, kept_on, broken_on, amount_short," + DELIVERY
+                + " FROM promise WHERE customer_id = $1 AND recorded_on <= " + AS_OF_DAY
                 + " ORDER BY recorded_on, promise_id",
     "calls": "SELECT * FROM call_log WHERE customer_id = $1 AND called_at <= $2"
              " ORDER BY called_at, call_id",

@@ -148,6 +148,10 @@ class PromiseRow(BaseModel):
     kept_on: date | None
     broken_on: date | None
     amount_short: DecimalAmount | None
+    # Its written confirmation (the letter post), by the as-of instant, as for letters.
+    delivery: str | None = None
+    delivered_at: Instant | None = None
+    delivery_detail: str | None = None
 
 
 class CallRow(BaseModel):

@@ -20,9 +20,11 @@ from ledgerline_events.contract.collections import (
     DisputeReason,
     WriteOffRequested,
 )
+from ledgerline_events.contract.deliveries import DocumentKind
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound
 from ledgerline_events.runtime import Origin, UnitOfWork, ident, run_command
 
+from ..adapters.letter_queue import LetterQueue
 from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
 from ..domain.business_dates import not_before_invoice
@@ -205,6 +207,10 @@ async def record_promise(
         events = promises.decide_record_promise(promises.replay_promise(history), cmd, w.today)
         await uow.append(aggregate, len(history), events, customer_id=customer_id,
                          occurred_at=w.occurred_at)
+        if app.letter_post:  # the written confirmation the practice asks for, as proof
+            await LetterQueue(uow.conn, app.store.schema).enqueue(
+                cmd.promise_id, DocumentKind.PROMISE_CONFIRMATION, customer_id, aggregate,
+                w.occurred_at)
         return {"promise_id": cmd.promise_id, "status": "open"}
     return await run_command(app.store, w, body)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
+from ledgerline_events.contract.deliveries import DocumentKind
 from ledgerline_events.contract.sales import Language
 from ledgerline_events.runtime import Origin, UnitOfWork, run_command
 
@@ -123,7 +124,7 @@ async def _dun_account(
                          occurred_at=occurred_at)
         if app.letter_post:
             await LetterQueue(uow.conn, app.store.schema).enqueue(
-                event.reminder_id, customer, account.currency, occurred_at)
+                event.reminder_id, DocumentKind.DUNNING_LETTER, customer, aggregate, occurred_at)
         return uow.set_result(_answer(plan, event.reminder_id, (language, letter)))
 
 

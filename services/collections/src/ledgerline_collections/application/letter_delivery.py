@@ -1,8 +1,9 @@
-"""The letter post at work: every letter the dunning run recorded goes out, once. Due rows of
-the queue are claimed (committed) first; each letter is rendered as its PDF, sent by e-mail to
-the contact in charge (domain/letter_post.py) or queued for print, and what happened is an
-event of `letter-delivery:<reminder id>`, recorded with the row's new state. A claim whose
-sender stopped is in doubt: never sent again by itself (a person checks and resends)."""
+"""The letter post at work: every letter recorded (a dunning letter, a promise's written
+confirmation) goes out, once. Due rows of the queue are claimed (committed) first; each letter
+is rendered as its PDF, sent by e-mail to the contact in charge (domain/letter_post.py) or
+queued for print, and what happened is an event of `letter-delivery:<document id>`, recorded
+with the row's new state. A claim whose sender stopped is in doubt: never sent again by itself
+(a person checks and resends)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,29 @@ from datetime import datetime
 import asyncpg
 
 from ledgerline_events.contract import Event
-from ledgerline_events.contract.collections import ReminderSent
+from ledgerline_events.contract.collections import PromiseToPayRecorded, ReminderSent
 from ledgerline_events.contract.deliveries import (
+    DocumentKind,
     LetterDeliveryFailed,
     LetterDeliveryInDoubt,
     LetterEmailed,
     LetterQueuedForPrint,
 )
 from ledgerline_events.contract.personal_data import Sealed, seal
+from ledgerline_events.contract.sales import Language
 
 from ..adapters import smtp
 from ..adapters.letter_queue import Delivery, LetterQueue
 from ..documents.letter_pdf import letter_pdf
-from ..domain.letter_post import LetterPost, mail_for, recipient, retry_at
+from ..domain.letter_post import (
+    LetterPost,
+    confirmation_subject,
+    dunning_subject,
+    mail_for,
+    recipient,
+    retry_at,
+)
+from ..domain.letters import render_promise_confirmation
 from .context import Collections
 from .customer_master import keyring_of, master_state
 
@@ -34,8 +45,9 @@ async def deliver_due(app: Collections, post: LetterPost, now: datetime) -> int:
     async with app.store.pool.acquire() as conn, conn.transaction():
         queue = LetterQueue(conn, app.store.schema)
         for stalled in await queue.stalled(now):
-            doubt = LetterDeliveryInDoubt(reminder_id=stalled.reminder_id,
-                                          message_id=f"<{stalled.reminder_id}@{post.message_domain}>")
+            doubt = LetterDeliveryInDoubt(
+                document_id=stalled.document_id, document=stalled.kind,
+                message_id=f"<{stalled.document_id}@{post.message_domain}>")
             await _record(app, conn, stalled, [doubt], now, "in_doubt")
         claimed = await queue.claim(now, post.batch)
     for delivery in claimed:
@@ -56,42 +68,67 @@ async def _deliver(app: Collections, post: LetterPost, d: Delivery, now: datetim
         await _record(app, conn, d, [outcome.event], now, outcome.state, outcome.retry_at)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A letter ready to go: its text (the PDF's), subject and language."""
+
+    text: str
+    subject: str
+    language: Language
+
+
 async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) -> Outcome:
-    reminder = await _reminder(app, d)
-    pdf = letter_pdf(d.reminder_id, reminder.letter)
+    letter = await _outgoing(app, d)
+    pdf = letter_pdf(d.document_id, letter.text)
+    ids = {"document_id": d.document_id, "document": d.kind}
     contact = recipient((await master_state(app, d.customer_id)).contacts.values())
     if contact is None:
-        return Outcome(LetterQueuedForPrint(reminder_id=d.reminder_id, document_sha256=pdf.checksum,
+        return Outcome(LetterQueuedForPrint(**ids, document_sha256=pdf.checksum,
                                             reason="no contact with an e-mail address"), "print")
-    mail = mail_for(d.reminder_id, reminder.level, reminder.language,
-                    [i.invoice_number for i in reminder.invoices], contact, post.message_domain)
+    mail = mail_for(d.document_id, letter.subject, letter.language, contact, post.message_domain)
     try:
-        await smtp.send(mail, post.sender, pdf.content, f"{d.reminder_id}.pdf", post.smtp_host,
+        await smtp.send(mail, post.sender, pdf.content, f"{d.document_id}.pdf", post.smtp_host,
                         post.smtp_port)
     except smtp.SmtpError as refused:
         again = retry_at(d.attempts, now)
-        failed = LetterDeliveryFailed(reminder_id=d.reminder_id, attempt=d.attempts,
-                                      reason=repr(refused)[:500], retry_at=again)
+        failed = LetterDeliveryFailed(**ids, attempt=d.attempts, reason=repr(refused)[:500],
+                                      retry_at=again)
         return Outcome(failed, "pending" if again else "given_up", again)
-    return Outcome(LetterEmailed(reminder_id=d.reminder_id, message_id=mail.message_id,
-                                 contact_id=mail.contact_id, to=await _sealed(app, d, mail.to),
-                                 document_sha256=pdf.checksum), "emailed")
+    return Outcome(LetterEmailed(**ids, message_id=mail.message_id, contact_id=mail.contact_id,
+                                 to=await _sealed(app, d, mail.to), document_sha256=pdf.checksum),
+                   "emailed")
+
+
+async def _outgoing(app: Collections, d: Delivery) -> Outgoing:
+    source = await app.store.load(d.source)
+    if d.kind is DocumentKind.DUNNING_LETTER:
+        letter = next(e.payload for e in source if isinstance(e.payload, ReminderSent)
+                      and e.payload.reminder_id == d.document_id)
+        return Outgoing(letter.letter, dunning_subject(
+            letter.level, letter.language, [i.invoice_number for i in letter.invoices]),
+            letter.language)
+    recorded = next(e for e in source if isinstance(e.payload, PromiseToPayRecorded))
+    promise = recorded.payload
+    assert isinstance(promise, PromiseToPayRecorded)
+    invoices = await app.read_model.invoices_of(d.customer_id, promise.invoice_ids)
+    numbers = [i.invoice_number for i in invoices]
+    profile = (await app.read_model.customers([d.customer_id])).get(d.customer_id)
+    name, language = (profile.name, profile.language) if profile else (d.customer_id, Language.EN)
+    text = render_promise_confirmation(
+        d.customer_id, name, language, recorded.occurred_at.date(), promise.recorded_by,
+        promise.amount.amount, promise.amount.currency, promise.promised_date, numbers,
+        app.payment)
+    return Outgoing(text, confirmation_subject(language, numbers), language)
 
 
 async def _record(app: Collections, conn: asyncpg.Connection, d: Delivery, events: list[Event],
                   now: datetime, state: str, retry: datetime | None = None) -> None:
-    stream = f"letter-delivery:{d.reminder_id}"
+    stream = f"letter-delivery:{d.document_id}"
     async with app.store.unit_of_work(conn=conn) as uow:
         history = await uow.load(stream)
         await uow.append(stream, len(history), events, customer_id=d.customer_id,
                          occurred_at=now)
-    await LetterQueue(conn, app.store.schema).settle(d.reminder_id, state, retry)
-
-
-async def _reminder(app: Collections, d: Delivery) -> ReminderSent:
-    history = await app.store.load(f"dunning:{d.customer_id}:{d.currency}")
-    return next(e.payload for e in history if isinstance(e.payload, ReminderSent)
-                and e.payload.reminder_id == d.reminder_id)
+    await LetterQueue(conn, app.store.schema).settle(d.document_id, state, retry)
 
 
 async def _sealed(app: Collections, d: Delivery, address: str) -> Sealed:

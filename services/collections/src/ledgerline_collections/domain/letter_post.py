@@ -1,5 +1,6 @@
-"""The letter post: whom a dunning letter goes to, with which subject, and what to do when a
-send fails. Pure rules; the sender (application/letter_delivery.py) does the I/O.
+"""The letter post: whom a letter (a dunning letter, a promise's confirmation) goes to, with
+which subject, and what to do when a send fails. Pure rules; the sender
+(application/letter_delivery.py) does the I/O.
 
 A letter goes by e-mail to the person in charge of paying (accounts payable), else to the
 billing contact, else to any contact who has an e-mail address; a customer with none gets it
@@ -35,6 +36,11 @@ SUBJECTS: dict[Language, dict[DunningLevel, str]] = {
                   DunningLevel.REMINDER: "Secondo sollecito di pagamento",
                   DunningLevel.FINAL_NOTICE: "Diffida ad adempiere",
                   DunningLevel.AGENCY_HANDOVER: "Pratica affidata al recupero crediti"},
+}
+CONFIRMATION_SUBJECTS = {
+    Language.EN: "Confirmation of your promise to pay",
+    Language.FR: "Confirmation de votre engagement de paiement",
+    Language.IT: "Conferma del vostro impegno di pagamento",
 }
 BODIES = {
     Language.EN: "Please find our letter attached (PDF).",
@@ -73,14 +79,20 @@ def recipient(contacts: Iterable[Contact]) -> Contact | None:
     return min(reachable, key=lambda c: c.contact_id, default=None)
 
 
-def mail_for(reminder_id: str, level: DunningLevel, language: Language, invoice_numbers: list[str],
-             contact: Contact, domain: str) -> Mail:
+def dunning_subject(level: DunningLevel, language: Language, invoice_numbers: list[str]) -> str:
+    return f"{SUBJECTS[letter_language(language)][level]}: {', '.join(invoice_numbers)}"[:200]
+
+
+def confirmation_subject(language: Language, invoice_numbers: list[str]) -> str:
+    return f"{CONFIRMATION_SUBJECTS[letter_language(language)]}: {', '.join(invoice_numbers)}"[:200]
+
+
+def mail_for(document_id: str, subject: str, language: Language, contact: Contact,
+             domain: str) -> Mail:
     """The mail carrying the letter; its Message-ID is the letter's, so a copy is known as one."""
     assert contact.email is not None
-    written_in = letter_language(language)
-    subject = f"{SUBJECTS[written_in][level]}: {', '.join(invoice_numbers)}"
-    return Mail(contact.email, contact.contact_id, subject[:200], BODIES[written_in],
-                f"<{reminder_id}@{domain}>")
+    return Mail(contact.email, contact.contact_id, subject, BODIES[letter_language(language)],
+                f"<{document_id}@{domain}>")
 
 
 def retry_at(attempt: int, failed_at: datetime) -> datetime | None:

@@ -94,3 +94,20 @@ def render_letter(
         total=format_amount(plan.total, plan.currency, lang),
         pay=payment,
     )
+
+
+def render_promise_confirmation(
+    customer_id: str, customer_name: str, language: Language, recorded_on: date,
+    recorded_by: str, amount: Decimal, currency: str, promised_date: date,
+    invoice_numbers: list[str], payment: PaymentInstructions,
+) -> str:
+    """The written confirmation of a promise to pay made on a call: who agreed, the amount,
+    the date and the invoices, in the customer's language (the proof practice asks for)."""
+    lang = letter_language(language)
+    template = _environment().get_template(f"confirmations/{lang.value}/promise.txt.j2")
+    return template.render(
+        customer_name=customer_name, customer_id=customer_id,
+        letter_date=format_date(recorded_on, lang), recorded_by=recorded_by,
+        amount=format_amount(amount, currency, lang),
+        promised_date=format_date(promised_date, lang), invoices=invoice_numbers, pay=payment,
+    )

@@ -25,6 +25,7 @@ from ledgerline_events.contract.collections import (
     WrittenOffDebtRecovered,
 )
 from ledgerline_events.contract.deliveries import (
+    DocumentKind,
     LetterDeliveryFailed,
     LetterDeliveryInDoubt,
     LetterEmailed,
@@ -58,6 +59,8 @@ ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
     ADD COLUMN IF NOT EXISTS voided_by text, ADD COLUMN IF NOT EXISTS void_reason text;
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
+ALTER TABLE promise ADD COLUMN IF NOT EXISTS delivery text,
+    ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
 CREATE TABLE IF NOT EXISTS dunning_proposal (
     run_id text PRIMARY KEY, run_date date NOT NULL, letters jsonb NOT NULL,
     status text NOT NULL, approved_by text);
@@ -70,7 +73,7 @@ CREATE TABLE IF NOT EXISTS write_off (
 
 class CollectionsActivity:
     name = "collections_activity"
-    version = 2  # 2: letters' delivery (the letter post's events)
+    version = 2  # 2: how letters and promise confirmations were delivered (the letter post)
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.collections]
@@ -127,9 +130,11 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
         case LetterEmailed() | LetterQueuedForPrint() | LetterDeliveryFailed() | \
                 LetterDeliveryInDoubt() as e:
             state, detail = delivery_of(e)
+            table, key = (("reminder", "reminder_id") if e.document is DocumentKind.DUNNING_LETTER
+                          else ("promise", "promise_id"))
             await conn.execute(
-                "UPDATE reminder SET delivery = $2, delivered_at = $3, delivery_detail = $4"
-                " WHERE reminder_id = $1", e.reminder_id, state, envelope.occurred_at, detail)
+                f"UPDATE {table} SET delivery = $2, delivered_at = $3, delivery_detail = $4"
+                f" WHERE {key} = $1", e.document_id, state, envelope.occurred_at, detail)
         case DunningRunProposed() | DunningRunApproved():
             await _record_run(conn, envelope.payload)
         case DebtWrittenOff() as e:
