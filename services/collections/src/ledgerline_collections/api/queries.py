@@ -9,12 +9,12 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime.edges import AsOf, KnownAt
+from ledgerline_events.runtime.pdf import text_pdf
 
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters import customer_master as master_reads
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from ..application.customer_master import keyring_of
-from ..documents.letter_pdf import letter_pdf
 from .command_answers import CustomerMasterOut
 from .deps import Now, Service
 from .query_answers import (
@@ -122,7 +122,7 @@ async def letter_as_pdf(reminder_id: str, app: Service) -> Response:
     letter = await reports.letter_text(app.read_model, reminder_id)
     if letter is None:
         raise HTTPException(404, detail=f"no letter {reminder_id}")
-    pdf = letter_pdf(reminder_id, letter)
+    pdf = text_pdf(reminder_id, letter)
     return Response(pdf.content, media_type="application/pdf", headers={
         "ETag": f'"{pdf.checksum}"',
         "Content-Disposition": f'inline; filename="{reminder_id}.pdf"'})

@@ -23,10 +23,10 @@ from ledgerline_events.contract.deliveries import (
 )
 from ledgerline_events.contract.personal_data import Sealed, seal
 from ledgerline_events.contract.sales import Language
+from ledgerline_events.runtime.pdf import text_pdf
 
 from ..adapters import smtp
 from ..adapters.letter_queue import Delivery, LetterQueue
-from ..documents.letter_pdf import letter_pdf
 from ..domain.letter_post import (
     LetterPost,
     confirmation_subject,
@@ -79,7 +79,7 @@ class Outgoing:
 
 async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) -> Outcome:
     letter = await _outgoing(app, d)
-    pdf = letter_pdf(d.document_id, letter.text)
+    pdf = text_pdf(d.document_id, letter.text)
     ids = {"document_id": d.document_id, "document": d.kind}
     contact = recipient((await master_state(app, d.customer_id)).contacts.values())
     if contact is None:

@@ -1,7 +1,7 @@
-"""A dunning letter as a PDF: the letter exactly as the ReminderSent event says it (its text
-lists the invoices, amounts, days overdue and how to pay; the final notice names the next step),
-typeset on A4. The same letter gives the same bytes on every run and every replay (no clock,
-no random ids in the file), so its checksum can stand for it in the log."""
+"""A document (a dunning letter, an invoice) as a PDF: its text typeset on A4 in a fixed-width
+font (so tables stay aligned), long lines wrapped, pages numbered with the document's id. The
+same text gives the same bytes on every run and every replay (no clock, no random ids in the
+file), so its checksum can stand for it in the log."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-rl_config.invariant = 1  # no creation date or random document id: the same letter, the same bytes
+rl_config.invariant = 1  # no creation date or random document id: the same text, the same bytes
 
 FONT, SIZE, LEADING = "Courier", 9.5, 12.5  # fixed width: the invoice table stays aligned
 MARGIN = 20 * mm
@@ -23,7 +23,7 @@ LATIN_1 = "latin-1"  # the standard PDF fonts' encoding: French and Italian lett
 
 
 @dataclass(frozen=True)
-class LetterPdf:
+class Pdf:
     content: bytes
 
     @property
@@ -31,25 +31,25 @@ class LetterPdf:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def letter_pdf(reminder_id: str, letter: str) -> LetterPdf:
+def text_pdf(document_id: str, text: str) -> Pdf:
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"ledgerline letter {reminder_id}")
+    canvas.setTitle(f"ledgerline {document_id}")
     canvas.setAuthor("ledgerline")
     width, height = A4
-    lines = [piece for line in letter.splitlines() for piece in _wrapped(line)]
+    lines = [piece for line in text.splitlines() for piece in _wrapped(line)]
     per_page = int((height - 2 * MARGIN) // LEADING)
     for start in range(0, max(len(lines), 1), per_page):
-        text = canvas.beginText(MARGIN, height - MARGIN)
-        text.setFont(FONT, SIZE, leading=LEADING)
+        page = canvas.beginText(MARGIN, height - MARGIN)
+        page.setFont(FONT, SIZE, leading=LEADING)
         for line in lines[start:start + per_page]:
-            text.textLine(line.encode(LATIN_1, "replace").decode(LATIN_1))
-        canvas.drawText(text)
+            page.textLine(line.encode(LATIN_1, "replace").decode(LATIN_1))
+        canvas.drawText(page)
         canvas.setFont(FONT, 7)
-        canvas.drawRightString(width - MARGIN, MARGIN / 2, f"{reminder_id} · {start // per_page + 1}")
+        canvas.drawRightString(width - MARGIN, MARGIN / 2, f"{document_id} · {start // per_page + 1}")
         canvas.showPage()
     canvas.save()
-    return LetterPdf(buffer.getvalue())
+    return Pdf(buffer.getvalue())
 
 
 def _wrapped(line: str) -> list[str]:
