@@ -56,6 +56,10 @@ WRITES = {
         ("POST", "/invoices/{invoice_id}/write-offs"): {"finance"},
         ("POST", "/write-offs/{write_off_id}/approve"): {"finance"},
         ("POST", "/write-offs/{write_off_id}/recoveries"): {"finance"},
+        ("PUT", "/customers/{customer_id}/details"): {"collector", "finance"},
+        ("PUT", "/customers/{customer_id}/contacts/{contact_id}"): {"collector", "finance"},
+        ("DELETE", "/customers/{customer_id}/contacts/{contact_id}"): {"collector", "finance"},
+        ("POST", "/customers/{customer_id}/personal-data/erase"): {"finance"},
     },
 }
 

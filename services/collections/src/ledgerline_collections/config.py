@@ -43,12 +43,8 @@ class CollectionsSettings(ServiceSettings):
     # (LEDGERLINE_COLLECTOR_PORTFOLIOS='{"cole": ["C-1", "C-2"]}').
     collector_portfolios: dict[str, list[str]] = Field(default_factory=dict)
 
-    # Printed on every letter: who the customer pays, and how.
-    creditor_name: str = "Ledgerline Ltd"
-    bank_name: str = "Example Bank"
-    bank_account_holder: str = "Ledgerline Ltd"
-    bank_iban: str = "GB00EXAM00000000000000"
-    bank_bic: str = "EXAMGB00"
+    # Days the final notice gives before the hand-over (the creditor's name and bank details
+    # printed on letters are every service's settings: ServiceSettings.creditor).
     final_notice_days: int = 10
     # The letter post: each letter a dunning run records goes by e-mail, its PDF attached, to
     # the contact in charge, or to the print queue (off by default and in tests; `make up`

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
+from io import BytesIO
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from ledgerline_events.contract.base import Event, new_envelope
 from ledgerline_events.contract.cash_application import (
@@ -84,6 +86,10 @@ async def test_invoice_credit_note_cancellation_and_statement(service: Service) 
 
     detail = await registered(service, invoice_id, status="open")
     assert (detail["gross_total"], detail["due_date"]) == ("120.00", "2026-04-30")
+    pdf = await service.http.get(f"/invoices/{invoice_id}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
+    assert "INV-2026-000001" in text and "120.00 EUR" in text and "2026-04-30" in text
 
     await service.publish(service.topics.cash_application,
                           allocation(invoice_id, "50.00", date(2026, 3, 10)))
@@ -114,6 +120,8 @@ async def test_invoice_credit_note_cancellation_and_statement(service: Service) 
     assert paid.json()["rule"] in ("paid", "credited"), paid.text
 
     detail = await registered(service, invoice_id, credited="20.00", outstanding="50.00")
+    copy = await service.http.get(f"/invoices/{invoice_id}/pdf")
+    assert copy.content == pdf.content  # a copy reads as the original: payments are not on it
     assert [h["kind"] for h in detail["history"]] == [
         "issued", "allocated", "credit_note", "credited"]
 

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.contract.creditor import Creditor
 from ledgerline_events.contract.values import ValuePolicy
 
 from .oidc import OidcProvider
@@ -71,6 +72,16 @@ class ServiceSettings(AuthSettings):
     # A command's business date (`occurred_at`) may be at most this far after now: clocks of
     # callers drift, and nothing is known about the future.
     business_time_tolerance_seconds: int = 300
+    # Printed on every document (invoices, letters): who the customer pays, and how.
+    creditor_name: str = Creditor.name
+    bank_name: str = Creditor.bank_name
+    bank_account_holder: str = Creditor.account_holder
+    bank_iban: str = Creditor.iban
+    bank_bic: str = Creditor.bic
+
+    def creditor(self) -> Creditor:
+        return Creditor(self.creditor_name, self.bank_name, self.bank_account_holder,
+                        self.bank_iban, self.bank_bic)
 
     def value_policy(self) -> ValuePolicy:
         return ValuePolicy(self.max_amount, self.earliest_date, self.latest_date)

@@ -6,24 +6,41 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import Currency
 from ledgerline_events.contract.refusals import InvalidRequest
+from ledgerline_events.runtime.pdf import text_pdf
 from ledgerline_events.runtime.problems import Problem
+from ledgerline_invoicing.domain.invoice_document import invoice_text
 from ledgerline_invoicing.domain.statement import customer_statement
 from ledgerline_invoicing.projections.customer_account import account_movements
 from ledgerline_invoicing.projections.queries import (
     customer_currencies,
     find_invoices,
     invoice_detail,
+    issued_invoice,
 )
 
 from .deps import Reads
 from .schemas import InvoiceDetail, InvoiceSummary, StatementLineOut, StatementOut
 
 router = APIRouter(tags=["register and statements"])
+
+
+@router.get("/invoices/{invoice_id}/pdf", response_class=Response,
+            summary="The invoice as issued, as a PDF in the customer's language (ETag: sha256)",
+            responses={200: {"content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}}})
+async def invoice_as_pdf(invoice_id: str, conn: Reads, request: Request) -> Response:
+    issued = await issued_invoice(conn, invoice_id)
+    if issued is None:
+        raise HTTPException(404, f"no invoice {invoice_id}")
+    pdf = text_pdf(issued.invoice_number, invoice_text(issued, request.app.state.runtime.settings.creditor()))
+    return Response(pdf.content, media_type="application/pdf", headers={
+        "ETag": f'"{pdf.checksum}"',
+        "Content-Disposition": f'inline; filename="{issued.invoice_number}.pdf"'})
 
 
 @router.get("/invoices", response_model=list[InvoiceSummary], summary="Invoice register")

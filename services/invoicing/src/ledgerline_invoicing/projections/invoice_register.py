@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS invoice_entry (
     occurred_at timestamptz NOT NULL);
 CREATE INDEX IF NOT EXISTS invoice_entry_by_invoice ON invoice_entry (invoice_id);
 ALTER TABLE invoice ADD COLUMN IF NOT EXISTS written_off numeric NOT NULL DEFAULT 0;
+ALTER TABLE invoice ADD COLUMN IF NOT EXISTS language text NOT NULL DEFAULT 'en';
 """
 
 # The entry kinds of an invoice's history: documents (a credit note, a cancellation asked),
@@ -118,6 +119,7 @@ def _entry(envelope: Envelope) -> tuple[object, ...] | None:
 
 class InvoiceRegister:
     name = "invoice_register"
+    version = 2  # 2: the customer's language (the invoice document is printed in it)
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.invoicing, topics.cash_application]
@@ -145,15 +147,16 @@ async def _insert_invoice(conn: asyncpg.Connection, envelope: Envelope, e: Invoi
     await conn.execute(
         "INSERT INTO invoice (invoice_id, invoice_number, customer_id, customer_name, "
         "sales_order_id, currency, issue_date, due_date, payment_terms, lines, net_total, "
-        "tax_total, gross_total, outstanding, status, correlation_id, issued_at) "
-        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::text::jsonb,$10::text::jsonb,$11,$12,$13,$13,'open',$14,$15) "
+        "tax_total, gross_total, outstanding, status, correlation_id, issued_at, language) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::text::jsonb,$10::text::jsonb,$11,$12,$13,$13,'open',"
+        "$14,$15,$16) "
         "ON CONFLICT DO NOTHING",
         e.invoice_id, e.invoice_number, e.customer.customer_id, e.customer.name,
         e.sales_order_id, e.currency, e.issue_date, e.due_date,
         e.payment_terms.model_dump_json(),
         orjson.dumps([line.model_dump(mode="json") for line in e.lines]).decode(),
         e.net_total.amount, e.tax_total.amount, e.gross_total.amount,
-        envelope.correlation_id, envelope.occurred_at,
+        envelope.correlation_id, envelope.occurred_at, e.customer.language.value,
     )
 
 

@@ -8,6 +8,9 @@ from typing import Any
 import asyncpg
 import orjson
 
+from ledgerline_events.contract.sales import Language, PaymentTerms
+from ledgerline_invoicing.domain.invoice_document import IssuedInvoice
+
 INVOICE_COLUMNS = (
     "invoice_id, invoice_number, customer_id, customer_name, sales_order_id, currency, "
     "issue_date, due_date, net_total, tax_total, gross_total, credited, settled, written_off, "
@@ -50,6 +53,23 @@ async def invoice_detail(conn: asyncpg.Connection, invoice_id: str) -> dict[str,
     detail["lines"] = orjson.loads(detail.pop("lines_json"))
     detail["history"] = [dict(h) for h in history]
     return detail
+
+
+async def issued_invoice(conn: asyncpg.Connection, invoice_id: str) -> IssuedInvoice | None:
+    """The invoice as issued (the document's facts), or None."""
+    row = await conn.fetchrow(
+        "SELECT invoice_id, invoice_number, customer_id, customer_name, sales_order_id, "
+        "currency, issue_date, due_date, language, payment_terms::text AS terms, "
+        "lines::text AS lines_json, net_total, tax_total, gross_total FROM invoice "
+        "WHERE invoice_id = $1", invoice_id)
+    if row is None:
+        return None
+    facts = dict(row)
+    return IssuedInvoice(
+        **{k: v for k, v in facts.items() if k not in ("terms", "lines_json", "language")},
+        language=Language(facts["language"]),
+        payment_terms=PaymentTerms.model_validate_json(facts["terms"]),
+        lines=orjson.loads(facts["lines_json"]))
 
 
 async def customer_currencies(conn: asyncpg.Connection, customer_id: str) -> list[str]:
