@@ -60,6 +60,7 @@ WRITES = {
         ("PUT", "/customers/{customer_id}/contacts/{contact_id}"): {"collector", "finance"},
         ("DELETE", "/customers/{customer_id}/contacts/{contact_id}"): {"collector", "finance"},
         ("POST", "/customers/{customer_id}/personal-data/erase"): {"finance"},
+        ("POST", "/invoices/{invoice_id}/copies"): {"collector", "finance"},
     },
 }
 

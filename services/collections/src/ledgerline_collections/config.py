@@ -7,7 +7,7 @@ from datetime import time
 from decimal import Decimal
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from ledgerline_events.runtime import ServiceSettings
 
@@ -55,6 +55,10 @@ class CollectionsSettings(ServiceSettings):
     mail_from: str = "accounts-receivable@ledgerline.example"
     mail_message_domain: str = "ledgerline.example"
     letter_post_poll_s: float = 2.0
+    # Where the letter post fetches an invoice's own PDF for a copy (invoicing's read API), and
+    # the API key it reads with when no JWT secret is shared.
+    invoicing_url: str = "http://127.0.0.1:8102"
+    invoicing_api_key: SecretStr | None = None
     # Whose earlier write-offs on the same invoice and customer count against a caller's
     # approval limit: the caller's own ("caller") or everybody's ("everyone").
     write_off_limit_counts: Literal["caller", "everyone"] = "caller"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pypdf import PdfReader
 
+from ledgerline_collections.adapters.invoice_documents import InvoiceDocuments
 from ledgerline_collections.adapters.letter_queue import LetterQueue
 from ledgerline_collections.application.letter_delivery import deliver_due
 from ledgerline_collections.bootstrap import build_app
@@ -29,6 +31,8 @@ from ledgerline_events.contract.deliveries import (
 )
 from ledgerline_events.contract.sales import Language
 from ledgerline_events.testing import eventually
+from ledgerline_invoicing.bootstrap import build_app as build_invoicing
+from ledgerline_invoicing.config import InvoicingSettings
 
 from .conftest import NOW, MovableClock, publish
 from .events import invoice_issued
@@ -175,3 +179,45 @@ async def test_a_promise_made_on_a_call_is_confirmed_in_writing(
         promises = (await client.get("/customers/FR-PTP")).json().get("promises")
         return promises[0]["delivery"] if promises else None
     assert await eventually(confirmed) == "emailed"
+
+
+async def test_never_received_the_invoice_a_copy_goes_at_once_as_invoicing_issued_it(
+    post: tuple[httpx.AsyncClient, Any], settings: CollectionsSettings, topics: Topics,
+    auth_headers: Callable[..., dict[str, str]], unique_id: str,
+) -> None:
+    client, app = post
+    invoicing = build_invoicing(InvoicingSettings(
+        pg_dsn=settings.pg_dsn, kafka_bootstrap=settings.kafka_bootstrap,
+        topic_prefix=topics.prefix, schema_prefix=settings.schema_prefix, log_json=False))
+    async with invoicing.router.lifespan_context(invoicing), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=invoicing), base_url="http://invoicing",
+            headers=auth_headers()) as billing:
+        app.state.service = replace(app.state.service, invoice_documents=InvoiceDocuments(
+            "http://invoicing", lambda: auth_headers("auditor"), client=billing))
+        issued = await billing.post("/invoices", headers={"Idempotency-Key": "inv-copy"}, json={
+            "customer": {"customer_id": "FR-COPY", "name": "Durand SA", "language": "fr",
+                         "country": "FR"},
+            "currency": "EUR", "payment_terms": {"kind": "net", "net_days": 30},
+            "lines": [{"description": "Rouleaux", "quantity": "2", "unit_price": "300.00",
+                       "tax_rate": "20"}], "issue_date": "2026-05-02"})
+        assert issued.status_code == 201, issued.text
+        invoice_id, number = issued.json()["invoice_id"], issued.json()["invoice_number"]
+        mail = f"copy.{unique_id}@durand.example"
+        await client.put("/customers/FR-COPY/contacts/ap", json=contact(mail),
+                         headers={"Idempotency-Key": "ap-copy"})
+
+        async def known() -> bool:
+            return (await client.get(f"/invoices/{invoice_id}")).status_code == 200
+        await eventually(known)
+        copy = await client.post(f"/invoices/{invoice_id}/copies", headers={
+            "Idempotency-Key": "copy-1"}, json={"reason": "never received the invoice"})
+        assert copy.status_code == 201 and copy.json()["status"] == "queued", copy.text
+        assert await deliver_due(app.state.service, settings.letter_post, NOW) == 1
+
+        [message] = await mails_about(f"to:{mail}")
+        assert message["Subject"] == f"Copie de la facture {number}"
+        original = (await billing.get(f"/invoices/{invoice_id}/pdf")).content
+        async with httpx.AsyncClient(base_url=MAILPIT, timeout=10) as api:
+            part = (await api.get(f"/api/v1/message/{message['ID']}")).json()["Attachments"][0]
+            sent = (await api.get(f"/api/v1/message/{message['ID']}/part/{part['PartID']}")).content
+        assert sent == original  # the copy is invoicing's own document, byte for byte

@@ -1,8 +1,9 @@
 """What became of a letter on its way to the customer (collections' letter post): a dunning
-letter, or the written confirmation of a promise to pay. E-mailed with its PDF to the contact
-in charge, queued for print when the customer has no e-mail contact, a failed attempt (retried
-later), or in doubt (the sender stopped while the mail server may already have taken it: never
-sent again by itself, a person decides). `document_id` is the reminder's or the promise's id."""
+letter, the written confirmation of a promise to pay, or a copy of an invoice. E-mailed with
+its PDF to the contact in charge, queued for print when the customer has no e-mail contact, a
+failed attempt (retried later), or in doubt (the sender stopped while the mail server may
+already have taken it: never sent again by itself, a person decides). `document_id` is the
+reminder's, the promise's or the invoice copy's id."""
 
 from __future__ import annotations
 
@@ -19,6 +20,18 @@ SHA256 = r"^[0-9a-f]{64}$"
 class DocumentKind(StrEnum):
     DUNNING_LETTER = "dunning_letter"  # document_id: the ReminderSent's reminder_id
     PROMISE_CONFIRMATION = "promise_confirmation"  # document_id: the promise_id
+    INVOICE_COPY = "invoice_copy"  # document_id: the InvoiceCopyRequested's copy_id
+
+
+class InvoiceCopyRequested(Event):
+    """"We never got the invoice": a copy goes to the customer at once, the invoice as issued
+    (invoicing's own document), by the letter post."""
+
+    event_type = "collections.InvoiceCopyRequested"
+    copy_id: str = Field(min_length=1, max_length=64)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    requested_by: str = Field(min_length=1, max_length=100)
+    reason: str = Field(default="", max_length=500)
 
 
 class LetterEmailed(Event):
@@ -56,5 +69,5 @@ class LetterDeliveryInDoubt(Event):
 
 
 DELIVERY_EVENTS: tuple[type[Event], ...] = (
-    LetterEmailed, LetterQueuedForPrint, LetterDeliveryFailed, LetterDeliveryInDoubt,
+    InvoiceCopyRequested, LetterEmailed, LetterQueuedForPrint, LetterDeliveryFailed, LetterDeliveryInDoubt,
 )

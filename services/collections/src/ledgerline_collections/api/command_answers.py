@@ -172,3 +172,9 @@ class CustomerMasterOut(BaseModel):
 
 class CustomerMasterChanged(CustomerMasterOut):
     changed: bool  # false: the same as recorded already, nothing new in the log
+
+
+class InvoiceCopyQueued(BaseModel):
+    copy_id: str
+    invoice_id: str
+    status: Literal["queued"]  # the letter post sends it; its events say how it went

@@ -32,6 +32,7 @@ from .command_answers import (
     DisputeResolvedOut,
     DunningRunApprovedOut,
     DunningRunDone,
+    InvoiceCopyQueued,
     LetterVoided,
     PromiseRecorded,
     PromisesEvaluated,
@@ -51,6 +52,7 @@ from .schemas import (
     DunningRunBody,
     ErasureBody,
     EvaluatePromisesBody,
+    InvoiceCopyBody,
     PromiseBody,
     RecoveryBody,
     ResolveBody,
@@ -249,3 +251,13 @@ async def erase_personal_data(customer_id: str, body: ErasureBody, request: Requ
     changed = await change_master(app, write_of(request, key, body, now, latest), customer_id,
                                   lambda m, _: master.erase(m, caller.name, body.reason))
     return {**changed, **await master_now(app, customer_id)}
+
+
+@router.post("/invoices/{invoice_id}/copies", status_code=CREATED,
+             summary="Send the customer a copy of the invoice now (\"we never got it\")",
+             dependencies=COLLECTOR_OR_FINANCE, response_model=InvoiceCopyQueued)
+async def send_invoice_copy(invoice_id: str, body: InvoiceCopyBody, request: Request,
+                            app: Service, now: Now, latest: Latest, key: IdempotencyKey,
+                            caller: CurrentCaller) -> dict[str, Any]:
+    return await commands.request_invoice_copy(app, write_of(request, key, body, now, latest),
+                                               invoice_id, caller.name, body.reason)

@@ -101,3 +101,7 @@ class DetailsBody(WriteBody, CustomerDetails):
 
 class ErasureBody(WriteBody):
     reason: str = Field(min_length=1, max_length=500)
+
+
+class InvoiceCopyBody(WriteBody):
+    reason: str = Field(default="", max_length=500, examples=["never received the invoice"])

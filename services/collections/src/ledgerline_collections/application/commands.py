@@ -20,8 +20,8 @@ from ledgerline_events.contract.collections import (
     DisputeReason,
     WriteOffRequested,
 )
-from ledgerline_events.contract.deliveries import DocumentKind
-from ledgerline_events.contract.refusals import InvalidRequest, NotFound
+from ledgerline_events.contract.deliveries import DocumentKind, InvoiceCopyRequested
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.runtime import Origin, UnitOfWork, ident, run_command
 
 from ..adapters.letter_queue import LetterQueue
@@ -234,3 +234,24 @@ async def _invoice(app: Collections, invoice_id: str) -> InvoiceView:
     if invoice is None:
         raise NotFound("invoice_known", f"no invoice {invoice_id} (yet)", "invoice_id")
     return invoice
+
+
+async def request_invoice_copy(app: Collections, w: Origin, invoice_id: str, requested_by: str,
+                               reason: str) -> dict[str, Any]:
+    """"We never got the invoice": the letter post sends a copy of it at once."""
+    if not app.letter_post:
+        raise StateConflict("letter_post_on", "the letter post is off "
+                            "(LEDGERLINE_LETTER_POST_ENABLED): no copy can be sent", None)
+    invoice = await _invoice(app, invoice_id)
+    copy_id = new_id("copy")
+
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
+        stream = f"invoice-copy:{copy_id}"
+        requested = InvoiceCopyRequested(copy_id=copy_id, invoice_id=invoice_id,
+                                         requested_by=requested_by, reason=reason)
+        await uow.append(stream, 0, [requested], customer_id=invoice.customer_id,
+                         occurred_at=w.occurred_at)
+        await LetterQueue(uow.conn, app.store.schema).enqueue(
+            copy_id, DocumentKind.INVOICE_COPY, invoice.customer_id, stream, w.occurred_at)
+        return {"copy_id": copy_id, "invoice_id": invoice_id, "status": "queued"}
+    return await run_command(app.store, w, body)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from ledgerline_events.runtime import EventStore
 from ledgerline_events.runtime.keyring import Keyring
 
+from ..adapters.invoice_documents import InvoiceDocuments
 from ..adapters.read_model import ReadModel
 from ..domain.ageing import AgeingBuckets
 from ..domain.dunning import DunningPolicy
@@ -33,6 +34,8 @@ class Collections:
     keyring: Keyring | None = None
     # Letters recorded go to the letter post's queue (application/letter_delivery.py).
     letter_post: bool = False
+    # Invoicing's invoice PDFs, for copies sent by the letter post.
+    invoice_documents: InvoiceDocuments | None = None
 
 
 def new_id(prefix: str) -> str:

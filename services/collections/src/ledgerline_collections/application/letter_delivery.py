@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
-from ledgerline_events.contract import Event
+from ledgerline_events.contract import Envelope, Event
 from ledgerline_events.contract.collections import PromiseToPayRecorded, ReminderSent
 from ledgerline_events.contract.deliveries import (
     DocumentKind,
+    InvoiceCopyRequested,
     LetterDeliveryFailed,
     LetterDeliveryInDoubt,
     LetterEmailed,
@@ -23,13 +25,15 @@ from ledgerline_events.contract.deliveries import (
 )
 from ledgerline_events.contract.personal_data import Sealed, seal
 from ledgerline_events.contract.sales import Language
-from ledgerline_events.runtime.pdf import text_pdf
+from ledgerline_events.runtime.pdf import Pdf, text_pdf
 
 from ..adapters import smtp
+from ..adapters.invoice_documents import DocumentUnavailable
 from ..adapters.letter_queue import Delivery, LetterQueue
 from ..domain.letter_post import (
     LetterPost,
     confirmation_subject,
+    copy_subject,
     dunning_subject,
     mail_for,
     recipient,
@@ -70,17 +74,20 @@ async def _deliver(app: Collections, post: LetterPost, d: Delivery, now: datetim
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A letter ready to go: its text (the PDF's), subject and language."""
+    """A letter ready to go: its PDF, subject and language."""
 
-    text: str
+    pdf: Pdf
     subject: str
     language: Language
 
 
 async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) -> Outcome:
-    letter = await _outgoing(app, d)
-    pdf = text_pdf(d.document_id, letter.text)
     ids = {"document_id": d.document_id, "document": d.kind}
+    try:
+        letter = await _outgoing(app, d)
+    except DocumentUnavailable as missing:
+        return _failed(ids, d, str(missing), now)
+    pdf = letter.pdf
     contact = recipient((await master_state(app, d.customer_id)).contacts.values())
     if contact is None:
         return Outcome(LetterQueuedForPrint(**ids, document_sha256=pdf.checksum,
@@ -90,13 +97,16 @@ async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) 
         await smtp.send(mail, post.sender, pdf.content, f"{d.document_id}.pdf", post.smtp_host,
                         post.smtp_port)
     except smtp.SmtpError as refused:
-        again = retry_at(d.attempts, now)
-        failed = LetterDeliveryFailed(**ids, attempt=d.attempts, reason=repr(refused)[:500],
-                                      retry_at=again)
-        return Outcome(failed, "pending" if again else "given_up", again)
+        return _failed(ids, d, repr(refused), now)
     return Outcome(LetterEmailed(**ids, message_id=mail.message_id, contact_id=mail.contact_id,
                                  to=await _sealed(app, d, mail.to), document_sha256=pdf.checksum),
                    "emailed")
+
+
+def _failed(ids: dict[str, Any], d: Delivery, reason: str, now: datetime) -> Outcome:
+    again = retry_at(d.attempts, now)
+    failed = LetterDeliveryFailed(**ids, attempt=d.attempts, reason=reason[:500], retry_at=again)
+    return Outcome(failed, "pending" if again else "given_up", again)
 
 
 async def _outgoing(app: Collections, d: Delivery) -> Outgoing:
@@ -104,9 +114,11 @@ async def _outgoing(app: Collections, d: Delivery) -> Outgoing:
     if d.kind is DocumentKind.DUNNING_LETTER:
         letter = next(e.payload for e in source if isinstance(e.payload, ReminderSent)
                       and e.payload.reminder_id == d.document_id)
-        return Outgoing(letter.letter, dunning_subject(
+        return Outgoing(text_pdf(d.document_id, letter.letter), dunning_subject(
             letter.level, letter.language, [i.invoice_number for i in letter.invoices]),
             letter.language)
+    if d.kind is DocumentKind.INVOICE_COPY:
+        return await _invoice_copy(app, d, source)
     recorded = next(e for e in source if isinstance(e.payload, PromiseToPayRecorded))
     promise = recorded.payload
     assert isinstance(promise, PromiseToPayRecorded)
@@ -118,7 +130,20 @@ async def _outgoing(app: Collections, d: Delivery) -> Outgoing:
         d.customer_id, name, language, recorded.occurred_at.date(), promise.recorded_by,
         promise.amount.amount, promise.amount.currency, promise.promised_date, numbers,
         app.payment)
-    return Outgoing(text, confirmation_subject(language, numbers), language)
+    return Outgoing(text_pdf(d.document_id, text), confirmation_subject(language, numbers),
+                    language)
+
+
+async def _invoice_copy(app: Collections, d: Delivery, source: list[Envelope]) -> Outgoing:
+    """The invoice as invoicing issued it: its own PDF, byte for byte."""
+    copy = next(e.payload for e in source if isinstance(e.payload, InvoiceCopyRequested))
+    assert app.invoice_documents is not None, "wired by the bootstrap"
+    pdf = Pdf(await app.invoice_documents.pdf(copy.invoice_id))
+    invoice = await app.read_model.invoice(copy.invoice_id)
+    profile = (await app.read_model.customers([d.customer_id])).get(d.customer_id)
+    language = profile.language if profile else Language.EN
+    return Outgoing(pdf, copy_subject(language, invoice.invoice_number if invoice
+                                      else copy.invoice_id), language)
 
 
 async def _record(app: Collections, conn: asyncpg.Connection, d: Delivery, events: list[Event],

@@ -42,6 +42,11 @@ CONFIRMATION_SUBJECTS = {
     Language.FR: "Confirmation de votre engagement de paiement",
     Language.IT: "Conferma del vostro impegno di pagamento",
 }
+COPY_SUBJECTS = {
+    Language.EN: "Copy of invoice",
+    Language.FR: "Copie de la facture",
+    Language.IT: "Copia della fattura",
+}
 BODIES = {
     Language.EN: "Please find our letter attached (PDF).",
     Language.FR: "Veuillez trouver notre courrier en pièce jointe (PDF).",
@@ -85,6 +90,10 @@ def dunning_subject(level: DunningLevel, language: Language, invoice_numbers: li
 
 def confirmation_subject(language: Language, invoice_numbers: list[str]) -> str:
     return f"{CONFIRMATION_SUBJECTS[letter_language(language)]}: {', '.join(invoice_numbers)}"[:200]
+
+
+def copy_subject(language: Language, invoice_number: str) -> str:
+    return f"{COPY_SUBJECTS[letter_language(language)]} {invoice_number}"
 
 
 def mail_for(document_id: str, subject: str, language: Language, contact: Contact,

@@ -26,6 +26,7 @@ from ledgerline_events.contract.collections import (
 )
 from ledgerline_events.contract.deliveries import (
     DocumentKind,
+    InvoiceCopyRequested,
     LetterDeliveryFailed,
     LetterDeliveryInDoubt,
     LetterEmailed,
@@ -59,6 +60,10 @@ ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
     ADD COLUMN IF NOT EXISTS voided_by text, ADD COLUMN IF NOT EXISTS void_reason text;
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
+CREATE TABLE IF NOT EXISTS invoice_copy (
+    copy_id text PRIMARY KEY, invoice_id text NOT NULL, customer_id text NOT NULL,
+    requested_by text NOT NULL, reason text NOT NULL, requested_at timestamptz NOT NULL,
+    delivery text, delivered_at timestamptz, delivery_detail text);
 ALTER TABLE promise ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
 CREATE TABLE IF NOT EXISTS dunning_proposal (
@@ -130,11 +135,14 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
         case LetterEmailed() | LetterQueuedForPrint() | LetterDeliveryFailed() | \
                 LetterDeliveryInDoubt() as e:
             state, detail = delivery_of(e)
-            table, key = (("reminder", "reminder_id") if e.document is DocumentKind.DUNNING_LETTER
-                          else ("promise", "promise_id"))
+            table, key = DELIVERED_IN[e.document]
             await conn.execute(
                 f"UPDATE {table} SET delivery = $2, delivered_at = $3, delivery_detail = $4"
                 f" WHERE {key} = $1", e.document_id, state, envelope.occurred_at, detail)
+        case InvoiceCopyRequested() as e:
+            await conn.execute(
+                "INSERT INTO invoice_copy VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                e.copy_id, e.invoice_id, customer, e.requested_by, e.reason, envelope.occurred_at)
         case DunningRunProposed() | DunningRunApproved():
             await _record_run(conn, envelope.payload)
         case DebtWrittenOff() as e:
@@ -146,6 +154,12 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
         case WrittenOffDebtRecovered() as e:
             await conn.execute("UPDATE write_off SET recovered = recovered + $2"
                                " WHERE write_off_id = $1", e.write_off_id, e.amount.amount)
+
+
+# Where each kind of letter keeps how it went (table, key column).
+DELIVERED_IN = {DocumentKind.DUNNING_LETTER: ("reminder", "reminder_id"),
+                DocumentKind.PROMISE_CONFIRMATION: ("promise", "promise_id"),
+                DocumentKind.INVOICE_COPY: ("invoice_copy", "copy_id")}
 
 
 def delivery_of(e: LetterEmailed | LetterQueuedForPrint | LetterDeliveryFailed
