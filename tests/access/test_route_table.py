@@ -61,6 +61,7 @@ WRITES = {
         ("DELETE", "/customers/{customer_id}/contacts/{contact_id}"): {"collector", "finance"},
         ("POST", "/customers/{customer_id}/personal-data/erase"): {"finance"},
         ("POST", "/invoices/{invoice_id}/copies"): {"collector", "finance"},
+        ("POST", "/customers/{customer_id}/agency-handovers"): {"finance"},
     },
 }
 

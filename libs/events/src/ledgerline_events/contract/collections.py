@@ -222,8 +222,24 @@ class ReportSnapshotTaken(Event):
     file_name: str = Field(min_length=1, max_length=500)
 
 
+class AccountHandedOver(Event):
+    """After the final notice, the customer's open invoices in one currency go to a collection
+    agency (or bailiff) with the file (GET /customers/{id}/agency-handovers/{id}); our own
+    dunning of that account stops."""
+
+    event_type = "collections.AccountHandedOver"
+    handover_id: str = Field(min_length=1, max_length=64)
+    currency: Currency
+    agency: str = Field(min_length=1, max_length=200)
+    invoice_ids: list[str] = Field(min_length=1)
+    total: Money
+    handed_over_on: date
+    decided_by: str = Field(min_length=1, max_length=100)
+
+
 COLLECTIONS_EVENTS: tuple[type[Event], ...] = (
     ReminderSent, ReminderVoided, DunningRunProposed, DunningRunApproved, CollectionCallLogged,
     PromiseToPayRecorded, PromiseToPayKept, PromiseToPayBroken, DisputeOpened, DisputeResolved,
     WriteOffRequested, DebtWrittenOff, WrittenOffDebtRecovered, ReportSnapshotTaken,
+    AccountHandedOver,
 )

@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.collections import DisputeOutcome, DunningLevel, ProposedLetter
-from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
 from ledgerline_events.contract.sales import Language
+
+from .query_answers import CustomerMasterOut
 
 # Dunning
 
@@ -153,23 +154,6 @@ class RecoveryRecorded(BaseModel):
     write_off_id: str
 
 
-class ContactOut(BaseModel):
-    contact_id: str
-    role: ContactRole
-    name: str | None  # None once the customer's personal data is erased
-    email: str | None
-    phone: str | None
-    working_hours: str
-    preferred_channel: Channel
-
-
-class CustomerMasterOut(BaseModel):
-    customer_id: str
-    details: CustomerDetails | None
-    contacts: list[ContactOut]
-    personal_data_erased: bool
-
-
 class CustomerMasterChanged(CustomerMasterOut):
     changed: bool  # false: the same as recorded already, nothing new in the log
 
@@ -178,3 +162,14 @@ class InvoiceCopyQueued(BaseModel):
     copy_id: str
     invoice_id: str
     status: Literal["queued"]  # the letter post sends it; its events say how it went
+
+
+class HandedOver(BaseModel):
+    customer_id: str
+    handover_id: str
+    currency: str
+    agency: str
+    invoice_ids: list[str]
+    total: Money
+    handed_over_on: date
+    decided_by: str

@@ -15,7 +15,7 @@ from ledgerline_events.contract.customer_master import CustomerDetails
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime import Caller, CurrentCaller, requires
 
-from ..application import commands
+from ..application import agency_handover, commands
 from ..application.context import Collections
 from ..application.customer_master import change_master, master_now
 from ..application.dunning_review import approve_run
@@ -32,6 +32,7 @@ from .command_answers import (
     DisputeResolvedOut,
     DunningRunApprovedOut,
     DunningRunDone,
+    HandedOver,
     InvoiceCopyQueued,
     LetterVoided,
     PromiseRecorded,
@@ -52,6 +53,7 @@ from .schemas import (
     DunningRunBody,
     ErasureBody,
     EvaluatePromisesBody,
+    HandoverBody,
     InvoiceCopyBody,
     PromiseBody,
     RecoveryBody,
@@ -261,3 +263,15 @@ async def send_invoice_copy(invoice_id: str, body: InvoiceCopyBody, request: Req
                             caller: CurrentCaller) -> dict[str, Any]:
     return await commands.request_invoice_copy(app, write_of(request, key, body, now, latest),
                                                invoice_id, caller.name, body.reason)
+
+
+@router.post("/customers/{customer_id}/agency-handovers", status_code=CREATED,
+             summary="Hand the account over to a collection agency (after the final notice)",
+             dependencies=FINANCE, response_model=HandedOver)
+async def hand_over(customer_id: str, body: HandoverBody, request: Request, app: Service,
+                    now: Now, latest: Latest, key: IdempotencyKey,
+                    caller: CurrentCaller) -> dict[str, Any]:
+    """Our own dunning of the account stops; the file is at
+    GET /customers/{customer_id}/agency-handovers/{handover_id} (JSON, or /pdf)."""
+    return await agency_handover.hand_over(app, write_of(request, key, body, now, latest),
+                                           customer_id, body.currency, body.agency, caller.name)

@@ -14,13 +14,16 @@ from ledgerline_events.runtime.pdf import text_pdf
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters import customer_master as master_reads
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
+from ..application import agency_handover
 from ..application.customer_master import keyring_of
-from .command_answers import CustomerMasterOut
+from ..domain.agency_handover import handover_text
 from .deps import Now, Service
 from .query_answers import (
     AccountToWork,
     Ageing,
+    AgencyFile,
     CustomerAccount,
+    CustomerMasterOut,
     CustomerOpenItems,
     DisputeRow,
     InvoiceOut,
@@ -126,3 +129,27 @@ async def letter_as_pdf(reminder_id: str, app: Service) -> Response:
     return Response(pdf.content, media_type="application/pdf", headers={
         "ETag": f'"{pdf.checksum}"',
         "Content-Disposition": f'inline; filename="{reminder_id}.pdf"'})
+
+
+@router.get("/customers/{customer_id}/agency-handovers/{handover_id}", response_model=AgencyFile,
+            summary="The file handed to the collection agency (machine-readable)")
+async def agency_file(customer_id: str, handover_id: str, app: Service, now: Now
+                      ) -> dict[str, Any]:
+    found = await agency_handover.file_of(app, customer_id, handover_id, now)
+    if found is None:
+        raise HTTPException(404, detail=f"no hand-over {handover_id} of {customer_id}")
+    return found
+
+
+@router.get("/customers/{customer_id}/agency-handovers/{handover_id}/pdf",
+            response_class=Response, summary="The file handed to the collection agency, to read",
+            responses={200: {"content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}}})
+async def agency_file_pdf(customer_id: str, handover_id: str, app: Service, now: Now
+                          ) -> Response:
+    found = await agency_handover.file_of(app, customer_id, handover_id, now)
+    if found is None:
+        raise HTTPException(404, detail=f"no hand-over {handover_id} of {customer_id}")
+    pdf = text_pdf(handover_id, handover_text(found))
+    return Response(pdf.content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{handover_id}.pdf"'})

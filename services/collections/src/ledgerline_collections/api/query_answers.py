@@ -14,8 +14,9 @@ from ledgerline_events.contract.collections import (
     DisputeReason,
     DunningLevel,
 )
+from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
 from ledgerline_events.contract.invoice_status import InvoiceStatus
-from ledgerline_events.contract.money import DecimalAmount
+from ledgerline_events.contract.money import DecimalAmount, Money
 from ledgerline_events.contract.sales import Language
 
 from ..domain.promises import PromiseStatus
@@ -234,3 +235,51 @@ class Kpis(BaseModel):
     days: int
     dso_method: Literal["countback"]
     currencies: dict[str, CurrencyKpis]
+
+
+class ContactOut(BaseModel):
+    contact_id: str
+    role: ContactRole
+    name: str | None  # None once the customer's personal data is erased
+    email: str | None
+    phone: str | None
+    working_hours: str
+    preferred_channel: Channel
+
+
+class CustomerMasterOut(BaseModel):
+    customer_id: str
+    details: CustomerDetails | None
+    contacts: list[ContactOut]
+    personal_data_erased: bool
+
+
+class Debtor(BaseModel):
+    customer_id: str
+    name: str | None
+    details: CustomerDetails | None
+    contacts: list[ContactOut]
+
+
+class Handover(BaseModel):
+    handover_id: str
+    currency: str
+    agency: str
+    invoice_ids: list[str]
+    total: Money
+    handed_over_on: date
+    decided_by: str
+
+
+class AgencyFile(BaseModel):
+    """What a collection agency gets: the debtor, the open invoices handed over, and the
+    account's history in that currency (letters with their dates and delivery, calls,
+    promises and how they ended, disputes)."""
+
+    handover: Handover
+    debtor: Debtor
+    invoices: list[OpenItemAged]
+    letters: list[LetterRow]
+    calls: list[CallRow]
+    promises: list[PromiseRow]
+    disputes: list[DisputeRow]

@@ -11,6 +11,7 @@ from ledgerline_events.contract import Money
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.collections import CallOutcome, DisputeOutcome, DisputeReason
 from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
+from ledgerline_events.contract.money import Currency
 
 
 class WriteBody(BaseModel):
@@ -105,3 +106,8 @@ class ErasureBody(WriteBody):
 
 class InvoiceCopyBody(WriteBody):
     reason: str = Field(default="", max_length=500, examples=["never received the invoice"])
+
+
+class HandoverBody(WriteBody):
+    currency: Currency
+    agency: str = Field(min_length=1, max_length=200, examples=["Recouvrement Dupont SARL"])

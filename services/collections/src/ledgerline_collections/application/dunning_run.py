@@ -30,6 +30,7 @@ from ledgerline_events.runtime import Origin, UnitOfWork, run_command
 from ..adapters.letter_queue import LetterQueue
 from ..adapters.promise_facts import promised_until, promises_on
 from ..adapters.read_model import CustomerProfile, DunningFacts
+from ..domain.agency_handover import handed_over
 from ..domain.dunning import (
     DunningLetterPlan,
     InvoiceDunningState,
@@ -149,6 +150,8 @@ def _answer(plan: DunningLetterPlan, reminder_id: str | None, letter: tuple[Lang
 def _plan(
     history: Sequence[Envelope], account: Account, run_date: date, app: Collections
 ) -> DunningLetterPlan | None:
+    if handed_over([e.payload for e in history]):
+        return None  # with a collection agency: no more letters from us
     letters = [e.payload for e in history if isinstance(e.payload, ReminderSent)]
     voids = [e.payload for e in history if isinstance(e.payload, ReminderVoided)]
     dunned = history_as_of(letters, voids, run_date)

@@ -11,6 +11,7 @@ import orjson
 
 from ledgerline_events.contract import Envelope, Topics
 from ledgerline_events.contract.collections import (
+    AccountHandedOver,
     CollectionCallLogged,
     DebtWrittenOff,
     DisputeOpened,
@@ -60,6 +61,10 @@ ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
     ADD COLUMN IF NOT EXISTS voided_by text, ADD COLUMN IF NOT EXISTS void_reason text;
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
+CREATE TABLE IF NOT EXISTS agency_handover (
+    handover_id text PRIMARY KEY, customer_id text NOT NULL, currency text NOT NULL,
+    agency text NOT NULL, invoice_ids text[] NOT NULL, total numeric NOT NULL,
+    handed_over_on date NOT NULL, decided_by text NOT NULL);
 CREATE TABLE IF NOT EXISTS invoice_copy (
     copy_id text PRIMARY KEY, invoice_id text NOT NULL, customer_id text NOT NULL,
     requested_by text NOT NULL, reason text NOT NULL, requested_at timestamptz NOT NULL,
@@ -78,7 +83,7 @@ CREATE TABLE IF NOT EXISTS write_off (
 
 class CollectionsActivity:
     name = "collections_activity"
-    version = 2  # 2: how letters and promise confirmations were delivered (the letter post)
+    version = 2  # 2: the letter post (how letters went), invoice copies, agency hand-overs
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.collections]
@@ -139,6 +144,11 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
             await conn.execute(
                 f"UPDATE {table} SET delivery = $2, delivered_at = $3, delivery_detail = $4"
                 f" WHERE {key} = $1", e.document_id, state, envelope.occurred_at, detail)
+        case AccountHandedOver() as e:
+            await conn.execute(
+                "INSERT INTO agency_handover VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                " ON CONFLICT DO NOTHING", e.handover_id, customer, e.currency, e.agency,
+                e.invoice_ids, e.total.amount, e.handed_over_on, e.decided_by)
         case InvoiceCopyRequested() as e:
             await conn.execute(
                 "INSERT INTO invoice_copy VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
