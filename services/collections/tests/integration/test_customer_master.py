@@ -81,6 +81,10 @@ async def test_after_erasure_the_persons_data_is_nowhere_even_after_a_full_rebui
     await client.put("/customers/C-ER/contacts/ap", json=ANNE,
                      headers={"Idempotency-Key": "contact-er"})
     await master_of(client, "C-ER", lambda m: len(m["contacts"]) == 1)
+    called = await client.post("/customers/C-ER/calls", headers={"Idempotency-Key": "call-er"},
+                               json={"contact_person": "Paul Martin", "outcome": "reached",
+                                     "collector": "col-1"})
+    assert called.status_code == 201, called.text
     erased = await client.post("/customers/C-ER/personal-data/erase",
                                json={"reason": "data subject's request (art. 17 GDPR)"},
                                headers={"Idempotency-Key": "erase-er"})
@@ -96,6 +100,8 @@ async def test_after_erasure_the_persons_data_is_nowhere_even_after_a_full_rebui
                   topics=topics, target_schema=rebuilt)
     for schema in (settings.write_schema, settings.read_schema, rebuilt):
         assert await tables_mentioning(pg_pool, schema, PERSONAL[:2]) == [], schema
+    for schema in (settings.read_schema, rebuilt):  # the caller's name, logged before sealing
+        assert await tables_mentioning(pg_pool, schema, ("Paul Martin",)) == [], schema
     assert not any(p.encode() in message for message in await topic_bytes(
         kafka_bootstrap, topics.collections) for p in PERSONAL[:2])
 

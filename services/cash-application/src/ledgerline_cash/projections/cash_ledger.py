@@ -31,6 +31,8 @@ from ledgerline_events.contract import Envelope, Money, Topics
 from ledgerline_events.contract import cash_application as cash
 from ledgerline_events.contract import collections as coll
 from ledgerline_events.contract import invoicing as inv
+from ledgerline_events.contract.customer_master import PersonalDataErased
+from ledgerline_events.runtime import ident
 
 from ..domain.clearing import Document, DocumentKind
 from .ledger_sql import DDL, INDEXES, LedgerBatch, write
@@ -49,6 +51,8 @@ class CashLedger:
     """`rebuilding=True` is the rebuild's variant (`for_rebuild`): a replay writes the rows
     without the secondary indexes, and `complete` builds them once the log is read. Only a
     ledger given `clearing` decides; a rebuild or an audit never does."""
+
+    version = 2  # 2: payers of customers whose personal data was erased are forgotten
 
     name = "cash_ledger"
 
@@ -79,12 +83,33 @@ class CashLedger:
 async def apply_events(conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
     """Fold events into the read model (search_path is the read schema), in their order."""
     await write(conn, folded(events))
+    await forget_erased_payers(conn, events, "")
 
 
 async def apply_own_events(conn: asyncpg.Connection, schema: str, events: Sequence[Envelope]) -> None:
     """A command's new events, folded into the read model `schema` and recorded as processed
     (the consumer skips them when they come back from Kafka), in one statement."""
     await write(conn, folded(events), schema=schema, processed=[e.event_id for e in events])
+    await forget_erased_payers(conn, events, f"{ident(schema)}.")
+
+
+async def forget_erased_payers(conn: asyncpg.Connection, events: Sequence[Envelope],
+                               prefix: str) -> None:
+    """A customer's personal data erased: its payments keep no payer name or account, also
+    those folded after the erasure (topics interleave in any order on a replay)."""
+    erased = [e.customer_id for e in events if isinstance(e.payload, PersonalDataErased)]
+    paid = {e.customer_id for e in events if isinstance(e.payload, cash.PaymentReceived)}
+    if not erased and not paid:
+        return
+    if erased:
+        await conn.executemany(f"INSERT INTO {prefix}erased_customer VALUES ($1) "
+                               "ON CONFLICT DO NOTHING", [(c,) for c in erased])
+    await conn.execute(
+        f"UPDATE {prefix}payment SET payer_name = NULL, payer_account = NULL "
+        f"WHERE customer_id = ANY($1::text[]) AND customer_id IN "
+        f"(SELECT customer_id FROM {prefix}erased_customer) "
+        "AND (payer_name IS NOT NULL OR payer_account IS NOT NULL)",
+        sorted({c for c in [*erased, *paid] if c}))
 
 
 def folded(events: Sequence[Envelope]) -> LedgerBatch:

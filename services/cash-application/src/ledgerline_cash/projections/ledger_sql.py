@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS payment (
     statement_ref text,
     entry_ref text
 );
+-- Customers whose personal data was erased (collections.PersonalDataErased): their payers'
+-- names and accounts are kept by no row, whichever of the two arrives first.
+CREATE TABLE IF NOT EXISTS erased_customer (customer_id text PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS allocation (
     allocation_id text PRIMARY KEY,
     payment_id text NOT NULL,

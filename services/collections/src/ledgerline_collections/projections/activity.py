@@ -25,6 +25,7 @@ from ledgerline_events.contract.collections import (
     ReminderVoided,
     WrittenOffDebtRecovered,
 )
+from ledgerline_events.contract.customer_master import PersonalDataErased
 from ledgerline_events.contract.deliveries import (
     DocumentKind,
     InvoiceCopyRequested,
@@ -61,6 +62,7 @@ ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
     ADD COLUMN IF NOT EXISTS voided_by text, ADD COLUMN IF NOT EXISTS void_reason text;
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
+CREATE TABLE IF NOT EXISTS erased_customer (customer_id text PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS agency_handover (
     handover_id text PRIMARY KEY, customer_id text NOT NULL, currency text NOT NULL,
     agency text NOT NULL, invoice_ids text[] NOT NULL, total numeric NOT NULL,
@@ -83,7 +85,8 @@ CREATE TABLE IF NOT EXISTS write_off (
 
 class CollectionsActivity:
     name = "collections_activity"
-    version = 2  # 2: the letter post (how letters went), invoice copies, agency hand-overs
+    version = 2  # 2: the letter post (how letters went), invoice copies, agency hand-overs,
+    # callers' names forgotten once a customer's personal data is erased
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.collections]
@@ -126,11 +129,17 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
                 " WHERE promise_id = $1", e.promise_id, e.broken_on, e.amount_short.amount,
             )
         case CollectionCallLogged() as e:
-            await conn.execute(
-                "INSERT INTO call_log VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
-                e.call_id, customer, e.contact_person, e.outcome.value, e.note, e.called_at,
-                e.collector,
+            await conn.execute(  # a person erased before: their name is not kept
+                "INSERT INTO call_log VALUES ($1,$2,CASE WHEN EXISTS (SELECT 1 FROM"
+                " erased_customer WHERE customer_id = $2) THEN '' ELSE $3 END,$4,$5,$6,$7)"
+                " ON CONFLICT DO NOTHING", e.call_id, customer, e.contact_person,
+                e.outcome.value, e.note, e.called_at, e.collector,
             )
+        case PersonalDataErased():
+            await conn.execute("INSERT INTO erased_customer VALUES ($1) ON CONFLICT DO NOTHING",
+                               customer)
+            await conn.execute("UPDATE call_log SET contact_person = '' WHERE customer_id = $1",
+                               customer)
         case ReminderSent() as e:
             await _record_reminder(conn, customer, e)
         case ReminderVoided() as e:
