@@ -54,13 +54,17 @@ WORKLIST = [
 DISPUTES = [
     {"dispute_id": "dsp-0", "invoice_id": "inv-0", "customer_id": "C-ACME", "amount": "99.99",
      "currency": "EUR", "reason": "other", "description": "", "opened_on": "2026-10-02",
-     "status": "resolved", "outcome": "credit_note", "note": "ok", "resolved_on": "2026-10-05"},
+     "status": "resolved", "outcome": "credit_note", "note": "ok", "resolved_on": "2026-10-05",
+     "delivered_on": "2026-09-28", "proof_of_delivery": {
+         "carrier": "DHL", "reference": "JD014600006281230704", "document_url": None}},
     {"dispute_id": "dsp-1", "invoice_id": "inv-1", "customer_id": "C-ACME", "amount": "120.50",
      "currency": "EUR", "reason": "goods_not_received", "description": "",
-     "opened_on": "2026-11-02", "status": "open", "outcome": None, "note": None, "resolved_on": None},
+     "opened_on": "2026-11-02", "status": "open", "outcome": None, "note": None, "resolved_on": None,
+     "delivered_on": None, "proof_of_delivery": None},
     {"dispute_id": "dsp-2", "invoice_id": "inv-5", "customer_id": "C-CROWN", "amount": "1000.00",
      "currency": "GBP", "reason": "quality_complaint", "description": "torn fabric",
-     "opened_on": "2026-11-25", "status": "open", "outcome": None, "note": None, "resolved_on": None},
+     "opened_on": "2026-11-25", "status": "open", "outcome": None, "note": None, "resolved_on": None,
+     "delivered_on": None, "proof_of_delivery": None},
 ]
 
 

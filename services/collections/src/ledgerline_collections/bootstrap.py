@@ -30,6 +30,7 @@ from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
 from .projections.audit_report import AUDIT_REPORT
 from .projections.customer_master import CustomerMasterProjection
+from .projections.delivery_proofs import DeliveryProofs
 from .projections.receivables import Receivables
 
 DESCRIPTION = """Ageing (now and as of any instant), the dunning ladder and its letters,
@@ -47,7 +48,7 @@ def next_run_after(now: datetime, settings: CollectionsSettings) -> datetime:
 
 def replay_projections() -> list[Projection]:
     """What a replay rebuilds (ops `ledgerline replay collections`): both read the log only."""
-    return [Receivables(), CollectionsActivity(), CustomerMasterProjection()]
+    return [Receivables(), CollectionsActivity(), CustomerMasterProjection(), DeliveryProofs()]
 
 
 DEFINITION = ServiceDefinition("collections", CollectionsSettings, replay_projections, AUDIT_REPORT,

@@ -13,12 +13,19 @@ from ledgerline_events.contract.cash_application import (
     WriteOffApplied,
 )
 from ledgerline_events.contract.invoicing import InvoiceIssued, InvoiceLine
-from ledgerline_events.contract.sales import Customer, Language, PaymentTerms, TermsKind
+from ledgerline_events.contract.sales import (
+    Customer,
+    Language,
+    PaymentTerms,
+    ProofOfDelivery,
+    TermsKind,
+)
 
 
 def invoice_issued(
     invoice_id: str, customer: str, gross: str, due: date, at: datetime,
     currency: str = "EUR", language: Language = Language.EN,
+    proof: ProofOfDelivery | None = None,
 ) -> Envelope:
     amount = Money.of(gross, currency)
     payload = InvoiceIssued(
@@ -29,6 +36,7 @@ def invoice_issued(
         lines=[InvoiceLine(description="Goods", quantity=Decimal(1), unit_price=amount.amount,
                            tax_rate=Decimal(0), net=amount.amount, tax=Decimal(0))],
         net_total=amount, tax_total=Money.zero(currency), gross_total=amount,
+        delivered_on=at.date() if proof else None, proof_of_delivery=proof,
     )
     return new_envelope(payload, aggregate_id=invoice_id, aggregate_version=1,
                         customer_id=customer, occurred_at=at, producer="invoicing")

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .base import Event
 from .money import Currency, DecimalAmount, Money
-from .sales import Customer, PaymentTerms, _Part
+from .sales import Customer, PaymentTerms, ProofOfDelivery, _Part
 
 
 class InvoiceLine(_Part):
@@ -32,7 +32,7 @@ class InvoiceIssued(Event):
     `early_payment_discount` if paid in time (invoicing works it out; readers take it as is)."""
 
     event_type = "invoicing.InvoiceIssued"
-    schema_version = 2  # v1 left the discount for readers to derive; see upcasters.py
+    schema_version = 3  # v1 left the discount to readers; v2 had no delivery (upcasters.py)
     invoice_id: str = Field(min_length=1, max_length=64)
     invoice_number: str = Field(min_length=1, max_length=64)
     customer: Customer
@@ -46,6 +46,9 @@ class InvoiceIssued(Event):
     tax_total: Money
     gross_total: Money
     early_payment_discount: EarlyPaymentDiscount | None = None
+    # The delivery the invoice bills, kept with it (None: a manual invoice, or before v3).
+    delivered_on: date | None = None
+    proof_of_delivery: ProofOfDelivery | None = None
 
 
 class CreditNoteIssued(Event):

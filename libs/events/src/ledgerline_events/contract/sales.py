@@ -60,6 +60,15 @@ class Customer(_Part):
     email: str | None = Field(default=None, max_length=200)
 
 
+class ProofOfDelivery(_Part):
+    """What proves the goods arrived ("we never got the goods"): the carrier's reference of the
+    signed delivery note, and where its scan is kept."""
+
+    carrier: str = Field(min_length=1, max_length=100)
+    reference: str = Field(min_length=1, max_length=64)
+    document_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
+
+
 class OrderLine(_Part):
     sku: str = Field(min_length=1, max_length=64)
     description: str = Field(min_length=1, max_length=500)
@@ -82,6 +91,7 @@ class OrderDelivered(Event):
     """Goods or services delivered: invoicing issues one invoice for it."""
 
     event_type = "sales.OrderDelivered"
+    schema_version = 2  # v1 had no proof of delivery; see upcasters.py
     order_id: str = Field(min_length=1, max_length=64)
     customer: Customer
     currency: Currency
@@ -89,6 +99,7 @@ class OrderDelivered(Event):
     payment_terms: PaymentTerms
     delivered_on: date
     invoice_series: str = Field(default="INV", pattern=r"^[A-Z]{2,8}$")
+    proof_of_delivery: ProofOfDelivery | None = None
 
 
 class OrderCancelled(Event):

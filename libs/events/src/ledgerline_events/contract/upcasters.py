@@ -36,7 +36,18 @@ def invoice_issued_v1_to_v2(payload: Payload) -> Payload:
     return {**payload, "early_payment_discount": discount}
 
 
+def no_delivery_known(payload: Payload) -> Payload:
+    """Before v2 (OrderDelivered) and v3 (InvoiceIssued) no proof of delivery travelled."""
+    return {**payload, "proof_of_delivery": None}
+
+
+def invoice_issued_v2_to_v3(payload: Payload) -> Payload:
+    return {**no_delivery_known(payload), "delivered_on": None}
+
+
 UPCASTERS: dict[tuple[str, int], Callable[[Payload], Payload]] = {
     ("cash-application.PaymentReceived", 1): payment_received_v1_to_v2,
     ("invoicing.InvoiceIssued", 1): invoice_issued_v1_to_v2,
+    ("invoicing.InvoiceIssued", 2): invoice_issued_v2_to_v3,
+    ("sales.OrderDelivered", 1): no_delivery_known,
 }

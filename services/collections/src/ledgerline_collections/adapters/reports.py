@@ -130,7 +130,8 @@ ACCOUNT_SECTIONS = {
                 " 'resolved' ELSE 'open' END AS status, CASE WHEN resolved_on <= " + AS_OF_DAY
                 + " THEN outcome END AS outcome, CASE WHEN resolved_on <= " + AS_OF_DAY
                 + " THEN note END AS note, CASE WHEN resolved_on <= " + AS_OF_DAY + " THEN"
-                " resolved_on END AS resolved_on FROM dispute WHERE customer_id = $1 AND"
+                " resolved_on END AS resolved_on, d.delivered_on, d.proof_of_delivery FROM dispute"
+                " LEFT JOIN invoice_delivery d USING (invoice_id) WHERE customer_id = $1 AND"
                 " opened_on <= " + AS_OF_DAY + " ORDER BY opened_on, dispute_id",
     "promises": "SELECT promise_id, customer_id, invoice_ids, amount, currency, promised_date,"
                 " recorded_on, recorded_by, status, kept_on, broken_on, amount_short," + DELIVERY
@@ -158,8 +159,9 @@ def _row(record: Any) -> dict[str, Any]:
 async def disputes(read: ReadModel, status: str | None) -> list[dict[str, Any]]:
     async with read.connection() as conn:
         rows = await conn.fetch(
-            "SELECT * FROM dispute WHERE ($1::text IS NULL OR status = $1)"
-            " ORDER BY opened_on, dispute_id", status,
+            "SELECT dispute.*, d.delivered_on, d.proof_of_delivery FROM dispute"
+            " LEFT JOIN invoice_delivery d USING (invoice_id)"
+            " WHERE ($1::text IS NULL OR status = $1) ORDER BY opened_on, dispute_id", status,
         )
     return [_row(r) for r in rows]
 
@@ -201,3 +203,11 @@ async def letter_text(read: ReadModel, reminder_id: str) -> str | None:
         letter: str | None = await conn.fetchval(
             "SELECT letter FROM reminder WHERE reminder_id = $1", reminder_id)
     return letter
+
+
+async def deliveries(read: ReadModel, invoice_ids: list[str]) -> list[dict[str, Any]]:
+    """What proves each of these invoices' goods arrived (none for a manual invoice)."""
+    async with read.connection() as conn:
+        rows = await conn.fetch("SELECT * FROM invoice_delivery WHERE invoice_id = ANY($1)"
+                                " ORDER BY invoice_id", invoice_ids)
+    return [_row(r) for r in rows]

@@ -17,7 +17,7 @@ from ledgerline_events.contract.collections import (
 from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import DecimalAmount, Money
-from ledgerline_events.contract.sales import Language
+from ledgerline_events.contract.sales import Language, ProofOfDelivery
 
 from ..domain.promises import PromiseStatus
 
@@ -132,6 +132,9 @@ class DisputeRow(BaseModel):
     outcome: DisputeOutcome | None
     note: str | None
     resolved_on: date | None
+    # The delivery the invoice billed and its proof ("we never got the goods").
+    delivered_on: date | None = None
+    proof_of_delivery: ProofOfDelivery | None = None
 
 
 class PromiseRow(BaseModel):
@@ -271,10 +274,16 @@ class Handover(BaseModel):
     decided_by: str
 
 
+class DeliveryRow(BaseModel):
+    invoice_id: str
+    delivered_on: date | None
+    proof_of_delivery: ProofOfDelivery | None
+
+
 class AgencyFile(BaseModel):
     """What a collection agency gets: the debtor, the open invoices handed over, and the
     account's history in that currency (letters with their dates and delivery, calls,
-    promises and how they ended, disputes)."""
+    promises and how they ended, disputes) and the proof of delivery of those invoices."""
 
     handover: Handover
     debtor: Debtor
@@ -283,3 +292,4 @@ class AgencyFile(BaseModel):
     calls: list[CallRow]
     promises: list[PromiseRow]
     disputes: list[DisputeRow]
+    deliveries: list[DeliveryRow]  # what proves the goods of the handed invoices arrived

@@ -48,4 +48,5 @@ async def file_of(app: Collections, customer_id: str, handover_id: str, now: dat
                 "decided_by": row["decided_by"]}
     account = await reports.account(app.read_model, app.buckets, customer_id, now)
     master = await master_reads.customer_master(app.read_model, keyring_of(app), customer_id)
-    return handover_file(handover, account or {}, master)
+    proofs = await reports.deliveries(app.read_model, handover["invoice_ids"])
+    return handover_file(handover, account or {}, master, proofs)

@@ -50,7 +50,8 @@ def decide_handover(history: Sequence[Event], handover_id: str, currency: str, a
 
 
 def handover_file(handover: dict[str, Any], account: dict[str, Any],
-                  master: dict[str, Any] | None) -> dict[str, Any]:
+                  master: dict[str, Any] | None, deliveries: list[dict[str, Any]]
+                  ) -> dict[str, Any]:
     """The file for the agency (machine-readable): the hand-over, the debtor, and the history
     of the account in the hand-over's currency."""
     currency = handover["currency"]
@@ -65,6 +66,7 @@ def handover_file(handover: dict[str, Any], account: dict[str, Any],
         "calls": account["calls"],
         "promises": [p for p in account["promises"] if p["currency"] == currency],
         "disputes": [d for d in account["disputes"] if d["currency"] == currency],
+        "deliveries": deliveries,
     }
 
 
@@ -95,6 +97,11 @@ def handover_text(file: dict[str, Any]) -> str:
     lines += ["", "Promises to pay:"]
     lines += [f"  {p['recorded_on']}  {p['amount']} by {p['promised_date']}: {p['status']}"
               for p in file["promises"]]
+    lines += ["", "Proof of delivery:"]
+    lines += [f"  {x['invoice_id']}  delivered {x['delivered_on'] or '-'}  "
+              + (f"{x['proof_of_delivery']['carrier']} {x['proof_of_delivery']['reference']}"
+                 if x.get("proof_of_delivery") else "no proof on file")
+              for x in file["deliveries"]]
     lines += ["", "Disputes:"]
     lines += [f"  {d['opened_on']}  {d['reason']}  {d['amount']}: {d['status']}"
               for d in file["disputes"]]

@@ -34,4 +34,6 @@ def invoice_delivered_order(order: OrderDelivered) -> IssueInvoice:
         issue_date=order.delivered_on,
         series=order.invoice_series,
         sales_order_id=order.order_id,
+        delivered_on=order.delivered_on,
+        proof_of_delivery=order.proof_of_delivery,
     )

@@ -18,7 +18,7 @@ from ledgerline_events.contract.invoicing import (
 )
 from ledgerline_events.contract.money import MINOR_UNITS, Money, quantize
 from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
-from ledgerline_events.contract.sales import Customer, PaymentTerms
+from ledgerline_events.contract.sales import Customer, PaymentTerms, ProofOfDelivery
 
 from .errors import InvoiceNotFound
 from .pricing import LineItem, invoice_totals, price_lines
@@ -58,6 +58,8 @@ class IssueInvoice:
     issue_date: date
     series: str = "INV"
     sales_order_id: str | None = None
+    delivered_on: date | None = None  # the delivery billed, and what proves it
+    proof_of_delivery: ProofOfDelivery | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def decide_issue(command: IssueInvoice, invoice_number: str) -> list[Event]:
             gross_total=totals.gross,
             early_payment_discount=discount_offered(command.payment_terms, command.issue_date,
                                                     totals.gross),
+            delivered_on=command.delivered_on, proof_of_delivery=command.proof_of_delivery,
         )
     ]
 
