@@ -111,6 +111,10 @@ async def test_a_halted_consumer_keeps_its_offset_reports_why_and_resumes_once_f
     await runner.install()
     task = asyncio.create_task(runner.run())
     try:
+        async def assigned() -> bool:  # the group settled: the test is about halting, not joining
+            consumer = runner._consumer
+            return bool(consumer is not None and consumer.assignment())
+        await eventually(assigned, timeout=60)
         await publish(producer, topics.invoicing, [invoice("i-1", "10.00"), invoice("i-2", "5.00")])
 
         async def halted() -> str | None:
