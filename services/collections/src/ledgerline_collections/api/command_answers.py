@@ -14,7 +14,7 @@ from ledgerline_events.contract import Money
 from ledgerline_events.contract.collections import DisputeOutcome, DunningLevel, ProposedLetter
 from ledgerline_events.contract.sales import Language
 
-from .query_answers import CustomerMasterOut
+from .query_answers import CustomerMasterOut, Handover
 
 # Dunning
 
@@ -164,12 +164,5 @@ class InvoiceCopyQueued(BaseModel):
     status: Literal["queued"]  # the letter post sends it; its events say how it went
 
 
-class HandedOver(BaseModel):
+class HandedOver(Handover):
     customer_id: str
-    handover_id: str
-    currency: str
-    agency: str
-    invoice_ids: list[str]
-    total: Money
-    handed_over_on: date
-    decided_by: str
