@@ -49,7 +49,7 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
             raise httpx.ConnectError("connection refused", request=request)
         if path == "/ageing" and request.url.params.get("as_of"):
             return httpx.Response(200, json=AGEING_OCT)
-        if (host, path) == ("collections", "/reminders/rem-2/pdf"):
+        if (host, path) in (("collections", "/reminders/rem-2/pdf"), ("invoicing", "/invoices/inv-3/pdf")):
             return httpx.Response(200, content=b"%PDF-1.4 letter",
                                   headers={"content-type": "application/pdf"})
         if (host, path) in answers:
@@ -123,6 +123,13 @@ def test_a_letters_pdf_is_fetched_as_the_signed_in_person() -> None:
     assert pdf.status_code == 200 and pdf.content == b"%PDF-1.4 letter"
     assert pdf.headers["content-type"] == "application/pdf"
     assert client().get("/customers/C-ACME/letters/rem-9.pdf").status_code == 404
+
+
+def test_an_invoice_is_one_click_away_as_issued() -> None:
+    c = client()
+    assert 'href="/invoices/inv-3.pdf"' in c.get("/customers/C-ACME").text
+    pdf = c.get("/invoices/inv-3.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
 
 
 def test_customer_page_with_credit_down() -> None:

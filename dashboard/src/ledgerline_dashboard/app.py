@@ -126,18 +126,26 @@ def create_app(settings: DashboardSettings | None = None,
         return templates.TemplateResponse(request, "customer.html",
                                           {"page": page, "viewer": viewer})
 
-    @app.get("/customers/{customer_id}/letters/{reminder_id}.pdf")
-    async def letter_pdf(request: Request, customer_id: str, reminder_id: str) -> Response:
-        """The letter's PDF, fetched from collections as the signed-in person."""
+    async def document(request: Request, service: str, path: str, name: str) -> Response:
+        """A document's PDF, fetched from the service that owns it as the signed-in person."""
         viewer = await signed_in(request)
         if not isinstance(viewer, Viewer):
             return viewer
-        found = await apis.as_viewer(viewer.token).document(
-            "collections", f"/reminders/{quote(reminder_id, safe='')}/pdf")
+        found = await apis.as_viewer(viewer.token).document(service, path)
         if found is None:
-            return Response("No such letter, or collections is not reachable.", status_code=404)
+            return Response(f"No such document, or {service} is not reachable.", status_code=404)
         content, media_type = found
-        return Response(content, media_type=media_type, headers={
-            "Content-Disposition": f'inline; filename="{reminder_id}.pdf"'})
+        return Response(content, media_type=media_type,
+                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+    @app.get("/customers/{customer_id}/letters/{reminder_id}.pdf")
+    async def letter_pdf(request: Request, customer_id: str, reminder_id: str) -> Response:
+        return await document(request, "collections",
+                              f"/reminders/{quote(reminder_id, safe='')}/pdf", reminder_id)
+
+    @app.get("/invoices/{invoice_id}.pdf")
+    async def invoice_pdf(request: Request, invoice_id: str) -> Response:
+        return await document(request, "invoicing",
+                              f"/invoices/{quote(invoice_id, safe='')}/pdf", invoice_id)
 
     return app
