@@ -41,6 +41,7 @@ up: setup infra services demo ## everything: set-up, infrastructure, services, d
 	@echo "  invoicing         http://127.0.0.1:$${LEDGERLINE_INVOICING_PORT:-8102}/docs"
 	@echo "  cash-application  http://127.0.0.1:$${LEDGERLINE_CASH_APPLICATION_PORT:-8103}/docs"
 	@echo "  collections       http://127.0.0.1:$${LEDGERLINE_COLLECTIONS_PORT:-8104}/docs"
+	@echo "  mail (Mailpit)    http://127.0.0.1:$${LEDGERLINE_MAILPIT_HTTP_PORT:-18025}/  every letter the letter post sends"
 	@echo "  kafka $${LEDGERLINE_KAFKA_BOOTSTRAP:-127.0.0.1:19092}, postgresql $${LEDGERLINE_PG_DSN:-postgresql://postgres@127.0.0.1:15432/ledgerline}"
 	@echo "Stop with: make down"
 
