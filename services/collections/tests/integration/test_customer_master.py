@@ -127,3 +127,17 @@ async def topic_bytes(bootstrap: str, topic: str) -> list[bytes]:
         return [m.value for messages in batches.values() for m in messages if m.value]
     finally:
         await consumer.stop()
+
+
+async def test_a_call_keeps_the_person_in_charge_it_found_out(client: httpx.AsyncClient) -> None:
+    called = await client.post("/customers/C-CALL/calls", headers={"Idempotency-Key": "call-1"},
+                               json={"contact_person": "Standard", "outcome": "reached",
+                                     "collector": "col-1", "note": "put through to AP",
+                                     "contact": {**ANNE, "contact_id": "ap"}})
+    assert called.status_code == 201 and called.json()["contact_id"] == "ap", called.text
+    master = await master_of(client, "C-CALL", lambda m: len(m["contacts"]) == 1)
+    assert master["contacts"][0]["working_hours"] == "lun-ven 9h-12h"
+    wrong = await client.post("/customers/C-CALL/calls", headers={"Idempotency-Key": "call-2"},
+                              json={"contact_person": "Standard", "outcome": "reached",
+                                    "collector": "col-1", "contact": {**ANNE, "email": "none"}})
+    assert wrong.status_code == 422 and wrong.json()["rule"] == "email_address"

@@ -116,6 +116,7 @@ class PromiseRecorded(BaseModel):
 
 class CallLogged(BaseModel):
     call_id: str
+    contact_id: str | None = None  # the contact the call updated in the customer master
 
 
 # Disputes and write-offs

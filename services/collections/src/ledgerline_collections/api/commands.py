@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Request, status
 
 from ledgerline_events.contract.customer_master import CustomerDetails
 from ledgerline_events.contract.refusals import InvalidRequest
-from ledgerline_events.runtime import Caller, CurrentCaller, requires
+from ledgerline_events.runtime import Caller, CurrentCaller, origin_of, requires
 
 from ..application import agency_handover, commands
 from ..application.context import Collections
@@ -146,9 +146,18 @@ async def promises_evaluate(body: EvaluatePromisesBody, request: Request, app: S
              dependencies=COLLECTOR, response_model=CallLogged)
 async def log_call(customer_id: str, body: CallBody, request: Request, app: Service, now: Now, latest: Latest,
                    key: IdempotencyKey) -> dict[str, Any]:
+    contact = body.contact.contact(body.contact.contact_id) if body.contact else None
+    if contact is not None:
+        master.check_contact(contact)  # refused before anything is recorded
     w = write_of(request, key, body, now, latest)
-    return await commands.log_call(app, w, customer_id, body.contact_person, body.outcome,
-                                   body.note, body.called_at, body.collector, now)
+    logged = await commands.log_call(app, w, customer_id, body.contact_person, body.outcome,
+                                     body.note, body.called_at, body.collector, now)
+    if contact is None:
+        return logged
+    kept = origin_of(request, f"{key}:contact", body.contact, w.occurred_at)
+    await change_master(app, kept, customer_id,
+                        lambda m, seal: master.save_contact(m, contact, body.collector, seal))
+    return {**logged, "contact_id": contact.contact_id}
 
 
 @router.post("/customers/{customer_id}/promises", status_code=CREATED,
@@ -224,8 +233,7 @@ async def record_details(customer_id: str, body: DetailsBody, request: Request, 
 async def save_contact(customer_id: str, contact_id: ContactId, body: ContactBody,
                        request: Request, app: Service, now: Now, latest: Latest,
                        key: IdempotencyKey, caller: CurrentCaller) -> dict[str, Any]:
-    contact = master.Contact(contact_id, body.role, body.name, body.email, body.phone,
-                             body.working_hours, body.preferred_channel)
+    contact = body.contact(contact_id)
     changed = await change_master(
         app, write_of(request, key, body, now, latest), customer_id,
         lambda m, seal: master.save_contact(m, contact, caller.name, seal))

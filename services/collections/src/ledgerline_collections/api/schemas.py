@@ -13,6 +13,8 @@ from ledgerline_events.contract.collections import CallOutcome, DisputeOutcome, 
 from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
 from ledgerline_events.contract.money import Currency
 
+from ..domain.customer_master import Contact
+
 
 class WriteBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -44,6 +46,7 @@ class CallBody(WriteBody):
     note: str = Field(default="", max_length=2000)
     called_at: UtcDateTime | None = None
     collector: str = Field(min_length=1, max_length=100)
+    contact: CallContact | None = None  # the contact the call found out, kept in the master
 
 
 class PromiseBody(WriteBody):
@@ -84,9 +87,11 @@ class EvaluatePromisesBody(WriteBody):
     customer_ids: list[str] | None = Field(default=None, min_length=1, max_length=1000)
 
 
-class ContactBody(WriteBody):
+class ContactFields(BaseModel):
     """A contact to reach about what the customer owes; name, e-mail and phone are kept
     sealed (erasable)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     role: ContactRole
     name: str = Field(min_length=1, max_length=200)
@@ -94,6 +99,21 @@ class ContactBody(WriteBody):
     phone: str | None = Field(default=None, max_length=32)
     working_hours: str = Field(default="", max_length=200, examples=["Mon-Fri 9:00-12:00"])
     preferred_channel: Channel = Channel.EMAIL
+
+    def contact(self, contact_id: str) -> Contact:
+        return Contact(contact_id, self.role, self.name, self.email, self.phone,
+                       self.working_hours, self.preferred_channel)
+
+
+class ContactBody(WriteBody, ContactFields):
+    pass
+
+
+class CallContact(ContactFields):
+    """Who was reached on a call (the person in charge of paying, their phone, e-mail and
+    working hours): kept as the customer's contact `contact_id`."""
+
+    contact_id: str = Field(default="ap", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
 
 
 class DetailsBody(WriteBody, CustomerDetails):
