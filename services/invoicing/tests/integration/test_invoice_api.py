@@ -136,6 +136,11 @@ async def test_invoice_credit_note_cancellation_and_statement(service: Service) 
     assert [(line["kind"], line["amount"], line["balance"]) for line in march["lines"]] == [
         ("payment", "-50.00", "70.00"), ("credit_note", "-20.00", "50.00"),
     ]
+    pdf = await service.http.get("/customers/C-9/statement/pdf",
+                                 params={"from": "2026-03-05", "to": "2026-03-31"})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
+    assert "STATEMENT OF ACCOUNT" in text and "CN-2026-000001" in text and "50.00 EUR" in text
 
 
 async def test_untouched_invoice_is_cancelled_and_listed_as_cancelled(service: Service) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from ledgerline_events.contract.invoice_status import InvoiceStatus
@@ -14,10 +15,12 @@ from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime.pdf import text_pdf
 from ledgerline_events.runtime.problems import Problem
 from ledgerline_invoicing.domain.invoice_document import invoice_text
-from ledgerline_invoicing.domain.statement import customer_statement
+from ledgerline_invoicing.domain.statement import Statement, customer_statement
+from ledgerline_invoicing.domain.statement_document import statement_text
 from ledgerline_invoicing.projections.customer_account import account_movements
 from ledgerline_invoicing.projections.queries import (
     customer_currencies,
+    customer_on_file,
     find_invoices,
     invoice_detail,
     issued_invoice,
@@ -72,30 +75,46 @@ async def one_invoice(invoice_id: str, conn: Reads) -> dict[str, Any]:
 @router.get("/customers/{customer_id}/statement", response_model=list[StatementOut],
             summary="Customer statement for a period, one per currency")
 async def statement(
-    customer_id: str,
-    conn: Reads,
-    period_from: Annotated[date, Query(alias="from")],
-    period_to: Annotated[date, Query(alias="to")],
-    currency: Currency | None = None,
+    customer_id: str, conn: Reads, period_from: Annotated[date, Query(alias="from")],
+    period_to: Annotated[date, Query(alias="to")], currency: Currency | None = None,
 ) -> list[StatementOut]:
+    return [StatementOut(
+        customer_id=customer_id, currency=s.currency, period_from=s.period_from,
+        period_to=s.period_to, opening_balance=s.opening_balance.amount,
+        closing_balance=s.closing_balance.amount,
+        lines=[StatementLineOut(
+            on_date=line.movement.on, kind=line.movement.kind.value,
+            reference=line.movement.reference, invoice_id=line.movement.invoice_id,
+            amount=line.movement.amount.amount, balance=line.balance.amount,
+        ) for line in s.lines],
+    ) for s in await _statements(conn, customer_id, period_from, period_to, currency)]
+
+
+@router.get("/customers/{customer_id}/statement/pdf", response_class=Response,
+            summary="The customer statement as a PDF in the customer's language",
+            responses={200: {"content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}}})
+async def statement_as_pdf(
+    customer_id: str, conn: Reads, request: Request,
+    period_from: Annotated[date, Query(alias="from")],
+    period_to: Annotated[date, Query(alias="to")], currency: Currency | None = None,
+) -> Response:
+    on_file = await customer_on_file(conn, customer_id)
+    if on_file is None:
+        raise HTTPException(404, f"no invoice of {customer_id}")
+    statements = await _statements(conn, customer_id, period_from, period_to, currency)
+    text = statement_text(customer_id, on_file[0], statements, on_file[1],
+                          request.app.state.runtime.settings.creditor())
+    name = f"statement-{customer_id}-{period_to.isoformat()}"
+    pdf = text_pdf(name, text)
+    return Response(pdf.content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+
+async def _statements(conn: asyncpg.Connection, customer_id: str, period_from: date,
+                      period_to: date, currency: str | None) -> list[Statement]:
     if period_to < period_from:
         raise InvalidRequest("period_order", "the period ends before it starts", "to", where="query")
     currencies = [currency] if currency else await customer_currencies(conn, customer_id)
     movements = await account_movements(conn, customer_id, period_to, currency)
-    statements = []
-    for code in currencies:
-        result = customer_statement(movements, code, period_from, period_to)
-        statements.append(StatementOut(
-            customer_id=customer_id, currency=code, period_from=period_from,
-            period_to=period_to, opening_balance=result.opening_balance.amount,
-            closing_balance=result.closing_balance.amount,
-            lines=[
-                StatementLineOut(
-                    on_date=line.movement.on, kind=line.movement.kind.value,
-                    reference=line.movement.reference, invoice_id=line.movement.invoice_id,
-                    amount=line.movement.amount.amount, balance=line.balance.amount,
-                )
-                for line in result.lines
-            ],
-        ))
-    return statements
+    return [customer_statement(movements, code, period_from, period_to) for code in currencies]

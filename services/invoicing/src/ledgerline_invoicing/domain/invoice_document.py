@@ -60,9 +60,10 @@ class IssuedInvoice:
 
 def invoice_text(invoice: IssuedInvoice, creditor: Creditor) -> str:
     lang = invoice.language if invoice.language in LABELS else Language.EN
-    t, money = LABELS[lang], _money_in(lang, invoice.currency)
+    t, money = LABELS[lang], money_in(lang, invoice.currency)
     head = [creditor.name, "", f"{t['title']} {invoice.invoice_number}",
-            f"{t['date']}: {_day(invoice.issue_date, lang)}    {t['due']}: {_day(invoice.due_date, lang)}",
+            f"{t['date']}: {localized_day(invoice.issue_date, lang)}    "
+            f"{t['due']}: {localized_day(invoice.due_date, lang)}",
             "", f"{t['to']}: {invoice.customer_name} ({t['customer']} {invoice.customer_id})"]
     if invoice.sales_order_id:
         head.append(f"{t['order']}: {invoice.sales_order_id}")
@@ -90,7 +91,7 @@ def terms_text(terms: PaymentTerms, lang: Language) -> str:
     return net.format(n=terms.net_days)
 
 
-def _money_in(lang: Language, currency: str) -> Callable[[Any], str]:
+def money_in(lang: Language, currency: str) -> Callable[[Any], str]:
     def money(amount: Any) -> str:
         text = f"{quantize(Decimal(str(amount)), currency):,}"
         return f"{_localized(text, lang)} {currency}"
@@ -109,5 +110,5 @@ def _localized(text: str, lang: Language) -> str:
     return text
 
 
-def _day(day: date, lang: Language) -> str:
+def localized_day(day: date, lang: Language) -> str:
     return day.isoformat() if lang is Language.EN else day.strftime("%d/%m/%Y")

@@ -72,6 +72,14 @@ async def issued_invoice(conn: asyncpg.Connection, invoice_id: str) -> IssuedInv
         lines=orjson.loads(facts["lines_json"]))
 
 
+async def customer_on_file(conn: asyncpg.Connection, customer_id: str
+                           ) -> tuple[str, Language] | None:
+    """The customer's name and language as its latest invoice says them."""
+    row = await conn.fetchrow("SELECT customer_name, language FROM invoice WHERE customer_id = $1"
+                              " ORDER BY issue_date DESC, invoice_id DESC LIMIT 1", customer_id)
+    return (row["customer_name"], Language(row["language"])) if row else None
+
+
 async def customer_currencies(conn: asyncpg.Connection, customer_id: str) -> list[str]:
     rows = await conn.fetch(
         "SELECT DISTINCT currency FROM account_movement WHERE customer_id = $1 ORDER BY 1",
