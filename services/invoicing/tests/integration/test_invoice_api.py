@@ -122,6 +122,10 @@ async def test_invoice_credit_note_cancellation_and_statement(service: Service) 
     detail = await registered(service, invoice_id, credited="20.00", outstanding="50.00")
     copy = await service.http.get(f"/invoices/{invoice_id}/pdf")
     assert copy.content == pdf.content  # a copy reads as the original: payments are not on it
+    note = await service.http.get("/credit-notes/CN-2026-000001/pdf")
+    note_text = "".join(page.extract_text() for page in PdfReader(BytesIO(note.content)).pages)
+    assert all(s in note_text for s in ("CREDIT NOTE CN-2026-000001", "INV-2026-000001",
+                                        "price correction", "20.00 EUR")), note_text
     assert [h["kind"] for h in detail["history"]] == [
         "issued", "allocated", "credit_note", "credited"]
 

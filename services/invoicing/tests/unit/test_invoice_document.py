@@ -8,7 +8,12 @@ from decimal import Decimal
 
 from ledgerline_events.contract.creditor import Creditor
 from ledgerline_events.contract.sales import Language, PaymentTerms, TermsKind
-from ledgerline_invoicing.domain.invoice_document import IssuedInvoice, invoice_text
+from ledgerline_invoicing.domain.invoice_document import (
+    IssuedCreditNote,
+    IssuedInvoice,
+    credit_note_text,
+    invoice_text,
+)
 
 LINE = {"description": "Rouleaux de tissu", "quantity": "12", "unit_price": "1050.00",
         "tax_rate": "20", "net": "12600.00"}
@@ -41,3 +46,13 @@ def test_a_language_without_labels_is_printed_in_english() -> None:
     text = invoice_text(invoice(Language.DE, PaymentTerms(kind=TermsKind.NET, net_days=14)),
                         Creditor())
     assert "INVOICE INV-2026-000042" in text and "12,600.00 EUR" in text
+
+
+def test_a_credit_note_says_what_it_credits_why_and_how_much() -> None:
+    note = IssuedCreditNote("AV-2026-000003", date(2026, 3, 20), Decimal("120.00"),
+                            "retour de marchandise", invoice(
+                                Language.FR, PaymentTerms(kind=TermsKind.NET, net_days=30)))
+    text = credit_note_text(note, Creditor())
+    for shown in ("AVOIR AV-2026-000003", "sur la facture INV-2026-000042 du 01/03/2026",
+                  "Motif: retour de marchandise", "120,00 EUR"):
+        assert shown in text, shown

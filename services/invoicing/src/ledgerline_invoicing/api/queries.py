@@ -14,7 +14,7 @@ from ledgerline_events.contract.money import Currency
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime.pdf import text_pdf
 from ledgerline_events.runtime.problems import Problem
-from ledgerline_invoicing.domain.invoice_document import invoice_text
+from ledgerline_invoicing.domain.invoice_document import credit_note_text, invoice_text
 from ledgerline_invoicing.domain.statement import Statement, customer_statement
 from ledgerline_invoicing.domain.statement_document import statement_text
 from ledgerline_invoicing.projections.customer_account import account_movements
@@ -23,6 +23,7 @@ from ledgerline_invoicing.projections.queries import (
     customer_on_file,
     find_invoices,
     invoice_detail,
+    issued_credit_note,
     issued_invoice,
 )
 
@@ -44,6 +45,21 @@ async def invoice_as_pdf(invoice_id: str, conn: Reads, request: Request) -> Resp
     return Response(pdf.content, media_type="application/pdf", headers={
         "ETag": f'"{pdf.checksum}"',
         "Content-Disposition": f'inline; filename="{issued.invoice_number}.pdf"'})
+
+
+@router.get("/credit-notes/{credit_note_number}/pdf", response_class=Response,
+            summary="A credit note as issued, as a PDF in its invoice's language (ETag: sha256)",
+            responses={200: {"content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}}})
+async def credit_note_as_pdf(credit_note_number: str, conn: Reads, request: Request) -> Response:
+    note = await issued_credit_note(conn, credit_note_number)
+    if note is None:
+        raise HTTPException(404, f"no credit note {credit_note_number}")
+    pdf = text_pdf(credit_note_number,
+                   credit_note_text(note, request.app.state.runtime.settings.creditor()))
+    return Response(pdf.content, media_type="application/pdf", headers={
+        "ETag": f'"{pdf.checksum}"',
+        "Content-Disposition": f'inline; filename="{credit_note_number}.pdf"'})
 
 
 @router.get("/invoices", response_model=list[InvoiceSummary], summary="Invoice register")

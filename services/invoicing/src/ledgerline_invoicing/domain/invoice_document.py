@@ -112,3 +112,36 @@ def _localized(text: str, lang: Language) -> str:
 
 def localized_day(day: date, lang: Language) -> str:
     return day.isoformat() if lang is Language.EN else day.strftime("%d/%m/%Y")
+
+
+CREDIT_NOTE_LABELS = {
+    Language.EN: ("CREDIT NOTE", "for invoice", "of", "Reason", "Amount credited"),
+    Language.FR: ("AVOIR", "sur la facture", "du", "Motif", "Montant de l'avoir"),
+    Language.IT: ("NOTA DI CREDITO", "sulla fattura", "del", "Motivo", "Importo accreditato"),
+}
+
+
+@dataclass(frozen=True)
+class IssuedCreditNote:
+    credit_note_number: str
+    issue_date: date
+    amount: Decimal
+    reason: str
+    invoice: IssuedInvoice  # the invoice it credits, as issued
+
+
+def credit_note_text(note: IssuedCreditNote, creditor: Creditor) -> str:
+    """A credit note as a document: what it credits, why and how much, in the language of the
+    invoice it credits."""
+    invoice = note.invoice
+    lang = invoice.language if invoice.language in LABELS else Language.EN
+    title, on_invoice, of, reason, credited = CREDIT_NOTE_LABELS[lang]
+    t, money = LABELS[lang], money_in(lang, invoice.currency)
+    return "\n".join([
+        creditor.name, "", f"{title} {note.credit_note_number}",
+        f"{t['date']}: {localized_day(note.issue_date, lang)}", "",
+        f"{t['to']}: {invoice.customer_name} ({t['customer']} {invoice.customer_id})",
+        f"{on_invoice} {invoice.invoice_number} {of} {localized_day(invoice.issue_date, lang)}"
+        f" ({money(invoice.gross_total)})", "",
+        f"{reason}: {note.reason}", f"{credited:>60} {money(note.amount):>18}",
+    ]) + "\n"

@@ -9,7 +9,7 @@ import asyncpg
 import orjson
 
 from ledgerline_events.contract.sales import Language, PaymentTerms
-from ledgerline_invoicing.domain.invoice_document import IssuedInvoice
+from ledgerline_invoicing.domain.invoice_document import IssuedCreditNote, IssuedInvoice
 
 INVOICE_COLUMNS = (
     "invoice_id, invoice_number, customer_id, customer_name, sales_order_id, currency, "
@@ -70,6 +70,16 @@ async def issued_invoice(conn: asyncpg.Connection, invoice_id: str) -> IssuedInv
         language=Language(facts["language"]),
         payment_terms=PaymentTerms.model_validate_json(facts["terms"]),
         lines=orjson.loads(facts["lines_json"]))
+
+
+async def issued_credit_note(conn: asyncpg.Connection, number: str) -> IssuedCreditNote | None:
+    """A credit note as issued, with the invoice it credits, or None."""
+    row = await conn.fetchrow("SELECT invoice_id, on_date, amount, detail FROM invoice_entry "
+                              "WHERE kind = 'credit_note' AND reference = $1", number)
+    invoice = await issued_invoice(conn, row["invoice_id"]) if row else None
+    if row is None or invoice is None:
+        return None
+    return IssuedCreditNote(number, row["on_date"], row["amount"], row["detail"], invoice)
 
 
 async def customer_on_file(conn: asyncpg.Connection, customer_id: str
