@@ -84,8 +84,4 @@ class CollectionsSettings(ServiceSettings):
 
     @property
     def payment_instructions(self) -> PaymentInstructions:
-        return PaymentInstructions(
-            creditor_name=self.creditor_name, bank_name=self.bank_name,
-            account_holder=self.bank_account_holder, iban=self.bank_iban, bic=self.bank_bic,
-            final_notice_days=self.final_notice_days,
-        )
+        return PaymentInstructions(**vars(self.creditor()), final_notice_days=self.final_notice_days)

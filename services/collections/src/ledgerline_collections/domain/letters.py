@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ledgerline_events.contract.creditor import Creditor
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.contract.sales import Language
 
@@ -25,15 +26,11 @@ FALLBACK_LANGUAGE = Language.EN
 
 
 @dataclass(frozen=True)
-class PaymentInstructions:
-    """Who the customer pays and how, printed on every letter (from settings)."""
+class PaymentInstructions(Creditor):
+    """Who the customer pays and how (every service's creditor settings), printed on every
+    letter, and the days the final notice gives before the hand-over."""
 
-    creditor_name: str = "Ledgerline Ltd"
-    bank_name: str = "Example Bank"
-    account_holder: str = "Ledgerline Ltd"
-    iban: str = "GB00EXAM00000000000000"
-    bic: str = "EXAMGB00"
-    final_notice_days: int = 10  # days the final notice gives before the hand-over
+    final_notice_days: int = 10
 
 
 def letter_language(language: Language) -> Language:
