@@ -6,6 +6,7 @@ import asyncio
 
 import asyncpg
 
+from ledgerline_cash.application.clearing import PENDING
 from ledgerline_events.runtime import Runtime, rebuild
 from ledgerline_events.runtime.postgres import ident
 
@@ -53,8 +54,9 @@ async def replay_differences(runtime: Runtime, *, workers: int = 1) -> list[str]
 
 
 async def quiescent(runtimes: list[Runtime]) -> bool:
-    """Nothing left to publish and nothing left to consume, twice half a second apart: the log
-    has stopped moving (a consumer in a rebalance has nothing assigned: not caught up)."""
+    """Nothing left to publish, to consume or to clear, twice half a second apart: the log has
+    stopped moving (a consumer in a rebalance has nothing assigned: not caught up; a document
+    cash application's clearing has yet to decide is decided by its sweep, every 2 s)."""
     for attempt in range(2):
         if attempt:
             await asyncio.sleep(0.5)
@@ -64,5 +66,8 @@ async def quiescent(runtimes: list[Runtime]) -> bool:
             if await runtime.pool.fetchval(f"SELECT count(*) FROM {schema}.outbox"):
                 return False
             if not runtime.runner.caught_up():
+                return False
+            if runtime.settings.service_name == "cash-application" and await runtime.pool.fetchval(
+                    f"SELECT count(*) FROM ({PENDING.format(r=ident(runtime.settings.read_schema))}) p"):
                 return False
     return True
