@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
+from fastapi import Response
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -63,3 +65,16 @@ def _wrapped(line: str) -> list[str]:
         else:
             current = f"{current} {word}" if current else word
     return [*out, current]
+
+
+# A route answering a document declares it so (the OpenAPI says what comes back).
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {
+    "schema": {"type": "string", "format": "binary"}}}}}
+
+
+def pdf_answer(pdf: Pdf, filename: str, *, etag: bool) -> Response:
+    """The document as an HTTP answer, shown inline; `etag`: its sha256 names this version."""
+    headers = {"Content-Disposition": f'inline; filename="{filename}.pdf"'}
+    if etag:
+        headers["ETag"] = f'"{pdf.checksum}"'
+    return Response(pdf.content, media_type="application/pdf", headers=headers)

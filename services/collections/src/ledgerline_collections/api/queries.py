@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime.edges import AsOf, KnownAt
-from ledgerline_events.runtime.pdf import text_pdf
+from ledgerline_events.runtime.pdf import PDF_RESPONSES, pdf_answer, text_pdf
 
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters import customer_master as master_reads
@@ -119,16 +119,13 @@ async def customer_master(customer_id: str, app: Service) -> dict[str, Any]:
 
 @router.get("/reminders/{reminder_id}/pdf", response_class=Response,
             summary="The dunning letter as a PDF (the same bytes on every replay; ETag: sha256)",
-            responses={200: {"content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}}})
+            responses=PDF_RESPONSES)
 async def letter_as_pdf(reminder_id: str, app: Service) -> Response:
     letter = await reports.letter_text(app.read_model, reminder_id)
     if letter is None:
         raise HTTPException(404, detail=f"no letter {reminder_id}")
     pdf = text_pdf(reminder_id, letter)
-    return Response(pdf.content, media_type="application/pdf", headers={
-        "ETag": f'"{pdf.checksum}"',
-        "Content-Disposition": f'inline; filename="{reminder_id}.pdf"'})
+    return pdf_answer(pdf, reminder_id, etag=True)
 
 
 @router.get("/customers/{customer_id}/agency-handovers/{handover_id}", response_model=AgencyFile,
@@ -143,13 +140,11 @@ async def agency_file(customer_id: str, handover_id: str, app: Service, now: Now
 
 @router.get("/customers/{customer_id}/agency-handovers/{handover_id}/pdf",
             response_class=Response, summary="The file handed to the collection agency, to read",
-            responses={200: {"content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}}})
+            responses=PDF_RESPONSES)
 async def agency_file_pdf(customer_id: str, handover_id: str, app: Service, now: Now
                           ) -> Response:
     found = await agency_handover.file_of(app, customer_id, handover_id, now)
     if found is None:
         raise HTTPException(404, detail=f"no hand-over {handover_id} of {customer_id}")
     pdf = text_pdf(handover_id, handover_text(found))
-    return Response(pdf.content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{handover_id}.pdf"'})
+    return pdf_answer(pdf, handover_id, etag=False)

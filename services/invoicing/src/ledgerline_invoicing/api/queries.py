@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import Currency
 from ledgerline_events.contract.refusals import InvalidRequest
-from ledgerline_events.runtime.pdf import text_pdf
+from ledgerline_events.runtime.pdf import PDF_RESPONSES, pdf_answer, text_pdf
 from ledgerline_events.runtime.problems import Problem
 from ledgerline_invoicing.domain.invoice_document import credit_note_text, invoice_text
 from ledgerline_invoicing.domain.statement import Statement, customer_statement
@@ -35,31 +35,25 @@ router = APIRouter(tags=["register and statements"])
 
 @router.get("/invoices/{invoice_id}/pdf", response_class=Response,
             summary="The invoice as issued, as a PDF in the customer's language (ETag: sha256)",
-            responses={200: {"content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}}})
+            responses=PDF_RESPONSES)
 async def invoice_as_pdf(invoice_id: str, conn: Reads, request: Request) -> Response:
     issued = await issued_invoice(conn, invoice_id)
     if issued is None:
         raise HTTPException(404, f"no invoice {invoice_id}")
     pdf = text_pdf(issued.invoice_number, invoice_text(issued, request.app.state.runtime.settings.creditor()))
-    return Response(pdf.content, media_type="application/pdf", headers={
-        "ETag": f'"{pdf.checksum}"',
-        "Content-Disposition": f'inline; filename="{issued.invoice_number}.pdf"'})
+    return pdf_answer(pdf, issued.invoice_number, etag=True)
 
 
 @router.get("/credit-notes/{credit_note_number}/pdf", response_class=Response,
             summary="A credit note as issued, as a PDF in its invoice's language (ETag: sha256)",
-            responses={200: {"content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}}})
+            responses=PDF_RESPONSES)
 async def credit_note_as_pdf(credit_note_number: str, conn: Reads, request: Request) -> Response:
     note = await issued_credit_note(conn, credit_note_number)
     if note is None:
         raise HTTPException(404, f"no credit note {credit_note_number}")
     pdf = text_pdf(credit_note_number,
                    credit_note_text(note, request.app.state.runtime.settings.creditor()))
-    return Response(pdf.content, media_type="application/pdf", headers={
-        "ETag": f'"{pdf.checksum}"',
-        "Content-Disposition": f'inline; filename="{credit_note_number}.pdf"'})
+    return pdf_answer(pdf, credit_note_number, etag=True)
 
 
 @router.get("/invoices", response_model=list[InvoiceSummary], summary="Invoice register")
@@ -108,8 +102,7 @@ async def statement(
 
 @router.get("/customers/{customer_id}/statement/pdf", response_class=Response,
             summary="The customer statement as a PDF in the customer's language",
-            responses={200: {"content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}}})
+            responses=PDF_RESPONSES)
 async def statement_as_pdf(
     customer_id: str, conn: Reads, request: Request,
     period_from: Annotated[date, Query(alias="from")],
@@ -123,8 +116,7 @@ async def statement_as_pdf(
                           request.app.state.runtime.settings.creditor())
     name = f"statement-{customer_id}-{period_to.isoformat()}"
     pdf = text_pdf(name, text)
-    return Response(pdf.content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+    return pdf_answer(pdf, name, etag=False)
 
 
 async def _statements(conn: asyncpg.Connection, customer_id: str, period_from: date,
