@@ -27,7 +27,7 @@ start() {
   mkdir -p "$home"
   if ready; then echo "mailpit: already running (SMTP 127.0.0.1:$smtp_port)"; return; fi
   nohup "$bin" --smtp "127.0.0.1:$smtp_port" --listen "127.0.0.1:$http_port" \
-    --database "$home/mailpit.db" --smtp-auth-accept-any --smtp-auth-allow-insecure \
+    --database "$home/mailpit.db" --enable-chaos --smtp-auth-accept-any --smtp-auth-allow-insecure \
     --disable-version-check --quiet >"$home/mailpit.log" 2>&1 &
   echo $! >"$home/mailpit.pid"
   for _ in $(seq 1 100); do ready && break; sleep 0.1; done
@@ -36,7 +36,10 @@ start() {
 }
 
 stop() {
-  if [ -f "$home/mailpit.pid" ] && kill "$(cat "$home/mailpit.pid")" 2>/dev/null; then
+  local pid
+  pid=$(cat "$home/mailpit.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     rm -f "$home/mailpit.pid"; echo "mailpit: stopped"
   else echo "mailpit: not running"; fi
 }

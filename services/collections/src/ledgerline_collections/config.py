@@ -3,7 +3,7 @@ variables) plus the company's ageing buckets, dunning policy and payment details
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import ClassVar, Literal
 
@@ -55,6 +55,9 @@ class CollectionsSettings(ServiceSettings):
     mail_from: str = "accounts-receivable@ledgerline.example"
     mail_message_domain: str = "ledgerline.example"
     letter_post_poll_s: float = 2.0
+    # How long a letter being sent stays claimed; past it, its sender is taken to have stopped
+    # and the letter is in doubt (a quarter of it is the SMTP timeout).
+    letter_post_lease_s: float = Field(default=120.0, ge=1.0)
     # Where the letter post fetches an invoice's own PDF for a copy (invoicing's read API), and
     # the API key it reads with when no JWT secret is shared.
     invoicing_url: str = "http://127.0.0.1:8102"
@@ -80,7 +83,8 @@ class CollectionsSettings(ServiceSettings):
 
     @property
     def letter_post(self) -> LetterPost:
-        return LetterPost(self.smtp_host, self.smtp_port, self.mail_from, self.mail_message_domain)
+        return LetterPost(self.smtp_host, self.smtp_port, self.mail_from, self.mail_message_domain,
+                          lease=timedelta(seconds=self.letter_post_lease_s))
 
     @property
     def payment_instructions(self) -> PaymentInstructions:

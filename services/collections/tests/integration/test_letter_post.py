@@ -24,6 +24,7 @@ from ledgerline_collections.bootstrap import build_app
 from ledgerline_collections.config import CollectionsSettings
 from ledgerline_events.contract import Topics
 from ledgerline_events.contract.deliveries import (
+    LetterBounced,
     LetterDeliveryFailed,
     LetterDeliveryInDoubt,
     LetterEmailed,
@@ -132,15 +133,15 @@ async def test_a_refused_send_is_tried_later_once_and_a_stopped_send_is_never_re
              "FR-DOUBT": f"doubt.{unique_id}@durand.example"}
     sent = await letters_sent(client, producer, topics, unique_id, dict(mails))
     service, good = app.state.service, app.state.runtime.settings.letter_post
-    async with service.store.pool.acquire() as conn, conn.transaction():
-        [stopped] = [d for d in await LetterQueue(conn, service.store.schema).claim(NOW, 10)
-                     if d.document_id == sent["FR-DOUBT"]] or [None]
-    assert stopped is not None  # its sender was killed after claiming it (the other: unclaimed)
+    async with service.store.pool.acquire() as conn:  # a sender claims both, one at a time,
+        queue = LetterQueue(conn, service.store.schema)  # and is killed sending FR-DOUBT's
+        claimed = [await queue.claim(NOW, good.lease) for _ in range(3)]
+    assert {d.document_id for d in claimed if d} == set(sent.values()) and claimed[2] is None
     async with service.store.pool.acquire() as conn, conn.transaction():
         await conn.execute(f'UPDATE "{service.store.schema}".letter_delivery SET state = '
                            "'pending', attempts = 0 WHERE document_id = $1", sent["FR-RETRY"])
 
-    down = good.__class__(good.smtp_host, 1, good.sender, good.message_domain)  # refused
+    down = replace(good, smtp_port=1)  # refused
     assert await deliver_due(service, down, NOW) == 1
     assert await deliver_due(service, good, NOW + timedelta(seconds=30)) == 0  # not due yet
     later = NOW + timedelta(minutes=3)  # past the retry and past the stopped claim's lease
@@ -153,6 +154,53 @@ async def test_a_refused_send_is_tried_later_once_and_a_stopped_send_is_never_re
     assert failed.attempt == 1 and failed.retry_at == NOW + timedelta(minutes=1)
     assert [e.document_id for e in log if isinstance(e, LetterDeliveryInDoubt)] == [sent["FR-DOUBT"]]
     assert [e.document_id for e in log if isinstance(e, LetterEmailed)] == [sent["FR-RETRY"]]
+
+
+@pytest.fixture
+async def chaos() -> AsyncIterator[Callable[[int], Any]]:
+    """The mail server's own fault switch (Mailpit's chaos): refuse every recipient with a
+    given SMTP code, until the test ends."""
+    async with httpx.AsyncClient(base_url=MAILPIT, timeout=10) as api:
+        async def refuse_recipients(code: int) -> None:
+            trigger = {"ErrorCode": code, "Probability": 100 if code else 0}
+            (await api.put("/api/v1/chaos", json={"Recipient": trigger})).raise_for_status()
+        try:
+            yield refuse_recipients
+        finally:
+            await refuse_recipients(0)
+
+
+async def test_a_deferred_mail_is_tried_again_and_a_bounced_one_goes_to_print(
+    post: tuple[httpx.AsyncClient, Any], producer: AIOKafkaProducer, topics: Topics,
+    kafka_bootstrap: str, unique_id: str, chaos: Callable[[int], Any], clock: MovableClock,
+) -> None:
+    client, app = post
+    mail = f"gone.{unique_id}@durand.example"
+    sent = await letters_sent(client, producer, topics, unique_id, {"FR-GONE": mail})
+    service, letter_post = app.state.service, app.state.runtime.settings.letter_post
+
+    await chaos(451)  # "try again later"
+    assert await deliver_due(service, letter_post, NOW) == 1
+    await chaos(550)  # "no such mailbox": final
+    assert await deliver_due(service, letter_post, NOW + timedelta(minutes=2)) == 1
+    await chaos(0)
+    assert await deliver_due(service, letter_post, NOW + timedelta(hours=3)) == 0  # settled
+
+    assert await mails_about(f"to:{mail}") == []
+    log = [e.payload for e in await read_topic(kafka_bootstrap, topics.collections, at_least=7)]
+    [deferred] = [e for e in log if isinstance(e, LetterDeliveryFailed)]
+    assert deferred.retry_at == NOW + timedelta(minutes=1) and "451" in deferred.reason
+    [bounce] = [e for e in log if isinstance(e, LetterBounced)]
+    assert (bounce.document_id, bounce.contact_id, bounce.smtp_code) == (sent["FR-GONE"], "ap", 550)
+    [printed] = [e for e in log if isinstance(e, LetterQueuedForPrint)]
+    assert printed.document_id == sent["FR-GONE"] and "bounced (550)" in printed.reason
+
+    clock.now = NOW + timedelta(hours=3)  # the account as it stands after the print
+    async def printed_because() -> str | None:
+        history = (await client.get("/customers/FR-GONE")).json().get("dunning_history")
+        return history[0]["delivery_detail"] if history and history[0]["delivery"] == "print" \
+            else None
+    assert await eventually(printed_because) == "e-mail to contact ap bounced (550)"
 
 
 async def test_a_promise_made_on_a_call_is_confirmed_in_writing(

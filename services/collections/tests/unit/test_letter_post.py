@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from ledgerline_collections.domain.customer_master import Contact
 from ledgerline_collections.domain.letter_post import (
+    bounced,
     confirmation_subject,
     dunning_subject,
     mail_for,
@@ -51,3 +52,8 @@ def test_a_refused_send_is_tried_again_later_then_handed_to_a_person() -> None:
     assert retry_at(1, NOW) == NOW + timedelta(minutes=1)
     assert retry_at(4, NOW) == NOW + timedelta(hours=2)
     assert retry_at(5, NOW) is None
+
+
+def test_only_a_permanent_refusal_of_the_address_is_a_bounce() -> None:
+    assert bounced(550) and bounced(553)
+    assert not bounced(451) and not bounced(421)  # "try again later": retried

@@ -1,9 +1,10 @@
 """What became of a letter on its way to the customer (collections' letter post): a dunning
 letter, the written confirmation of a promise to pay, or a copy of an invoice. E-mailed with
-its PDF to the contact in charge, queued for print when the customer has no e-mail contact, a
-failed attempt (retried later), or in doubt (the sender stopped while the mail server may
-already have taken it: never sent again by itself, a person decides). `document_id` is the
-reminder's, the promise's or the invoice copy's id."""
+its PDF to the contact in charge; queued for print when the customer has no e-mail contact; a
+failed attempt (the mail server refused for now: retried later); bounced (the mail server
+refused the address for good: the letter goes to print instead); or in doubt (the sender
+stopped while the mail server may already have taken it: never sent again by itself, a person
+decides). `document_id` is the reminder's, the promise's or the invoice copy's id."""
 
 from __future__ import annotations
 
@@ -61,6 +62,18 @@ class LetterDeliveryFailed(Event):
     retry_at: UtcDateTime | None = None  # None: no more attempts, a person takes it over
 
 
+class LetterBounced(Event):
+    """The mail server refused the contact's address for good (an SMTP 5xx reply): the letter
+    is printed instead (a LetterQueuedForPrint follows) and the contact needs a new address."""
+
+    event_type = "collections.LetterBounced"
+    document_id: str = Field(min_length=1, max_length=64)
+    document: DocumentKind
+    contact_id: str = Field(min_length=1, max_length=64)
+    smtp_code: int = Field(ge=500, le=599)
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class LetterDeliveryInDoubt(Event):
     event_type = "collections.LetterDeliveryInDoubt"
     document_id: str = Field(min_length=1, max_length=64)
@@ -69,5 +82,6 @@ class LetterDeliveryInDoubt(Event):
 
 
 DELIVERY_EVENTS: tuple[type[Event], ...] = (
-    InvoiceCopyRequested, LetterEmailed, LetterQueuedForPrint, LetterDeliveryFailed, LetterDeliveryInDoubt,
+    InvoiceCopyRequested, LetterEmailed, LetterQueuedForPrint, LetterDeliveryFailed, LetterBounced,
+    LetterDeliveryInDoubt,
 )

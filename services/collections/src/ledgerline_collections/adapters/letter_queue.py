@@ -1,8 +1,8 @@
 """The letter post's queue, in our write schema: one row per letter to deliver (a dunning
 letter, a promise's confirmation), written in the transaction that records its source event
 (ReminderSent, PromiseToPayRecorded; `source` is the stream holding it). A row is claimed
-(state `sending`, a lease) and committed before its mail goes out, so a sender that stops
-mid-send leaves a row that says so."""
+(state `sending`, a lease) and committed just before its mail goes out, one at a time, so a
+sender that stops mid-send leaves one row that says so, and the rest wait for the next."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ import asyncpg
 from ledgerline_events.contract.deliveries import DocumentKind
 from ledgerline_events.runtime import ident
 from ledgerline_events.runtime.migrations import Migration
-
-LEASE = timedelta(minutes=2)  # a claim older than this: its sender stopped
 
 
 @dataclass(frozen=True)
@@ -39,15 +37,16 @@ class LetterQueue:
             "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", document_id, kind.value,
             customer_id, source, at)
 
-    async def claim(self, now: datetime, limit: int) -> list[Delivery]:
-        rows = await self.conn.fetch(
+    async def claim(self, now: datetime, lease: timedelta) -> Delivery | None:
+        """The next letter due, now being sent (another sender skips it)."""
+        row = await self.conn.fetchrow(
             f"UPDATE {self._t} SET state = 'sending', attempts = attempts + 1, "
-            "claimed_until = $1 + $3::interval WHERE document_id IN ("
+            "claimed_until = $1 + $2::interval WHERE document_id = ("
             f"  SELECT document_id FROM {self._t} WHERE state = 'pending' "
-            "   AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 "
+            "   AND next_attempt_at <= $1 ORDER BY next_attempt_at, document_id LIMIT 1 "
             "   FOR UPDATE SKIP LOCKED) RETURNING document_id, kind, customer_id, source, attempts",
-            now, limit, LEASE)
-        return [_delivery(r) for r in rows]
+            now, lease)
+        return None if row is None else _delivery(row)
 
     async def stalled(self, now: datetime) -> list[Delivery]:
         """Claimed, and the claim ran out: the mail may or may not have gone."""

@@ -1,9 +1,9 @@
 """The letter post at work: every letter recorded (a dunning letter, a promise's written
-confirmation) goes out, once. Due rows of the queue are claimed (committed) first; each letter
-is rendered as its PDF, sent by e-mail to the contact in charge (domain/letter_post.py) or
-queued for print, and what happened is an event of `letter-delivery:<document id>`, recorded
-with the row's new state. A claim whose sender stopped is in doubt: never sent again by itself
-(a person checks and resends)."""
+confirmation, an invoice copy) goes out, once. Letters due are taken one at a time: the row is
+claimed (committed) first; the letter is rendered as its PDF, sent by e-mail to the contact in
+charge (domain/letter_post.py) or queued for print, and what happened is an event of
+`letter-delivery:<document id>`, recorded with the row's new state. A claim whose sender
+stopped is in doubt: never sent again by itself (a person checks and resends)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ledgerline_events.contract.collections import PromiseToPayRecorded, Reminde
 from ledgerline_events.contract.deliveries import (
     DocumentKind,
     InvoiceCopyRequested,
+    LetterBounced,
     LetterDeliveryFailed,
     LetterDeliveryInDoubt,
     LetterEmailed,
@@ -32,6 +33,7 @@ from ..adapters.invoice_documents import DocumentUnavailable
 from ..adapters.letter_queue import Delivery, LetterQueue
 from ..domain.letter_post import (
     LetterPost,
+    bounced,
     confirmation_subject,
     copy_subject,
     dunning_subject,
@@ -53,10 +55,13 @@ async def deliver_due(app: Collections, post: LetterPost, now: datetime) -> int:
                 document_id=stalled.document_id, document=stalled.kind,
                 message_id=f"<{stalled.document_id}@{post.message_domain}>")
             await _record(app, conn, stalled, [doubt], now, "in_doubt")
-        claimed = await queue.claim(now, post.batch)
-    for delivery in claimed:
+    for tried in range(post.batch):
+        async with app.store.pool.acquire() as conn:
+            delivery = await LetterQueue(conn, app.store.schema).claim(now, post.lease)
+        if delivery is None:
+            return tried
         await _deliver(app, post, delivery, now)
-    return len(claimed)
+    return post.batch
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,14 @@ class Outcome:
     event: Event
     state: str  # of the queue row: emailed, print, pending (tried again later), given_up
     retry_at: datetime | None = None
+    before: tuple[Event, ...] = ()  # what led there (a bounce before the print queue)
 
 
 async def _deliver(app: Collections, post: LetterPost, d: Delivery, now: datetime) -> None:
     outcome = await _send(app, post, d, now)
     async with app.store.pool.acquire() as conn, conn.transaction():
-        await _record(app, conn, d, [outcome.event], now, outcome.state, outcome.retry_at)
+        await _record(app, conn, d, [*outcome.before, outcome.event], now, outcome.state,
+                      outcome.retry_at)
 
 
 @dataclass(frozen=True)
@@ -95,9 +102,17 @@ async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) 
     mail = mail_for(d.document_id, letter.subject, letter.language, contact, post.message_domain)
     try:
         await smtp.send(mail, post.sender, pdf.content, f"{d.document_id}.pdf", post.smtp_host,
-                        post.smtp_port)
+                        post.smtp_port, post.lease.total_seconds() / 4)
     except smtp.SmtpError as refused:
-        return _failed(ids, d, repr(refused), now)
+        refusal = smtp.recipient_refusal(refused)
+        if refusal is None or not bounced(refusal[0]):
+            return _failed(ids, d, repr(refused), now)
+        bounce = LetterBounced(**ids, contact_id=contact.contact_id, smtp_code=refusal[0],
+                               reason=refusal[1][:500] or "refused")
+        return Outcome(LetterQueuedForPrint(
+            **ids, document_sha256=pdf.checksum,
+            reason=f"e-mail to contact {contact.contact_id} bounced ({refusal[0]})"), "print",
+            before=(bounce,))
     return Outcome(LetterEmailed(**ids, message_id=mail.message_id, contact_id=mail.contact_id,
                                  to=await _sealed(app, d, mail.to), document_sha256=pdf.checksum),
                    "emailed")

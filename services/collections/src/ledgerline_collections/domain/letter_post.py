@@ -5,7 +5,8 @@ which subject, and what to do when a send fails. Pure rules; the sender
 A letter goes by e-mail to the person in charge of paying (accounts payable), else to the
 billing contact, else to any contact who has an e-mail address; a customer with none gets it
 on paper (the print queue). A failed send is tried again later, a few times, then handed to a
-person; a send the sender may have completed before it stopped is never repeated by itself."""
+person; an address the mail server refuses for good (a bounce) sends the letter to print; a
+send the sender may have completed before it stopped is never repeated by itself."""
 
 from __future__ import annotations
 
@@ -63,6 +64,9 @@ class LetterPost:
     sender: str  # the From address
     message_domain: str  # Message-IDs are <reminder id>@this
     batch: int = 20
+    # A letter being sent is claimed this long; a claim that ran out means its sender stopped
+    # mid-send (longer than the SMTP timeout, so a slow send is never taken for a stop).
+    lease: timedelta = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,11 @@ def mail_for(document_id: str, subject: str, language: Language, contact: Contac
     assert contact.email is not None
     return Mail(contact.email, contact.contact_id, subject, BODIES[letter_language(language)],
                 f"<{document_id}@{domain}>")
+
+
+def bounced(smtp_code: int) -> bool:
+    """A 5xx reply to the recipient is final (RFC 5321 4.2.1): no retry will deliver it."""
+    return 500 <= smtp_code <= 599
 
 
 def retry_at(attempt: int, failed_at: datetime) -> datetime | None:

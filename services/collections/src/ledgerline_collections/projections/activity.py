@@ -29,6 +29,7 @@ from ledgerline_events.contract.customer_master import PersonalDataErased
 from ledgerline_events.contract.deliveries import (
     DocumentKind,
     InvoiceCopyRequested,
+    LetterBounced,
     LetterDeliveryFailed,
     LetterDeliveryInDoubt,
     LetterEmailed,
@@ -147,7 +148,7 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
                 "UPDATE reminder SET voided_on = $2, voided_by = $3, void_reason = $4"
                 " WHERE reminder_id = $1", e.reminder_id, e.voided_on, e.voided_by, e.reason)
         case LetterEmailed() | LetterQueuedForPrint() | LetterDeliveryFailed() | \
-                LetterDeliveryInDoubt() as e:
+                LetterBounced() | LetterDeliveryInDoubt() as e:
             state, detail = delivery_of(e)
             table, key = DELIVERED_IN[e.document]
             await conn.execute(
@@ -181,10 +182,10 @@ DELIVERED_IN = {DocumentKind.DUNNING_LETTER: ("reminder", "reminder_id"),
                 DocumentKind.INVOICE_COPY: ("invoice_copy", "copy_id")}
 
 
-def delivery_of(e: LetterEmailed | LetterQueuedForPrint | LetterDeliveryFailed
+def delivery_of(e: LetterEmailed | LetterQueuedForPrint | LetterDeliveryFailed | LetterBounced
                 | LetterDeliveryInDoubt) -> tuple[str, str]:
-    """Where a letter stands: emailed, print, retrying, failed (a person takes over) or
-    in_doubt (its sender stopped mid-send; never resent by itself)."""
+    """Where a letter stands: emailed, print, retrying, failed (a person takes over), bounced
+    (printed next) or in_doubt (its sender stopped mid-send; never resent by itself)."""
     match e:
         case LetterEmailed():
             return "emailed", f"to contact {e.contact_id}"
@@ -194,6 +195,8 @@ def delivery_of(e: LetterEmailed | LetterQueuedForPrint | LetterDeliveryFailed
             return "failed", f"attempt {e.attempt}: {e.reason}"
         case LetterDeliveryFailed():
             return "retrying", f"attempt {e.attempt} failed ({e.reason}); next {e.retry_at}"
+        case LetterBounced():
+            return "bounced", f"contact {e.contact_id}: {e.smtp_code} {e.reason}"
     return "in_doubt", f"the sender stopped while sending {e.message_id}"
 
 
