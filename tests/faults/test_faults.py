@@ -18,6 +18,7 @@ from faultlab.faults import (
     restart_kafka,
     restart_postgres,
 )
+from faultlab.letters import kill_the_letter_sender
 from faultlab.rounds import run_round, soak
 
 SEED = int(os.environ.get("LEDGERLINE_FAULTS_SEED", "20260311"))
@@ -35,6 +36,10 @@ async def test_baseline_without_faults(lab: Lab) -> None:
 
 async def test_kill_each_service_in_turn(lab: Lab) -> None:
     print(await run_round(lab, kill_each_service, seed=2, seconds=10))
+
+
+async def test_a_killed_letter_sender_resumes_and_sends_no_letter_twice(lab: Lab) -> None:
+    print(await kill_the_letter_sender(lab))
 
 
 @pytest.mark.soak

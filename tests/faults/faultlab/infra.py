@@ -1,5 +1,6 @@
-"""Our own Kafka broker and PostgreSQL server for fault tests (never the shared ones): started
-and stopped with the project's scripts, data under .local/faults/, their own ports."""
+"""Our own Kafka broker, PostgreSQL server and mail server (Mailpit) for fault tests (never the
+shared ones): started and stopped with the project's scripts, data under .local/faults/, their
+own ports."""
 
 from __future__ import annotations
 
@@ -29,10 +30,16 @@ class Infra:
     kafka_port: int = int(os.environ.get("LEDGERLINE_FAULTS_KAFKA_PORT", "29092"))
     controller_port: int = int(os.environ.get("LEDGERLINE_FAULTS_CONTROLLER_PORT", "29093"))
     pg_port: int = int(os.environ.get("LEDGERLINE_FAULTS_PG_PORT", "25432"))
+    smtp_port: int = int(os.environ.get("LEDGERLINE_FAULTS_SMTP_PORT", "21025"))
+    mail_api_port: int = int(os.environ.get("LEDGERLINE_FAULTS_MAIL_API_PORT", "28025"))
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def mail_api(self) -> str:
+        return f"http://127.0.0.1:{self.mail_api_port}"
 
     @property
     def dsn(self) -> str:
@@ -44,7 +51,10 @@ class Infra:
                 "LEDGERLINE_KAFKA_PORT": str(self.kafka_port),
                 "LEDGERLINE_KAFKA_CONTROLLER_PORT": str(self.controller_port),
                 "LEDGERLINE_PG_HOME": str(HOME / "postgres"),
-                "LEDGERLINE_PG_PORT": str(self.pg_port)}
+                "LEDGERLINE_PG_PORT": str(self.pg_port),
+                "LEDGERLINE_MAILPIT_HOME": str(HOME / "mailpit"),
+                "LEDGERLINE_SMTP_PORT": str(self.smtp_port),
+                "LEDGERLINE_MAILPIT_HTTP_PORT": str(self.mail_api_port)}
 
     def _script(self, name: str, action: str) -> None:
         # The scripts wait up to 180 s for a broker loading its log on a busy machine.
@@ -53,7 +63,8 @@ class Infra:
 
     def fresh(self) -> None:
         """Start both from empty data directories (a previous run's data is discarded)."""
-        for port in (self.kafka_port, self.controller_port, self.pg_port):
+        for port in (self.kafka_port, self.controller_port, self.pg_port, self.smtp_port,
+                     self.mail_api_port):
             if port_open(port):
                 raise RuntimeError(
                     f"port {port} is in use: another fault run? (LEDGERLINE_FAULTS_HOME and "
@@ -62,12 +73,14 @@ class Infra:
         HOME.mkdir(parents=True)
         self.start_postgres()
         self.start_kafka()
+        self._script("mailpit.sh", "start")
 
     def stop(self) -> None:
         try:
             self.stop_kafka()
         finally:
             self.stop_postgres()
+            self._script("mailpit.sh", "stop")
 
     def start_kafka(self) -> None:
         self._script("kafka.sh", "start")

@@ -35,7 +35,11 @@ def service_env(infra: Infra) -> dict[str, str]:
     return {**os.environ, **auth.ENV,
             "LEDGERLINE_KAFKA_BOOTSTRAP": infra.bootstrap, "LEDGERLINE_PG_DSN": infra.dsn,
             "LEDGERLINE_TOPIC_PREFIX": f"{PREFIX}.", "LEDGERLINE_SCHEMA_PREFIX": f"{PREFIX}_",
-            "LEDGERLINE_LOG_JSON": "true", "LEDGERLINE_LOG_LEVEL": "WARNING"}
+            "LEDGERLINE_LOG_JSON": "true", "LEDGERLINE_LOG_LEVEL": "WARNING",
+            # collections' letter post, on our own mail server; a killed sender's claim runs
+            # out after 4 s (faultlab/letters.py)
+            "LEDGERLINE_LETTER_POST_ENABLED": "true", "LEDGERLINE_SMTP_PORT": str(infra.smtp_port),
+            "LEDGERLINE_LETTER_POST_POLL_S": "0.2", "LEDGERLINE_LETTER_POST_LEASE_S": "4"}
 
 
 @dataclass

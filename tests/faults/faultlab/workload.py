@@ -32,6 +32,18 @@ RESULT_ID = {"payment": "payment_id", "credit_note": "credit_note_id",
              "dispute": "dispute_id", "write_off": "write_off_id"}
 
 
+def order_delivered(order_id: str, customer_id: str, currency: str, price: Decimal) -> Envelope:
+    """The ERP's event: one line of widgets delivered today, net 30 (invoiced as inv-so-<order>)."""
+    line = OrderLine(sku="SKU-1", description="Widgets", quantity=Decimal(1),
+                     unit_price=price, tax_rate=Decimal(0))
+    customer = Customer(customer_id=customer_id, name=f"Customer {customer_id}")
+    now = datetime.now(UTC)
+    payload = OrderDelivered(order_id=order_id, customer=customer, currency=currency,
+                             lines=[line], payment_terms=NET30, delivered_on=now.date())
+    return new_envelope(payload, aggregate_id=order_id, aggregate_version=1,
+                        customer_id=customer_id, occurred_at=now, producer="erp")
+
+
 @dataclass
 class Command:
     kind: str  # payment, credit_note, dispute, write_off
@@ -129,16 +141,8 @@ class Workload:
     def _delivery(self, n: int) -> Envelope:
         customer_id = self.rng.choice(self.customer_ids)
         currency = "USD" if customer_id.endswith(("1", "4")) else "EUR"
-        order_id = f"{self.tag}-O{n}"
         price = Decimal(self.rng.randrange(10_000, 100_000)) / 100
-        line = OrderLine(sku="SKU-1", description="Widgets", quantity=Decimal(1),
-                         unit_price=price, tax_rate=Decimal(0))
-        customer = Customer(customer_id=customer_id, name=f"Customer {customer_id}")
-        now = datetime.now(UTC)
-        payload = OrderDelivered(order_id=order_id, customer=customer, currency=currency,
-                                 lines=[line], payment_terms=NET30, delivered_on=now.date())
-        return new_envelope(payload, aggregate_id=order_id, aggregate_version=1,
-                            customer_id=customer_id, occurred_at=now, producer="erp")
+        return order_delivered(f"{self.tag}-O{n}", customer_id, currency, price)
 
     async def _publish(self, order: Order) -> None:
         try:
