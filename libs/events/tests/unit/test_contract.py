@@ -90,6 +90,22 @@ def test_payment_received_v1_is_upcast_to_v2_on_read() -> None:
     assert event.payload.amount == Money.of("99.90", "GBP")  # type: ignore[attr-defined]
 
 
+def test_a_v1_call_keeps_its_name_in_plain_as_written_and_nothing_sealed() -> None:
+    v1 = {
+        "event_id": "00000000-0000-0000-0000-000000000003",
+        "event_type": "collections.CollectionCallLogged",
+        "schema_version": 1, "customer_id": "C-1", "aggregate_id": "call:1", "aggregate_version": 1,
+        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
+        "correlation_id": "c", "causation_id": None, "producer": "collections",
+        "payload": {"call_id": "call-1", "contact_person": "Anne", "outcome": "reached",
+                    "called_at": "2026-03-01T09:00:00Z", "collector": "col-1"},
+    }
+    event = decode(orjson.dumps(v1))
+    assert event.schema_version == 2
+    assert event.payload.contact is None  # type: ignore[attr-defined]
+    assert event.payload.contact_in_plain == "Anne"  # type: ignore[attr-defined]
+
+
 def v1_invoice(terms: dict[str, object], gross: str = "1200.00", issued: str = "2026-03-01",
                currency: str = "EUR") -> dict[str, object]:
     return {

@@ -5,7 +5,7 @@ nowhere: not in the API, the read tables, a full rebuild of them, nor the Kafka 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -27,6 +27,7 @@ from ledgerline_events.runtime import rebuild
 from ledgerline_events.testing import eventually
 
 from .conftest import publish
+from .events import invoice_issued
 
 pytestmark = pytest.mark.integration
 ADDRESS = {"lines": ["12 rue de la Paix"], "postcode": "75002", "city": "Paris", "country": "FR"}
@@ -76,8 +77,10 @@ async def test_a_collector_keeps_details_and_contacts_and_the_erp_adds_its_own(
 
 async def test_after_erasure_the_persons_data_is_nowhere_even_after_a_full_rebuild(
     client: httpx.AsyncClient, settings: CollectionsSettings, pg_pool: asyncpg.Pool,
-    topics: Topics, kafka_bootstrap: str,
+    topics: Topics, kafka_bootstrap: str, producer: AIOKafkaProducer, unique_id: str,
 ) -> None:
+    await publish(producer, topics.invoicing, [invoice_issued(  # an account to call about
+        f"{unique_id}-er", "C-ER", "100.00", date(2026, 6, 30), datetime(2026, 6, 1, tzinfo=UTC))])
     await client.put("/customers/C-ER/contacts/ap", json=ANNE,
                      headers={"Idempotency-Key": "contact-er"})
     await master_of(client, "C-ER", lambda m: len(m["contacts"]) == 1)
@@ -85,6 +88,7 @@ async def test_after_erasure_the_persons_data_is_nowhere_even_after_a_full_rebui
                                json={"contact_person": "Paul Martin", "outcome": "reached",
                                      "collector": "col-1"})
     assert called.status_code == 201, called.text
+    assert await callers(client, "C-ER", 1) == ["Paul Martin"]
     erased = await client.post("/customers/C-ER/personal-data/erase",
                                json={"reason": "data subject's request (art. 17 GDPR)"},
                                headers={"Idempotency-Key": "erase-er"})
@@ -94,16 +98,29 @@ async def test_after_erasure_the_persons_data_is_nowhere_even_after_a_full_rebui
     again = await client.put("/customers/C-ER/contacts/ap", json=ANNE,
                              headers={"Idempotency-Key": "contact-er-2"})
     assert again.status_code == 409 and again.json()["rule"] == "personal_data_erased"
+    later = await client.post("/customers/C-ER/calls", headers={"Idempotency-Key": "call-er-2"},
+                              json={"contact_person": "Jean Roux", "outcome": "reached",
+                                    "collector": "col-1"})
+    assert later.status_code == 201, later.text  # the call is kept, the name is not
+    assert await callers(client, "C-ER", 2) == ["", ""]
 
     rebuilt = f"{settings.read_schema}_gdpr"
     await rebuild(pool=pg_pool, bootstrap=kafka_bootstrap, projections=replay_projections(),
                   topics=topics, target_schema=rebuilt)
     for schema in (settings.write_schema, settings.read_schema, rebuilt):
         assert await tables_mentioning(pg_pool, schema, PERSONAL[:2]) == [], schema
-    for schema in (settings.read_schema, rebuilt):  # the caller's name, logged before sealing
-        assert await tables_mentioning(pg_pool, schema, ("Paul Martin",)) == [], schema
+    for schema in (settings.read_schema, rebuilt):  # the callers' names
+        assert await tables_mentioning(pg_pool, schema, ("Paul Martin", "Jean Roux")) == [], schema
     assert not any(p.encode() in message for message in await topic_bytes(
-        kafka_bootstrap, topics.collections) for p in PERSONAL[:2])
+        kafka_bootstrap, topics.collections) for p in (*PERSONAL[:2], "Paul Martin", "Jean Roux"))
+
+
+async def callers(client: httpx.AsyncClient, customer: str, count: int) -> list[str]:
+    """The names on the account's calls, once the read model has `count` of them."""
+    async def names() -> list[str] | None:
+        calls = (await client.get(f"/customers/{customer}")).json().get("calls") or []
+        return [c["contact_person"] for c in calls] if len(calls) == count else None
+    return await eventually(names)
 
 
 async def tables_mentioning(pool: asyncpg.Pool, schema: str, texts: tuple[str, ...]) -> list[str]:

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from .base import Event, UtcDateTime
 from .money import Currency, Money
+from .personal_data import Sealed
 from .sales import Language, _Part
 
 
@@ -93,8 +94,13 @@ class CollectionCallLogged(Event):
     """A collector spoke (or tried to speak) to the customer."""
 
     event_type = "collections.CollectionCallLogged"
+    schema_version = 2  # v1 carried the person's name in plain; see upcasters.py
     call_id: str = Field(min_length=1, max_length=64)
-    contact_person: str = Field(min_length=1, max_length=200)
+    contact: Sealed | None = Field(default=None, description=(
+        "the person spoken to, sealed with the customer's key; None when their personal data "
+        "was erased before the call"))
+    contact_in_plain: str = Field(default="", max_length=200, description=(
+        "v1 calls only: the name as v1 carried it (never written since v2)"))
     outcome: CallOutcome
     note: str = Field(default="", max_length=2000)
     called_at: UtcDateTime

@@ -45,8 +45,16 @@ def invoice_issued_v2_to_v3(payload: Payload) -> Payload:
     return {**no_delivery_known(payload), "delivered_on": None}
 
 
+def call_logged_v1_to_v2(payload: Payload) -> Payload:
+    """v1 carried the person's name in plain; v2 seals it. What v1 wrote stays as it was
+    (history is never rewritten): read models blank it once the customer's data is erased."""
+    upgraded = {k: v for k, v in payload.items() if k != "contact_person"}
+    return {**upgraded, "contact": None, "contact_in_plain": payload.get("contact_person", "")}
+
+
 UPCASTERS: dict[tuple[str, int], Callable[[Payload], Payload]] = {
     ("cash-application.PaymentReceived", 1): payment_received_v1_to_v2,
+    ("collections.CollectionCallLogged", 1): call_logged_v1_to_v2,
     ("invoicing.InvoiceIssued", 1): invoice_issued_v1_to_v2,
     ("invoicing.InvoiceIssued", 2): invoice_issued_v2_to_v3,
     ("sales.OrderDelivered", 1): no_delivery_known,

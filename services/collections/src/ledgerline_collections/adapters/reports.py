@@ -10,6 +10,8 @@ from typing import Any
 
 from ledgerline_events.contract.collections import DunningLevel
 from ledgerline_events.contract.invoice_status import invoice_status
+from ledgerline_events.contract.personal_data import Sealed, unseal
+from ledgerline_events.runtime.keyring import Keyring
 
 from ..domain.ageing import (
     AgeingBuckets,
@@ -32,8 +34,8 @@ def bucket_figures(t: BucketTotals) -> dict[str, Any]:
 
 
 async def account(
-    read: ReadModel, buckets: AgeingBuckets, customer_id: str, as_of: datetime,
-    known_at: datetime | None = None,
+    read: ReadModel, keyring: Keyring, buckets: AgeingBuckets, customer_id: str,
+    as_of: datetime, known_at: datetime | None = None,
 ) -> dict[str, Any] | None:
     """Everything a collector needs about one customer, as it stood at `as_of`: open items
     (as known at `known_at`, if given), letters dated by then (voids included, those dated
@@ -55,6 +57,11 @@ async def account(
         )
         promised = {p.promise.promise_id: p.figures()
                     for p in await promises_on(conn, as_of.date(), [customer_id])}
+        key = await keyring.key(conn, customer_id)
+    for call in sections["calls"]:  # the name, opened with the key: none once erased
+        sealed = call.pop("contact")
+        call["contact_person"] = ((unseal(Sealed.model_validate(sealed), key) or "") if sealed
+                                  else call["contact_person"])
     for letter in sections["dunning_history"]:
         letter["invoices"] = [_row(r) for r in reminded if r["reminder_id"] == letter["reminder_id"]]
     for promise in sections["promises"]:

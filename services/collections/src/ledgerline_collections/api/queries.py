@@ -59,8 +59,8 @@ async def customer_account(customer_id: str, app: Service, now: Now, as_of: AsOf
                            known_at: KnownAt = None) -> dict[str, Any]:
     """Open items, letters, disputes, promises (status derived as of T) and write-offs as of
     T (default now); `known_at` limits the open items to what we knew then."""
-    view = await reports.account(app.read_model, app.buckets, customer_id, as_of or now,
-                                 known_at)
+    view = await reports.account(app.read_model, keyring_of(app), app.buckets, customer_id,
+                                 as_of or now, known_at)
     if view is None:
         raise HTTPException(404, detail=f"no customer {customer_id}")
     return view

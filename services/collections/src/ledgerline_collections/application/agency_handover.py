@@ -46,7 +46,8 @@ async def file_of(app: Collections, customer_id: str, handover_id: str, now: dat
                 "total": {"amount": f"{row['total']}", "currency": row["currency"]},
                 "handed_over_on": row["handed_over_on"].isoformat(),
                 "decided_by": row["decided_by"]}
-    account = await reports.account(app.read_model, app.buckets, customer_id, now)
+    account = await reports.account(app.read_model, keyring_of(app), app.buckets, customer_id,
+                                    now)
     master = await master_reads.customer_master(app.read_model, keyring_of(app), customer_id)
     proofs = await reports.deliveries(app.read_model, handover["invoice_ids"])
     return handover_file(handover, account or {}, master, proofs)

@@ -21,14 +21,17 @@ from ledgerline_events.contract.collections import (
     WriteOffRequested,
 )
 from ledgerline_events.contract.deliveries import DocumentKind, InvoiceCopyRequested
+from ledgerline_events.contract.personal_data import seal
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.runtime import Origin, UnitOfWork, ident, run_command
+from ledgerline_events.runtime.keyring import SubjectErased
 
 from ..adapters.letter_queue import LetterQueue
 from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
 from ..domain.business_dates import not_before_invoice
 from .context import Collections, new_id
+from .customer_master import keyring_of
 from .write_off_index import WRITE_OFF_INDEX
 
 
@@ -222,7 +225,11 @@ async def log_call(
     cmd = calls.LogCall(new_id("call"), customer_id, contact_person, outcome,
                         called_at or w.occurred_at, collector, note)
     async def body(uow: UnitOfWork) -> dict[str, Any]:
-        events = calls.decide_log_call(cmd, now)
+        try:
+            key = await keyring_of(app).key_to_seal(uow.conn, customer_id)
+            events = calls.decide_log_call(cmd, now, lambda name: seal(name, customer_id, key))
+        except SubjectErased:
+            events = calls.decide_log_call(cmd, now, None)
         await uow.append(f"call:{cmd.call_id}", 0, events, customer_id=customer_id,
                          occurred_at=cmd.called_at)
         return {"call_id": cmd.call_id}

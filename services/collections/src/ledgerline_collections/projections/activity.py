@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS promise (
 CREATE TABLE IF NOT EXISTS call_log (
     call_id text PRIMARY KEY, customer_id text NOT NULL, contact_person text NOT NULL,
     outcome text NOT NULL, note text NOT NULL, called_at timestamptz NOT NULL,
-    collector text NOT NULL);
+    collector text NOT NULL, contact jsonb);  -- contact: sealed (the key opens it when read)
 CREATE TABLE IF NOT EXISTS reminder (
     reminder_id text PRIMARY KEY, customer_id text NOT NULL, currency text NOT NULL,
     level text NOT NULL, run_date date NOT NULL, language text NOT NULL,
@@ -64,6 +64,7 @@ ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
 CREATE TABLE IF NOT EXISTS erased_customer (customer_id text PRIMARY KEY);
+ALTER TABLE call_log ADD COLUMN IF NOT EXISTS contact jsonb;
 CREATE TABLE IF NOT EXISTS agency_handover (
     handover_id text PRIMARY KEY, customer_id text NOT NULL, currency text NOT NULL,
     agency text NOT NULL, invoice_ids text[] NOT NULL, total numeric NOT NULL,
@@ -86,8 +87,9 @@ CREATE TABLE IF NOT EXISTS write_off (
 
 class CollectionsActivity:
     name = "collections_activity"
-    version = 2  # 2: the letter post (how letters went), invoice copies, agency hand-overs,
-    # callers' names forgotten once a customer's personal data is erased
+    version = 3  # 2: the letter post (how letters went), invoice copies, agency hand-overs,
+    # callers' names forgotten once a customer's personal data is erased; 3: callers' names
+    # sealed
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.collections]
@@ -130,11 +132,12 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
                 " WHERE promise_id = $1", e.promise_id, e.broken_on, e.amount_short.amount,
             )
         case CollectionCallLogged() as e:
-            await conn.execute(  # a person erased before: their name is not kept
+            await conn.execute(  # a v1 name in plain of a person erased since: not kept
                 "INSERT INTO call_log VALUES ($1,$2,CASE WHEN EXISTS (SELECT 1 FROM"
-                " erased_customer WHERE customer_id = $2) THEN '' ELSE $3 END,$4,$5,$6,$7)"
-                " ON CONFLICT DO NOTHING", e.call_id, customer, e.contact_person,
+                " erased_customer WHERE customer_id = $2) THEN '' ELSE $3 END,$4,$5,$6,$7,$8)"
+                " ON CONFLICT DO NOTHING", e.call_id, customer, e.contact_in_plain,
                 e.outcome.value, e.note, e.called_at, e.collector,
+                e.contact.model_dump() if e.contact else None,
             )
         case PersonalDataErased():
             await conn.execute("INSERT INTO erased_customer VALUES ($1) ON CONFLICT DO NOTHING",
