@@ -198,7 +198,7 @@ def consumed_events() -> dict[str, Envelope]:
         "invoicing": envelope(_invoice_issued(), "inv-prop", "invoicing"),
         "cash_application": envelope(PaymentReceived(
             payment_id="pay-prop", amount=eur, received_on=date(2026, 3, 2),
-            method=PaymentMethod.BANK_TRANSFER, payer_name="Payer", remittance="INV-1"),
+            method=PaymentMethod.BANK_TRANSFER, remittance="INV-1"),
             "pay-prop", "cash-application"),
         "collections": envelope(DebtWrittenOff(
             write_off_id="wo-prop", invoice_id="inv-prop", amount=eur, reason="insolvent",

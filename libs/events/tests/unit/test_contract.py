@@ -5,8 +5,10 @@ import orjson
 import pytest
 
 from ledgerline_events.contract import EVENT_TYPES, Money, UndecodableEvent, decode, encode
+from ledgerline_events.contract.cash_application import Payer, PaymentReceived
 from ledgerline_events.contract.invoicing import EarlyPaymentDiscount
 from ledgerline_events.contract.money import quantize
+from ledgerline_events.contract.personal_data import new_key
 from ledgerline_events.contract.schema_export import export
 
 from ..sample import allocation, invoice
@@ -76,7 +78,7 @@ def test_amounts_round_half_up_to_the_currency_minor_unit(amount: str, currency:
     assert quantize(Decimal(amount), currency) == Decimal(rounded)
 
 
-def test_payment_received_v1_is_upcast_to_v2_on_read() -> None:
+def test_payment_received_v1_is_upcast_to_the_current_version_on_read() -> None:
     v1 = {
         "event_id": "00000000-0000-0000-0000-000000000001", "event_type": "cash-application.PaymentReceived",
         "schema_version": 1, "customer_id": "C-1", "aggregate_id": "p-1", "aggregate_version": 1,
@@ -86,8 +88,36 @@ def test_payment_received_v1_is_upcast_to_v2_on_read() -> None:
                     "received_on": "2026-03-01", "method": "bank_transfer"},
     }
     event = decode(orjson.dumps(v1))
-    assert event.schema_version == 2
+    assert event.schema_version == 3
     assert event.payload.amount == Money.of("99.90", "GBP")  # type: ignore[attr-defined]
+
+
+def test_who_paid_travels_sealed_and_cannot_be_read_once_the_key_is_gone() -> None:
+    key = new_key()
+    sealed = Payer(name="Jean Valjean", account="FR7630006000011234567890189").sealed("PAY-1", key)
+    assert sealed is not None and "Valjean" not in sealed.model_dump_json()
+    assert Payer.opened(sealed, key) == Payer(name="Jean Valjean",
+                                              account="FR7630006000011234567890189")
+    assert Payer.opened(sealed, None) is None  # erased
+    assert Payer().sealed("PAY-2", key) is None  # nobody named: nothing to seal
+
+
+def test_a_v2_payment_keeps_its_payer_in_plain_as_written() -> None:
+    v2 = {
+        "event_id": "00000000-0000-0000-0000-000000000004",
+        "event_type": "cash-application.PaymentReceived",
+        "schema_version": 2, "customer_id": "C-1", "aggregate_id": "p-2", "aggregate_version": 1,
+        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
+        "correlation_id": "c", "causation_id": None, "producer": "cash-application",
+        "payload": {"payment_id": "p-2", "amount": {"amount": "10.00", "currency": "EUR"},
+                    "received_on": "2026-03-01", "method": "bank_transfer",
+                    "payer_name": "Jean", "payer_account": "FR76"},
+    }
+    event = decode(orjson.dumps(v2))
+    assert event.schema_version == 3
+    payment = event.payload
+    assert isinstance(payment, PaymentReceived) and payment.payer is None
+    assert (payment.payer_name_in_plain, payment.payer_account_in_plain) == ("Jean", "FR76")
 
 
 def test_a_v1_call_keeps_its_name_in_plain_as_written_and_nothing_sealed() -> None:

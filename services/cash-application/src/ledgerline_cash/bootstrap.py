@@ -14,11 +14,13 @@ from fastapi import FastAPI
 
 from ledgerline_events.runtime import Projection, Runtime, create_service_app
 from ledgerline_events.runtime.definition import ServiceDefinition
+from ledgerline_events.runtime.intake import Intake
 from ledgerline_events.runtime.projection import TRANSIENT_DB_ERRORS
 from ledgerline_events.runtime.requests import Clock, utc_now
 
 from .adapters.write_migrations import WRITE_MIGRATIONS
 from .application.clearing import Clearing
+from .application.payer_erasure import PayerErasure
 from .config import Settings
 from .projections.audit_report import AUDIT_REPORT
 from .projections.cash_ledger import CashLedger
@@ -68,9 +70,11 @@ def build_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> Fa
     from .api import commands, queries  # the API depends on us, not back
 
     settings = settings or Settings()
+    erasure = Intake("payer_erasure", [PayerErasure(settings.write_schema)],
+                     f"{settings.consumer_group}.payer-erasure")
     runtime = Runtime(settings, [live_ledger(lambda: runtime)],
                       background=[clearing_sweep], replay_projections=replay_projections(),
-                      write_migrations=DEFINITION.write_migrations)
+                      write_migrations=DEFINITION.write_migrations, intakes=[erasure])
     statements = commands.statements_router(settings.statement_max_request_bytes)
     app = create_service_app(
         runtime, [commands.router, statements, queries.router],

@@ -1,6 +1,7 @@
-"""A customer's personal data erased (collections.PersonalDataErased): the names and accounts of
-whoever paid for it are kept by no row of the read model, whether the erasure arrives before or
-after the payments, live or on a full rebuild."""
+"""A customer's personal data erased (collections.PersonalDataErased): who paid for it travels
+sealed with the payment's own key, never in plain in the log; the erasure drops the keys and
+the bank accounts learned for the customer, so the names and accounts are in no row of the
+write or read model, live or on a full rebuild."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ async def test_an_erased_customers_payers_are_forgotten_live_and_on_a_rebuild(
         "remittance": "INV-77"})
     assert paid.status_code == 201, paid.text
     payment_id = paid.json()["payment_id"]
+    detail = (await service.client.get(f"/payments/{payment_id}")).json()
+    assert (detail["payer_name"], detail["payer_account"]) == (PAYER, IBAN)  # opened with its key
+    logged = [e.model_dump_json() for e in await service.own_events()]
+    assert not [e for e in logged for text in (PAYER, IBAN) if text in e]  # sealed at the source
     await service.publish(service.topics.collections, PersonalDataErased(
         requested_by="dpo", reason="data subject's request"), "C-GDPR", "customer-master:C-GDPR")
 
@@ -50,6 +55,6 @@ async def test_an_erased_customers_payers_are_forgotten_live_and_on_a_rebuild(
     target = f"{settings.read_schema}_gdpr"
     await rebuild(pool=service.app.state.runtime.pool, bootstrap=service.bootstrap,
                   projections=PROJECTIONS, topics=service.topics, target_schema=target)
-    for schema in (settings.read_schema, target):
+    for schema in (settings.write_schema, settings.read_schema, target):
         for text in (PAYER, IBAN):
             assert await read_rows_mentioning(service, schema, text) == [], (schema, text)

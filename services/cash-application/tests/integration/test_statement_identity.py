@@ -128,8 +128,8 @@ async def test_a_bank_csv_export_is_read_through_its_profile(service: Any) -> No
                                   content=export)
     assert r.status_code == 201, r.text
     (event,) = await received(service)
-    assert (event.payload.payer_name, str(event.payload.amount.amount)) == (
-        "Jürgen Weiß", "1250.00")
+    payment = (await service.client.get(f"/payments/{event.payload.payment_id}")).json()
+    assert (payment["payer_name"], payment["amount"]["amount"]) == ("Jürgen Weiß", "1250.00")
     unknown = await service.client.post("/statements", params={"format": "csv",
                                                                 "profile": "nope"}, content=export)
     assert (unknown.status_code, unknown.json()["rule"]) == (422, "unknown_csv_profile")

@@ -15,10 +15,12 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .base import Event
 from .money import Money
+from .personal_data import Sealed, seal, unseal
+from .values import ValuePolicy
 
 
 class PaymentMethod(StrEnum):
@@ -37,17 +39,44 @@ class MatchReason(StrEnum):
     MANUAL = "manual"
 
 
+class Payer(BaseModel):
+    """Who paid, as the bank or the caller named them: personal data when the payer is a
+    person, so it travels sealed (PaymentReceived.payer)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(default="", max_length=200)
+    account: str = Field(default="", max_length=64)
+
+    def sealed(self, payment_id: str, key: bytes) -> Sealed | None:
+        """Sealed with the payment's key; the text rules every event field obeys are checked
+        here, as the event store can no longer see inside."""
+        ValuePolicy.text(self.name, "payer_name")
+        ValuePolicy.text(self.account, "payer_account")
+        return seal(self.model_dump_json(), payment_id, key) if self.name or self.account else None
+
+    @classmethod
+    def opened(cls, sealed: Sealed | None, key: bytes | None) -> Payer | None:
+        """The payer; None when there was none or its key was erased."""
+        plain = unseal(sealed, key)
+        return None if plain is None else cls.model_validate_json(plain)
+
+
 class PaymentReceived(Event):
     """Money arrived. `customer_id` on the envelope is empty while the payer is unidentified."""
 
     event_type = "cash-application.PaymentReceived"
-    schema_version = 2  # v1 had a flat amount + currency; see upcasters.py
+    schema_version = 3  # v1 had a flat amount + currency; v2 the payer in plain (upcasters.py)
     payment_id: str = Field(min_length=1, max_length=64)
     amount: Money
     received_on: date
     method: PaymentMethod
-    payer_name: str = Field(default="", max_length=200)
-    payer_account: str = Field(default="", max_length=64)
+    payer: Sealed | None = Field(default=None, description=(
+        "who paid (Payer: name and account, as the bank gave them), sealed with the payment's "
+        "own key (subject: the payment id); erased with the personal data of the customer it "
+        "paid"))
+    payer_name_in_plain: str = Field(default="", max_length=200, description="v2 payments only")
+    payer_account_in_plain: str = Field(default="", max_length=64, description="v2 payments only")
     remittance: str = Field(default="", max_length=2000)
     statement_ref: str | None = Field(default=None, max_length=128)
     entry_ref: str | None = Field(default=None, max_length=128)

@@ -22,6 +22,14 @@ def payment_received_v1_to_v2(payload: Payload) -> Payload:
     return upgraded
 
 
+def payment_received_v2_to_v3(payload: Payload) -> Payload:
+    """v2 carried the payer in plain; v3 seals it. What v2 wrote stays as it was (history is
+    never rewritten): read models blank it once the customer's data is erased."""
+    upgraded = {k: v for k, v in payload.items() if k not in ("payer_name", "payer_account")}
+    return {**upgraded, "payer": None, "payer_name_in_plain": payload.get("payer_name", ""),
+            "payer_account_in_plain": payload.get("payer_account", "")}
+
+
 def invoice_issued_v1_to_v2(payload: Payload) -> Payload:
     """v1 left the early-payment discount to its readers; v2 carries what invoicing granted,
     which for every v1 invoice was: gross x percent (half-up), until issue date + days."""
@@ -54,6 +62,7 @@ def call_logged_v1_to_v2(payload: Payload) -> Payload:
 
 UPCASTERS: dict[tuple[str, int], Callable[[Payload], Payload]] = {
     ("cash-application.PaymentReceived", 1): payment_received_v1_to_v2,
+    ("cash-application.PaymentReceived", 2): payment_received_v2_to_v3,
     ("collections.CollectionCallLogged", 1): call_logged_v1_to_v2,
     ("invoicing.InvoiceIssued", 1): invoice_issued_v1_to_v2,
     ("invoicing.InvoiceIssued", 2): invoice_issued_v2_to_v3,

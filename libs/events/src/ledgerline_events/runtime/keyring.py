@@ -41,6 +41,13 @@ class Keyring:
             raise SubjectErased(f"the personal data of {subject} was erased")
         return key
 
+    async def erase_all(self, conn: asyncpg.Connection, subjects: list[str]) -> int:
+        """Erase the keys of those subjects that have one; how many were erased."""
+        erased = await conn.fetch(
+            f"UPDATE {self._table} SET key = NULL, erased_at = now() "
+            "WHERE subject = ANY($1::text[]) AND key IS NOT NULL RETURNING subject", subjects)
+        return len(erased)
+
     async def erase(self, conn: asyncpg.Connection, subject: str) -> None:
         await conn.execute(
             f"INSERT INTO {self._table} (subject, key, erased_at) VALUES ($1, NULL, now()) "

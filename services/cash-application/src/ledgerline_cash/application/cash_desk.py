@@ -18,6 +18,7 @@ import asyncpg
 from ledgerline_events.contract import Envelope, Event
 from ledgerline_events.contract.business_time import instant_of_day
 from ledgerline_events.contract.cash_application import (
+    Payer,
     PaymentAllocated,
     PaymentMethod,
     PaymentReceived,
@@ -31,6 +32,7 @@ from ledgerline_events.runtime import (
     retried,
     run_command,
 )
+from ledgerline_events.runtime.keyring import Keyring
 
 from ..adapters.open_items import OpenItems, PayerAccounts, Sources
 from ..adapters.statements import CsvProfile, StatementFormat, StatementLine, read_statement
@@ -60,6 +62,7 @@ class CashDesk:
         self.store = store
         self.read_schema = read_schema
         self.matching = matching
+        self.keyring = Keyring(store.schema)  # a key per payment: who paid travels sealed
 
     async def record_payment(self, cmd: RecordPayment, origin: Origin) -> dict[str, Any]:
         """A payment from the API, matched at once."""
@@ -103,8 +106,8 @@ class CashDesk:
             ), at)
             await self._commit(uow, history, [(e, at) for e in events],
                                state.customer_id or customer_id)
-            await PayerAccounts(uow.conn, self.store.schema).learn(state.payer_account,
-                                                                   customer_id)
+            await PayerAccounts(uow.conn, self.store.schema).learn(
+                await self._payer_account(uow.conn, state), customer_id)
             return uow.set_result({"payment_id": cmd.payment_id, "allocation_id": allocation_id})
         return await run_command(self.store, origin, body)
 
@@ -223,11 +226,12 @@ class CashDesk:
         customer_id, identified_by = await _identify(items, accounts, line, customer_id)
         invoices = (await items.lock_customer(customer_id, line.amount.currency, at)
                     if customer_id else [])
+        payer = Payer(name=line.payer_name[:200], account=line.payer_account[:64])
         receive = pay.ReceivePayment(
             payment_id, line.amount, line.value_date,
-            cmd.method if cmd else PaymentMethod.BANK_TRANSFER, line.payer_name,
-            line.payer_account, line.remittance, line.statement_ref or None,
-            line.entry_ref or None,
+            cmd.method if cmd else PaymentMethod.BANK_TRANSFER,
+            payer.sealed(payment_id, await self.keyring.key_to_seal(uow.conn, payment_id)),
+            line.remittance, line.statement_ref or None, line.entry_ref or None,
         )
         applied = receive_and_apply(receive, customer_id, invoices, self.matching, at,
                                     lambda: f"AL-{uuid.uuid4().hex[:20]}")
@@ -236,6 +240,13 @@ class CashDesk:
             await accounts.learn(line.payer_account, customer_id)
         return uow.set_result(applied_result(payment_id, line, customer_id, identified_by,
                                              applied))
+
+    async def _payer_account(self, conn: asyncpg.Connection, state: pay.Payment) -> str:
+        """The account the payment came from, opened with its key ('' once erased)."""
+        if state.payer_account_in_plain:
+            return state.payer_account_in_plain
+        payer = Payer.opened(state.payer, await self.keyring.key(conn, state.payment_id))
+        return payer.account if payer else ""
 
     async def _load(
         self, uow: UnitOfWork, payment_id: str

@@ -13,9 +13,12 @@ from typing import Any
 import asyncpg
 
 from ledgerline_events.contract import Money
+from ledgerline_events.contract.cash_application import Payer
 from ledgerline_events.contract.invoice_status import invoice_status
 from ledgerline_events.contract.money import quantize
+from ledgerline_events.contract.personal_data import Sealed
 from ledgerline_events.runtime import ident
+from ledgerline_events.runtime.keyring import Keyring
 
 from ..domain.identification import IdentificationFacts, number_keys_in, what_was_tried
 
@@ -45,6 +48,8 @@ class CashQueries:
         self._r = ident(read_schema)
         # The payer accounts learned by commands: a hint for unidentified payments only.
         self._w = ident(write_schema) if write_schema else None
+        # The keys that open who paid (a key per payment, in the write schema).
+        self._keyring = Keyring(write_schema) if write_schema else None
 
     async def open_items(
         self, customer_id: str, as_of: datetime | None = None, known_at: datetime | None = None
@@ -106,14 +111,31 @@ class CashQueries:
         (credit notes' excess included)."""
         async with self.pool.acquire() as conn:
             rows = await conn.fetch(
-                f"SELECT * FROM {self._r}.payment WHERE unapplied > 0 "
-                "AND received_on IS NOT NULL "
+                f"{self._payments} WHERE unapplied > 0 AND received_on IS NOT NULL "
                 "ORDER BY customer_id NULLS FIRST, received_on, payment_id"
             )
-            return [{**_payment(r), "identification": await self._tried(conn, r)}
-                    if r["customer_id"] is None else _payment(r) for r in rows]
+            payers = await self._payers(conn, rows)
+            views = [_payment(r, payers.get(r["payment_id"])) for r in rows]
+            return [{**v, "identification": await self._tried(conn, r, v["payer_account"])}
+                    if r["customer_id"] is None else v for r, v in zip(rows, views, strict=True)]
 
-    async def _tried(self, conn: asyncpg.Connection, row: asyncpg.Record) -> dict[str, Any]:
+    @property
+    def _payments(self) -> str:
+        return (f"SELECT p.*, pp.payer FROM {self._r}.payment p "
+                f"LEFT JOIN {self._r}.payment_payer pp USING (payment_id)")
+
+    async def _payers(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]
+                      ) -> dict[str, Payer]:
+        """Who paid each payment, opened with its key (none once erased)."""
+        sealed = {r["payment_id"]: Sealed.model_validate(r["payer"]) for r in rows if r["payer"]}
+        if not sealed or self._keyring is None:
+            return {}
+        keys = await self._keyring.keys(conn, sorted(sealed))
+        opened = {pid: Payer.opened(s, keys.get(pid)) for pid, s in sealed.items()}
+        return {pid: payer for pid, payer in opened.items() if payer is not None}
+
+    async def _tried(self, conn: asyncpg.Connection, row: asyncpg.Record, payer_account: str | None
+                     ) -> dict[str, Any]:
         amount = Money.of(quantize(row["amount"], row["currency"]), row["currency"])
         named = await conn.fetch(
             f"SELECT invoice_number, customer_id FROM {self._r}.open_item "
@@ -126,7 +148,7 @@ class CashQueries:
             "AND open_amount = $2 AND invoice_number IS NOT NULL AND customer_id IS NOT NULL "
             "ORDER BY customer_id LIMIT 20", row["currency"], row["unapplied"],
         )
-        account = (row["payer_account"] or "").replace(" ", "").upper()
+        account = (payer_account or "").replace(" ", "").upper()
         known = await conn.fetchval(
             f"SELECT customer_id FROM {self._w}.payer_account WHERE account = $1", account,
         ) if self._w and account else None
@@ -138,16 +160,16 @@ class CashQueries:
                 "same_amount_customers": list(facts.same_amount_customers)}
 
     async def payment(self, payment_id: str) -> dict[str, Any] | None:
-        row = await self.pool.fetchrow(
-            f"SELECT * FROM {self._r}.payment WHERE payment_id = $1", payment_id
-        )
-        if row is None or row["received_on"] is None:
-            return None
-        allocations = await self.pool.fetch(
-            f"SELECT * FROM {self._r}.allocation WHERE payment_id = $1 "
-            "ORDER BY allocated_on, allocation_id", payment_id,
-        )
-        return {**_payment(row), "allocations": [_allocation(a) for a in allocations]}
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(f"{self._payments} WHERE payment_id = $1", payment_id)
+            if row is None or row["received_on"] is None:
+                return None
+            allocations = await conn.fetch(
+                f"SELECT * FROM {self._r}.allocation WHERE payment_id = $1 "
+                "ORDER BY allocated_on, allocation_id", payment_id,
+            )
+            payer = (await self._payers(conn, [row])).get(payment_id)
+        return {**_payment(row, payer), "allocations": [_allocation(a) for a in allocations]}
 
     async def balance(
         self, customer_id: str, as_of: datetime | None = None, known_at: datetime | None = None
@@ -225,15 +247,17 @@ def _printed(entry: dict[str, Any]) -> dict[str, Any]:
             "credit_sources": entry["credit_sources"]}
 
 
-def _payment(r: asyncpg.Record) -> dict[str, Any]:
+def _payment(r: asyncpg.Record, payer: Payer | None) -> dict[str, Any]:
+    """A payment; who paid as sealed (opened), else as a v2 payment recorded it in plain."""
     c = r["currency"]
     return {
         "payment_id": r["payment_id"], "customer_id": r["customer_id"],
         "amount": _money(r["amount"], c), "unapplied": _money(r["unapplied"], c),
         "allocated": _money(r["allocated"], c), "refunded": _money(r["refunded"], c),
         "reversed": r["reversed_amount"] > 0, "received_on": r["received_on"],
-        "method": r["method"], "payer_name": r["payer_name"],
-        "payer_account": r["payer_account"], "remittance": r["remittance"],
+        "method": r["method"], "payer_name": payer.name if payer else r["payer_name"],
+        "payer_account": payer.account if payer else r["payer_account"],
+        "remittance": r["remittance"],
         "statement_ref": r["statement_ref"], "entry_ref": r["entry_ref"],
     }
 

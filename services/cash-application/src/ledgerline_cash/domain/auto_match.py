@@ -39,7 +39,7 @@ def receive_and_apply(
     proposes (each checked by the same rules as a manual allocation). `invoices` carry what
     each can take at its allocation's instant."""
     dated: list[tuple[Event, datetime]] = [(e, at) for e in receive_payment(None, cmd)]
-    state = Payment(cmd.payment_id, customer_id, cmd.amount, cmd.received_on, cmd.payer_account,
+    state = Payment(cmd.payment_id, customer_id, cmd.amount, cmd.received_on, cmd.payer,
                     at=at, moves=(Moved(at, cmd.amount.amount),))
     result = match_payment(
         PaymentToMatch(cmd.amount, cmd.received_on, customer_id, cmd.remittance),

@@ -33,6 +33,7 @@ from ledgerline_events.contract.cash_application import (
     PaymentReversed,
     RefundIssued,
 )
+from ledgerline_events.contract.personal_data import Sealed
 from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 
 from .clearing import EPOCH, Moved, least_open_from
@@ -52,7 +53,8 @@ class Payment:
     customer_id: str | None
     amount: Money
     received_on: date
-    payer_account: str = ""
+    payer: Sealed | None = None  # who paid, sealed (opened by the application, with the key)
+    payer_account_in_plain: str = ""  # a v2 payment's account, as it was recorded
     allocations: dict[str, LiveAllocation] = field(default_factory=dict)
     refunded: Money | None = None
     reversed: bool = False
@@ -83,8 +85,7 @@ class ReceivePayment:
     amount: Money
     received_on: date
     method: PaymentMethod = PaymentMethod.BANK_TRANSFER
-    payer_name: str = ""
-    payer_account: str = ""
+    payer: Sealed | None = None  # sealed by the application with the payment's own key
     remittance: str = ""
     statement_ref: str | None = None
     entry_ref: str | None = None
@@ -112,8 +113,8 @@ def receive_payment(existing: Payment | None, cmd: ReceivePayment) -> list[Event
         raise InvalidRequest("amount_positive", "a payment amount must be positive", "amount")
     return [PaymentReceived(
         payment_id=cmd.payment_id, amount=cmd.amount, received_on=cmd.received_on,
-        method=cmd.method, payer_name=cmd.payer_name[:200], payer_account=cmd.payer_account[:64],
-        remittance=cmd.remittance[:2000], statement_ref=cmd.statement_ref, entry_ref=cmd.entry_ref,
+        method=cmd.method, payer=cmd.payer, remittance=cmd.remittance[:2000],
+        statement_ref=cmd.statement_ref, entry_ref=cmd.entry_ref,
     )]
 
 
@@ -232,7 +233,8 @@ def evolve(state: Payment | None, envelope: Envelope) -> Payment | None:
     event, at = envelope.payload, envelope.occurred_at
     if isinstance(event, PaymentReceived):
         return Payment(event.payment_id, envelope.customer_id, event.amount, event.received_on,
-                       event.payer_account, at=at, moves=(Moved(at, event.amount.amount),))
+                       event.payer, event.payer_account_in_plain, at=at,
+                       moves=(Moved(at, event.amount.amount),))
     if isinstance(event, CreditNoteApplied):
         return Payment(event.credit_id, envelope.customer_id, event.to_account,
                        event.applied_on, at=at, moves=(Moved(at, event.to_account.amount),))

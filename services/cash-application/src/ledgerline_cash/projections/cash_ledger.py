@@ -52,7 +52,8 @@ class CashLedger:
     without the secondary indexes, and `complete` builds them once the log is read. Only a
     ledger given `clearing` decides; a rebuild or an audit never does."""
 
-    version = 2  # 2: payers of customers whose personal data was erased are forgotten
+    version = 3  # 2: payers of customers whose personal data was erased are forgotten;
+    # 3: payers sealed (payment_payer)
 
     name = "cash_ledger"
 
@@ -158,9 +159,11 @@ def _invoice_issued(batch: LedgerBatch, e: Envelope, p: inv.InvoiceIssued) -> No
 def _payment_received(batch: LedgerBatch, e: Envelope, p: cash.PaymentReceived) -> None:
     batch.bump_payment(p.payment_id, e.customer_id, p.amount, "amount")
     batch.payment_details[p.payment_id] = (
-        p.payment_id, p.received_on, p.method.value, p.payer_name, p.payer_account,
-        p.remittance, p.statement_ref, p.entry_ref, e.occurred_at,
+        p.payment_id, p.received_on, p.method.value, p.payer_name_in_plain or None,
+        p.payer_account_in_plain or None, p.remittance, p.statement_ref, p.entry_ref, e.occurred_at,
     )
+    if p.payer is not None:
+        batch.payers[p.payment_id] = (p.payment_id, p.payer.model_dump())
     batch.move(e, PAYMENT, p.payment_id, "received", p.amount, 1)
 
 

@@ -56,8 +56,11 @@ CREATE TABLE IF NOT EXISTS payment (
     statement_ref text,
     entry_ref text
 );
--- Customers whose personal data was erased (collections.PersonalDataErased): their payers'
--- names and accounts are kept by no row, whichever of the two arrives first.
+-- Who paid, sealed with the payment's key (PaymentReceived v3): opened when read, unreadable
+-- once the key is erased.
+CREATE TABLE IF NOT EXISTS payment_payer (payment_id text PRIMARY KEY, payer jsonb NOT NULL);
+-- Customers whose personal data was erased (collections.PersonalDataErased): their v2
+-- payers' names and accounts, in plain, are kept by no row, whichever arrives first.
 CREATE TABLE IF NOT EXISTS erased_customer (customer_id text PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS allocation (
     allocation_id text PRIMARY KEY,
@@ -207,6 +210,7 @@ UPSERT_REVERSALS = """
         reversal_reason = EXCLUDED.reversal_reason
 """
 
+INSERT_PAYERS = "INSERT INTO {t}payment_payer VALUES ($1, $2) ON CONFLICT DO NOTHING"
 
 # A document lands with its details; a decision marks it decided with what it applied (either
 # may come first). A recovery adds what it reopened to its write-off's row.
@@ -244,7 +248,8 @@ def statements(schema: str | None, *, record_processed: bool) -> tuple[str, ...]
     t = "" if schema is None else f"{ident(schema)}."
     processed = RECORD_PROCESSED.format(t=t) if record_processed else ""
     return (WRITE.format(t=t, processed=processed), UPSERT_REVERSALS.format(t=t),
-            UPSERT_DOCUMENTS.format(t=t), MARK_DECIDED.format(t=t), ADD_RECOVERED.format(t=t))
+            UPSERT_DOCUMENTS.format(t=t), MARK_DECIDED.format(t=t), ADD_RECOVERED.format(t=t),
+            INSERT_PAYERS.format(t=t))
 
 
 Row = tuple[object, ...]
@@ -278,6 +283,7 @@ class LedgerBatch:
     payments: Bumps = field(default_factory=lambda: Bumps(PAYMENT_FIGURES))
     invoice_details: dict[str, Row] = field(default_factory=dict)
     payment_details: dict[str, Row] = field(default_factory=dict)
+    payers: dict[str, Row] = field(default_factory=dict)  # payment id: (id, sealed payer)
     allocations: dict[str, Row] = field(default_factory=dict)
     reversals: dict[str, Row] = field(default_factory=dict)
     movements: list[Row] = field(default_factory=list)
@@ -307,7 +313,7 @@ async def write(conn: asyncpg.Connection, batch: LedgerBatch, *, schema: str | N
     """The batch in one statement (more when it reverses allocations or clears documents).
     `schema` names the tables' schema (default: the search_path's); `processed` ids are
     recorded with them."""
-    write_all, reversals, documents, decided, recovered = statements(
+    write_all, reversals, documents, decided, recovered, payers = statements(
         schema, record_processed=processed is not None)
     invoices = _with_details(batch.invoices, batch.invoice_details, len(INVOICE_DETAILS))
     payments = _with_details(batch.payments, batch.payment_details, len(PAYMENT_DETAILS))
@@ -324,6 +330,8 @@ async def write(conn: asyncpg.Connection, batch: LedgerBatch, *, schema: str | N
         await conn.execute(decided, *unnest_columns(batch.decisions.values(), 7))
     if batch.recovered:
         await conn.execute(recovered, *unnest_columns(batch.recovered.values(), 7))
+    if batch.payers:
+        await conn.executemany(payers, list(batch.payers.values()))
 
 
 def _with_details(bumps: Bumps, details: dict[str, Row], width: int) -> list[Row]:
