@@ -147,6 +147,14 @@ ACCOUNT = {
     "write_offs": [{"write_off_id": "wo-1", "invoice_id": "inv-1", "customer_id": "C-ACME",
                     "amount": "200.00", "currency": "EUR", "reason": "goodwill", "approver": "cfo",
                     "written_off_on": "2026-11-25", "recovered": "50.00"}],
+    "invoice_copies": [{"copy_id": "copy-1", "invoice_id": "inv-1", "requested_by": "anna",
+                        "reason": "never received the invoice",
+                        "requested_at": "2026-11-02T09:30:00+00:00", "delivery": "emailed",
+                        "delivered_at": "2026-11-02T09:31:00+00:00",
+                        "delivery_detail": "to contact ap"}],
+    "handovers": [{"handover_id": "ho-1", "currency": "EUR", "agency": "Recouvra SAS",
+                   "invoice_ids": ["inv-1", "inv-2"], "total": money("1200.00", "EUR"),
+                   "handed_over_on": "2026-11-20", "decided_by": "cfo"}],
 }
 
 # Credit writes its instants as pydantic does: UTC as "Z".

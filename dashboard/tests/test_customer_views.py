@@ -39,6 +39,15 @@ def test_disputes_promises_calls_write_offs() -> None:
     assert view.write_offs[0].status == "recovered €50.00"
 
 
+def test_invoice_copies_and_agency_hand_overs_newest_first_with_their_pdf() -> None:
+    handover, copy = customer.customer_account(ACCOUNT).documents
+    assert (handover.on, handover.what) == ("2026-11-20", "Account handed over to Recouvra SAS")
+    assert handover.detail == "2 invoice(s), €1,200.00, decided by cfo"
+    assert handover.href == "/customers/C-ACME/agency-handovers/ho-1.pdf"
+    assert (copy.on, copy.delivery, copy.href) == ("2026-11-02", "emailed", "/invoices/inv-1.pdf")
+    assert copy.detail == "asked by anna: never received the invoice"
+
+
 def test_an_empty_account() -> None:
     view = customer.customer_account({"customer_id": "C-X"})
     assert view.name == "C-X" and view.open_items == [] and view.open_totals == {}

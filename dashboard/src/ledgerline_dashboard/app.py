@@ -143,6 +143,12 @@ def create_app(settings: DashboardSettings | None = None,
         return await document(request, "collections",
                               f"/reminders/{quote(reminder_id, safe='')}/pdf", reminder_id)
 
+    @app.get("/customers/{customer_id}/agency-handovers/{handover_id}.pdf")
+    async def agency_file_pdf(request: Request, customer_id: str, handover_id: str) -> Response:
+        return await document(request, "collections",
+                              f"/customers/{quote(customer_id, safe='')}/agency-handovers/"
+                              f"{quote(handover_id, safe='')}/pdf", handover_id)
+
     @app.get("/invoices/{invoice_id}.pdf")
     async def invoice_pdf(request: Request, invoice_id: str) -> Response:
         return await document(request, "invoicing",

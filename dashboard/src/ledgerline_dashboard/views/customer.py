@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from ..money import format_money, to_decimal
 from .labels import bucket_label, humanize
@@ -59,6 +60,18 @@ class Line:
 
 
 @dataclass(frozen=True)
+class SentDocument:
+    """A document sent to the customer, or about them: an invoice copy, an agency hand-over."""
+
+    on: str
+    what: str
+    detail: str
+    href: str  # its PDF, through the dashboard
+    delivery: str = ""  # how the letter post delivered it ("" when it does not post it)
+    delivery_detail: str = ""
+
+
+@dataclass(frozen=True)
 class CustomerAccount:
     customer_id: str
     name: str
@@ -70,6 +83,7 @@ class CustomerAccount:
     promises: list[Line]
     calls: list[Line]
     write_offs: list[Line]
+    documents: list[SentDocument]
 
 
 def _days(days: int) -> str:
@@ -145,6 +159,24 @@ def _write_offs(rows: list[dict[str, Any]]) -> list[Line]:
                  if to_decimal(w.get("recovered")) > 0 else "") for w in rows]
 
 
+def documents(view: dict[str, Any]) -> list[SentDocument]:
+    """Invoice copies sent and agency hand-overs, newest first."""
+    numbers = {i["invoice_id"]: i.get("invoice_number") for i in view.get("open_items", [])}
+    customer = quote(view["customer_id"], safe="")
+    copies = [SentDocument(
+        str(c["requested_at"])[:10], f"Copy of invoice {numbers.get(c['invoice_id']) or c['invoice_id']}",
+        f"asked by {c['requested_by']}" + (f": {c['reason']}" if c.get("reason") else ""),
+        f"/invoices/{quote(c['invoice_id'], safe='')}.pdf", c.get("delivery") or "",
+        c.get("delivery_detail") or "") for c in view.get("invoice_copies", [])]
+    handovers = [SentDocument(
+        h["handed_over_on"], f"Account handed over to {h['agency']}",
+        f"{len(h['invoice_ids'])} invoice(s), "
+        f"{format_money(h['total']['amount'], h['total']['currency'])}, decided by {h['decided_by']}",
+        f"/customers/{customer}/agency-handovers/{quote(h['handover_id'], safe='')}.pdf")
+        for h in view.get("handovers", [])]
+    return sorted([*copies, *handovers], key=lambda d: d.on, reverse=True)
+
+
 def customer_account(view: dict[str, Any]) -> CustomerAccount:
     items, totals = open_items(view.get("open_items", []))
     return CustomerAccount(
@@ -152,4 +184,4 @@ def customer_account(view: dict[str, Any]) -> CustomerAccount:
         language=view.get("language") or "", open_items=items, open_totals=totals,
         letters=letters(view.get("dunning_history", [])), disputes=_disputes(view.get("disputes", [])),
         promises=_promises(view.get("promises", [])), calls=_calls(view.get("calls", [])),
-        write_offs=_write_offs(view.get("write_offs", [])))
+        write_offs=_write_offs(view.get("write_offs", [])), documents=documents(view))

@@ -67,6 +67,9 @@ async def test_after_the_final_notice_the_account_goes_to_the_agency_and_dunning
     [delivery] = found["deliveries"]  # the fact that answers "we never got the goods"
     assert (delivery["delivered_on"], delivery["proof_of_delivery"]["reference"]) == (
         "2026-04-01", "JD014600006281230704")
+    [shown] = (await client.get("/customers/HO1")).json()["handovers"]  # on the account view
+    assert (shown["handover_id"], shown["agency"], shown["total"]) == (
+        handed.json()["handover_id"], "Dupont Recouvrement", handed.json()["total"])
     pdf = await client.get(f"{path}/pdf")
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
     assert "Dupont Recouvrement" in text and "INV-ho-1" in text and "final_notice" in text

@@ -269,3 +269,10 @@ async def test_never_received_the_invoice_a_copy_goes_at_once_as_invoicing_issue
             part = (await api.get(f"/api/v1/message/{message['ID']}")).json()["Attachments"][0]
             sent = (await api.get(f"/api/v1/message/{message['ID']}/part/{part['PartID']}")).content
         assert sent == original  # the copy is invoicing's own document, byte for byte
+
+        async def copies_shown() -> list[Any] | None:
+            shown = (await client.get("/customers/FR-COPY")).json().get("invoice_copies") or []
+            return shown if shown and shown[0]["delivery"] else None
+        [shown] = await eventually(copies_shown)  # on the account view, with its delivery
+        assert (shown["invoice_id"], shown["delivery"], shown["reason"]) == (
+            invoice_id, "emailed", "never received the invoice")

@@ -66,6 +66,8 @@ async def account(
         letter["invoices"] = [_row(r) for r in reminded if r["reminder_id"] == letter["reminder_id"]]
     for promise in sections["promises"]:
         promise.update(promised.get(promise["promise_id"], {}))
+    for handover in sections["handovers"]:
+        handover["total"] = {"amount": handover["total"], "currency": handover["currency"]}
     return {
         "customer_id": customer_id, "as_of": as_of.isoformat(),
         "known_at": None if known_at is None else known_at.isoformat(),
@@ -148,6 +150,12 @@ ACCOUNT_SECTIONS = {
              " ORDER BY called_at, call_id",
     "write_offs": "SELECT * FROM write_off WHERE customer_id = $1 AND written_off_on <= "
                   + AS_OF_DAY + " ORDER BY written_off_on, write_off_id",
+    "invoice_copies": "SELECT copy_id, invoice_id, requested_by, reason, requested_at,"
+                      + DELIVERY + " FROM invoice_copy WHERE customer_id = $1"
+                      " AND requested_at <= $2 ORDER BY requested_at, copy_id",
+    "handovers": "SELECT handover_id, currency, agency, invoice_ids, total, handed_over_on,"
+                 " decided_by FROM agency_handover WHERE customer_id = $1"
+                 " AND handed_over_on <= " + AS_OF_DAY + " ORDER BY handed_over_on, handover_id",
 }
 
 

@@ -193,6 +193,20 @@ class CustomerAccount(BaseModel):
     promises: list[PromiseRow]
     calls: list[CallRow]
     write_offs: list[WriteOffRow]
+    invoice_copies: list[InvoiceCopyRow]  # "we never got the invoice": copies sent
+    handovers: list[Handover]  # the account handed to a collection agency
+
+
+class InvoiceCopyRow(BaseModel):
+    copy_id: str
+    invoice_id: str
+    requested_by: str
+    reason: str
+    requested_at: Instant
+    # The letter post, by the as-of instant: emailed, print, retrying, failed, in_doubt.
+    delivery: str | None = None
+    delivered_at: Instant | None = None
+    delivery_detail: str | None = None
 
 
 # Invoices, worklist, KPIs
