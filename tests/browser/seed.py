@@ -128,6 +128,11 @@ class Seeder:
                         "email": "h.weber@acme.example",
                         "working_hours": "Mon-Thu 8-12"})
         self.call("collections", "POST", "/dunning-runs", json={})
-        wait_for(lambda: any(letter.get("delivery") == "emailed" for letter in self.call(
-            "collections", "GET", "/customers/C-ACME")["dunning_history"]),
-                 "the letter post to e-mail Acme's letter (Mailpit, make infra)")
+        self.call("collections", "POST", f"/invoices/{acme[1]['invoice_id']}/copies", "seed-copy",
+                  json={"reason": "never received the invoice"})
+
+        def emailed() -> bool:
+            account = self.call("collections", "GET", "/customers/C-ACME")
+            return all(any(x.get("delivery") == "emailed" for x in account[kind])
+                       for kind in ("dunning_history", "invoice_copies"))
+        wait_for(emailed, "the letter post to e-mail Acme's letter and invoice copy (Mailpit)")

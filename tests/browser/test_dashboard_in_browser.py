@@ -81,4 +81,6 @@ def test_dashboard_shows_the_services_figures(kafka_bootstrap: str, pg_dsn: str,
             assert "Friendly reminder" in browser.find_element(By.ID, "dunning").text
             assert "Hanna Weber" in browser.find_element(By.ID, "contacts").text
             assert browser.find_elements(By.CSS_SELECTOR, '#dunning [data-delivery="emailed"]')
+            assert "Copy of invoice" in browser.find_element(By.ID, "documents").text
+            assert browser.find_elements(By.CSS_SELECTOR, '#documents [data-delivery="emailed"]')
             browser.save_screenshot(str(ARTIFACTS / "dashboard-customer.png"))
