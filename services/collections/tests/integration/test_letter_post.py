@@ -5,6 +5,7 @@ sent once; a letter whose sender stopped mid-send is never sent again by itself.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -114,6 +115,8 @@ async def test_a_letter_goes_by_mail_with_its_pdf_and_a_customer_without_email_t
     emailed = [e for e in log if isinstance(e, LetterEmailed)]
     printed = [e for e in log if isinstance(e, LetterQueuedForPrint)]
     assert [e.document_id for e in emailed] == [sent["FR-MAIL"]] and mail not in str(emailed)
+    served = (await client.get(f"/reminders/{sent['FR-MAIL']}/pdf")).content  # rendered again
+    assert hashlib.sha256(served).hexdigest() == emailed[0].document_sha256
     assert [e.document_id for e in printed] == [sent["FR-print"]]
     assert await deliver_due(app.state.service, app.state.runtime.settings.letter_post, NOW) == 0
 
