@@ -78,16 +78,21 @@ def test_amounts_round_half_up_to_the_currency_minor_unit(amount: str, currency:
     assert quantize(Decimal(amount), currency) == Decimal(rounded)
 
 
+def stored(event_type: str, version: int, aggregate_id: str, payload: dict[str, object]
+           ) -> bytes:
+    """An event as an older producer wrote it to the log, at schema `version`."""
+    return orjson.dumps({
+        "event_id": "00000000-0000-0000-0000-000000000001", "event_type": event_type,
+        "schema_version": version, "customer_id": "C-1", "aggregate_id": aggregate_id,
+        "aggregate_version": 1, "occurred_at": "2026-03-01T09:00:00Z",
+        "recorded_at": "2026-03-01T09:00:00Z", "correlation_id": "c", "causation_id": None,
+        "producer": event_type.split(".")[0], "payload": payload})
+
+
 def test_payment_received_v1_is_upcast_to_the_current_version_on_read() -> None:
-    v1 = {
-        "event_id": "00000000-0000-0000-0000-000000000001", "event_type": "cash-application.PaymentReceived",
-        "schema_version": 1, "customer_id": "C-1", "aggregate_id": "p-1", "aggregate_version": 1,
-        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
-        "correlation_id": "c", "causation_id": None, "producer": "cash-application",
-        "payload": {"payment_id": "p-1", "amount": "99.90", "currency": "GBP",
-                    "received_on": "2026-03-01", "method": "bank_transfer"},
-    }
-    event = decode(orjson.dumps(v1))
+    event = decode(stored("cash-application.PaymentReceived", 1, "p-1", {
+        "payment_id": "p-1", "amount": "99.90", "currency": "GBP", "received_on": "2026-03-01",
+        "method": "bank_transfer"}))
     assert event.schema_version == 3
     assert event.payload.amount == Money.of("99.90", "GBP")  # type: ignore[attr-defined]
 
@@ -103,17 +108,10 @@ def test_who_paid_travels_sealed_and_cannot_be_read_once_the_key_is_gone() -> No
 
 
 def test_a_v2_payment_keeps_its_payer_in_plain_as_written() -> None:
-    v2 = {
-        "event_id": "00000000-0000-0000-0000-000000000004",
-        "event_type": "cash-application.PaymentReceived",
-        "schema_version": 2, "customer_id": "C-1", "aggregate_id": "p-2", "aggregate_version": 1,
-        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
-        "correlation_id": "c", "causation_id": None, "producer": "cash-application",
-        "payload": {"payment_id": "p-2", "amount": {"amount": "10.00", "currency": "EUR"},
-                    "received_on": "2026-03-01", "method": "bank_transfer",
-                    "payer_name": "Jean", "payer_account": "FR76"},
-    }
-    event = decode(orjson.dumps(v2))
+    event = decode(stored("cash-application.PaymentReceived", 2, "p-2", {
+        "payment_id": "p-2", "amount": {"amount": "10.00", "currency": "EUR"},
+        "received_on": "2026-03-01", "method": "bank_transfer", "payer_name": "Jean",
+        "payer_account": "FR76"}))
     assert event.schema_version == 3
     payment = event.payload
     assert isinstance(payment, PaymentReceived) and payment.payer is None
@@ -121,48 +119,35 @@ def test_a_v2_payment_keeps_its_payer_in_plain_as_written() -> None:
 
 
 def test_a_v1_call_keeps_its_name_in_plain_as_written_and_nothing_sealed() -> None:
-    v1 = {
-        "event_id": "00000000-0000-0000-0000-000000000003",
-        "event_type": "collections.CollectionCallLogged",
-        "schema_version": 1, "customer_id": "C-1", "aggregate_id": "call:1", "aggregate_version": 1,
-        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
-        "correlation_id": "c", "causation_id": None, "producer": "collections",
-        "payload": {"call_id": "call-1", "contact_person": "Anne", "outcome": "reached",
-                    "called_at": "2026-03-01T09:00:00Z", "collector": "col-1"},
-    }
-    event = decode(orjson.dumps(v1))
+    event = decode(stored("collections.CollectionCallLogged", 1, "call:1", {
+        "call_id": "call-1", "contact_person": "Anne", "outcome": "reached",
+        "called_at": "2026-03-01T09:00:00Z", "collector": "col-1"}))
     assert event.schema_version == 2
     assert event.payload.contact is None  # type: ignore[attr-defined]
     assert event.payload.contact_in_plain == "Anne"  # type: ignore[attr-defined]
 
 
 def v1_invoice(terms: dict[str, object], gross: str = "1200.00", issued: str = "2026-03-01",
-               currency: str = "EUR") -> dict[str, object]:
-    return {
-        "event_id": "00000000-0000-0000-0000-000000000002", "event_type": "invoicing.InvoiceIssued",
-        "schema_version": 1, "customer_id": "C-1", "aggregate_id": "i-1", "aggregate_version": 1,
-        "occurred_at": "2026-03-01T09:00:00Z", "recorded_at": "2026-03-01T09:00:00Z",
-        "correlation_id": "c", "causation_id": None, "producer": "invoicing",
-        "payload": {
-            "invoice_id": "i-1", "invoice_number": "INV-1", "customer": {"customer_id": "C-1", "name": "A"},
-            "currency": currency, "issue_date": issued, "due_date": "2026-03-31", "payment_terms": terms,
-            "lines": [{"description": "x", "quantity": "1", "unit_price": gross, "tax_rate": "0",
-                       "net": gross, "tax": "0"}],
-            "net_total": {"amount": gross, "currency": currency},
-            "tax_total": {"amount": "0", "currency": currency},
-            "gross_total": {"amount": gross, "currency": currency}},
-    }
+               currency: str = "EUR") -> bytes:
+    return stored("invoicing.InvoiceIssued", 1, "i-1", {
+        "invoice_id": "i-1", "invoice_number": "INV-1", "customer": {"customer_id": "C-1", "name": "A"},
+        "currency": currency, "issue_date": issued, "due_date": "2026-03-31", "payment_terms": terms,
+        "lines": [{"description": "x", "quantity": "1", "unit_price": gross, "tax_rate": "0",
+                   "net": gross, "tax": "0"}],
+        "net_total": {"amount": gross, "currency": currency},
+        "tax_total": {"amount": "0", "currency": currency},
+        "gross_total": {"amount": gross, "currency": currency}})
 
 
 def test_invoice_issued_v1_is_upcast_with_the_discount_it_granted_on_the_gross() -> None:
     terms = {"kind": "early_payment_discount", "net_days": 30, "discount_days": 10,
              "discount_percent": "2.5"}
-    event = decode(orjson.dumps(v1_invoice(terms, gross="120.12")))
+    event = decode(v1_invoice(terms, gross="120.12"))
     assert event.schema_version == 3  # through v2 (the discount) to v3 (no delivery known)
     assert event.payload.proof_of_delivery is None  # type: ignore[attr-defined]
     assert event.payload.early_payment_discount == EarlyPaymentDiscount(  # type: ignore[attr-defined]
         amount=Money.of("3.00", "EUR"), until=date(2026, 3, 11))
-    plain = decode(orjson.dumps(v1_invoice({"kind": "net", "net_days": 30})))
+    plain = decode(v1_invoice({"kind": "net", "net_days": 30}))
     assert plain.payload.early_payment_discount is None  # type: ignore[attr-defined]
 
 
@@ -170,9 +155,9 @@ def test_a_v1_invoice_that_cannot_be_upcast_is_undecodable_not_a_crash() -> None
     terms = {"kind": "early_payment_discount", "net_days": 30, "discount_days": 10,
              "discount_percent": "2"}
     with pytest.raises(UndecodableEvent, match="cannot be upcast"):
-        decode(orjson.dumps(v1_invoice(terms, issued="2026-13-45")))
+        decode(v1_invoice(terms, issued="2026-13-45"))
     with pytest.raises(UndecodableEvent, match="cannot be upcast"):
-        decode(orjson.dumps(v1_invoice(terms, currency="XXX")))
+        decode(v1_invoice(terms, currency="XXX"))
 
 
 @pytest.mark.parametrize(("raw", "reason"), [
