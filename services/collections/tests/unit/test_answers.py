@@ -108,6 +108,13 @@ def test_the_account_view_keeps_its_rows_as_read() -> None:
         "write_offs": [{"write_off_id": "wo-1", "invoice_id": "i-1", "customer_id": "C1",
                         "amount": "200.00", "currency": "EUR", "reason": "goodwill",
                         "approver": "cfo", "written_off_on": "2026-06-12", "recovered": "0"}],
+        "invoice_copies": [{"copy_id": "copy-1", "invoice_id": "i-1", "requested_by": "anna",
+                            "reason": "never received", "requested_at": "2026-06-04T08:00:00+00:00",
+                            "delivery": "print", "delivered_at": "2026-06-04T08:00:02+00:00",
+                            "delivery_detail": "e-mail to contact ap bounced (550)"}],
+        "handovers": [{"handover_id": "ho-1", "currency": "EUR", "agency": "Recouvra",
+                       "invoice_ids": ["i-1"], "total": {"amount": "480.00", "currency": "EUR"},
+                       "handed_over_on": "2026-06-14", "decided_by": "cfo"}],
     }
     assert answered(CustomerAccount, account) == account
 
