@@ -143,7 +143,7 @@ def test_invoice_issued_v1_is_upcast_with_the_discount_it_granted_on_the_gross()
     terms = {"kind": "early_payment_discount", "net_days": 30, "discount_days": 10,
              "discount_percent": "2.5"}
     event = decode(v1_invoice(terms, gross="120.12"))
-    assert event.schema_version == 3  # through v2 (the discount) to v3 (no delivery known)
+    assert event.schema_version == 4  # through v2 (the discount), v3 (no delivery), v4 (no buyer)
     assert event.payload.proof_of_delivery is None  # type: ignore[attr-defined]
     assert event.payload.early_payment_discount == EarlyPaymentDiscount(  # type: ignore[attr-defined]
         amount=Money.of("3.00", "EUR"), until=date(2026, 3, 11))
@@ -181,5 +181,5 @@ def test_invalid_payload_names_the_field() -> None:
 def test_every_event_exports_a_json_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
     written = export(tmp_path)
     assert len(written) == len(EVENT_TYPES)
-    schema = orjson.loads((tmp_path / "invoicing.InvoiceIssued.v3.schema.json").read_bytes())
+    schema = orjson.loads((tmp_path / "invoicing.InvoiceIssued.v4.schema.json").read_bytes())
     assert schema["properties"]["event_type"] == {"const": "invoicing.InvoiceIssued"}

@@ -12,19 +12,13 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from .base import Event
+from .parties import Address
 from .personal_data import Sealed
 from .sales import Language, PaymentTerms
 
 
 class _Part(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Address(_Part):
-    lines: list[str] = Field(min_length=1, max_length=4)
-    postcode: str = Field(default="", max_length=16)
-    city: str = Field(min_length=1, max_length=100)
-    country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Z]{2}$", description="ISO 3166")
 
 
 class ContactRole(StrEnum):

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from .base import Event
 from .money import Currency, DecimalAmount, Money
+from .parties import Buyer, OrderReference
 from .sales import Customer, PaymentTerms, ProofOfDelivery, _Part
 
 
@@ -32,7 +33,8 @@ class InvoiceIssued(Event):
     `early_payment_discount` if paid in time (invoicing works it out; readers take it as is)."""
 
     event_type = "invoicing.InvoiceIssued"
-    schema_version = 3  # v1 left the discount to readers; v2 had no delivery (upcasters.py)
+    schema_version = 4  # v1 left the discount to readers; v2 had no delivery, v3 no buyer or
+    # order reference (upcasters.py)
     invoice_id: str = Field(min_length=1, max_length=64)
     invoice_number: str = Field(min_length=1, max_length=64)
     customer: Customer
@@ -49,6 +51,9 @@ class InvoiceIssued(Event):
     # The delivery the invoice bills, kept with it (None: a manual invoice, or before v3).
     delivered_on: date | None = None
     proof_of_delivery: ProofOfDelivery | None = None
+    # Who and what the invoice is for, as the e-invoice says it (None: not known at issue).
+    buyer: Buyer | None = None
+    order: OrderReference | None = None
 
 
 class CreditNoteIssued(Event):

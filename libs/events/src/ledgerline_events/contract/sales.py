@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .base import Event
 from .money import Currency, DecimalAmount, Money
+from .parties import Buyer, OrderReference
 
 
 class _Part(BaseModel):
@@ -91,7 +92,7 @@ class OrderDelivered(Event):
     """Goods or services delivered: invoicing issues one invoice for it."""
 
     event_type = "sales.OrderDelivered"
-    schema_version = 2  # v1 had no proof of delivery; see upcasters.py
+    schema_version = 3  # v1 had no proof of delivery, v2 no buyer or order reference
     order_id: str = Field(min_length=1, max_length=64)
     customer: Customer
     currency: Currency
@@ -100,6 +101,8 @@ class OrderDelivered(Event):
     delivered_on: date
     invoice_series: str = Field(default="INV", pattern=r"^[A-Z]{2,8}$")
     proof_of_delivery: ProofOfDelivery | None = None
+    buyer: Buyer | None = None  # its legal identity, for the e-invoice
+    order: OrderReference | None = None  # the buyer's purchase order
 
 
 class OrderCancelled(Event):

@@ -60,6 +60,11 @@ def call_logged_v1_to_v2(payload: Payload) -> Payload:
     return {**upgraded, "contact": None, "contact_in_plain": payload.get("contact_person", "")}
 
 
+def no_buyer_known(payload: Payload) -> Payload:
+    """Before v3 (OrderDelivered) and v4 (InvoiceIssued) no buyer identity or order travelled."""
+    return {**payload, "buyer": None, "order": None}
+
+
 UPCASTERS: dict[tuple[str, int], Callable[[Payload], Payload]] = {
     ("cash-application.PaymentReceived", 1): payment_received_v1_to_v2,
     ("cash-application.PaymentReceived", 2): payment_received_v2_to_v3,
@@ -67,4 +72,6 @@ UPCASTERS: dict[tuple[str, int], Callable[[Payload], Payload]] = {
     ("invoicing.InvoiceIssued", 1): invoice_issued_v1_to_v2,
     ("invoicing.InvoiceIssued", 2): invoice_issued_v2_to_v3,
     ("sales.OrderDelivered", 1): no_delivery_known,
+    ("sales.OrderDelivered", 2): no_buyer_known,
+    ("invoicing.InvoiceIssued", 3): no_buyer_known,
 }

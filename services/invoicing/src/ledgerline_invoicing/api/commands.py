@@ -55,6 +55,8 @@ async def issue_manual_invoice(
         payment_terms=body.payment_terms,
         issue_date=body.issue_date,
         series=body.series,
+        buyer=body.buyer,
+        order=body.order,
     )
     return await app.issue_invoice(command, origin_of(request, key, body, occurred_at))
 

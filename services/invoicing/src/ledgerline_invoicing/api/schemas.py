@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import Currency, DecimalAmount, Money
+from ledgerline_events.contract.parties import Buyer, OrderReference
 from ledgerline_events.contract.sales import Customer, PaymentTerms
 
 
@@ -41,6 +42,8 @@ class ManualInvoiceIn(_Body):
     occurred_at: UtcDateTime | None = Field(
         default=None, description="business instant (default: now); for loading histories"
     )
+    buyer: Buyer | None = None  # the buyer's legal identity, printed on the e-invoice
+    order: OrderReference | None = None  # the buyer's purchase order
 
 
 class CreditNoteIn(_Body):

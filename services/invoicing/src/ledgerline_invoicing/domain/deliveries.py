@@ -36,4 +36,6 @@ def invoice_delivered_order(order: OrderDelivered) -> IssueInvoice:
         sales_order_id=order.order_id,
         delivered_on=order.delivered_on,
         proof_of_delivery=order.proof_of_delivery,
+        buyer=order.buyer,
+        order=order.order,
     )

@@ -17,6 +17,7 @@ from ledgerline_events.contract.invoicing import (
     InvoiceIssued,
 )
 from ledgerline_events.contract.money import MINOR_UNITS, Money, quantize
+from ledgerline_events.contract.parties import Buyer, OrderReference
 from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 from ledgerline_events.contract.sales import Customer, PaymentTerms, ProofOfDelivery
 
@@ -60,6 +61,8 @@ class IssueInvoice:
     sales_order_id: str | None = None
     delivered_on: date | None = None  # the delivery billed, and what proves it
     proof_of_delivery: ProofOfDelivery | None = None
+    buyer: Buyer | None = None  # the buyer's legal identity, for the e-invoice
+    order: OrderReference | None = None  # the buyer's purchase order
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ def decide_issue(command: IssueInvoice, invoice_number: str) -> list[Event]:
             early_payment_discount=discount_offered(command.payment_terms, command.issue_date,
                                                     totals.gross),
             delivered_on=command.delivered_on, proof_of_delivery=command.proof_of_delivery,
+            buyer=command.buyer, order=command.order,
         )
     ]
 
