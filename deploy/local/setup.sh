@@ -91,4 +91,5 @@ sync_python
 "$root/deploy/local/kafka.sh" install
 "$root/deploy/local/postgres.sh" install </dev/null
 "$root/deploy/local/mailpit.sh" install </dev/null
+"$root/deploy/local/schemas.sh" install </dev/null
 say "done. Next: make up (everything) or make test (whole suite)"
