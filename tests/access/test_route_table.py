@@ -34,6 +34,7 @@ WRITES = {
         ("POST", "/invoices"): {"finance"},
         ("POST", "/invoices/{invoice_id}/credit-notes"): {"finance"},
         ("POST", "/invoices/{invoice_id}/cancel"): {"finance"},
+        ("POST", "/e-invoices/{document_id}/transmissions"): {"finance"},
     },
     "cash-application": {
         ("POST", "/payments"): {"finance"},

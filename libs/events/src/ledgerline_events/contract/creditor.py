@@ -12,4 +12,4 @@ class Creditor:
     bank_name: str = "Example Bank"
     account_holder: str = "Ledgerline Ltd"
     iban: str = "GB00EXAM00000000000000"
-    bic: str = "EXAMGB00"
+    bic: str = "EXAMGB2L"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -79,4 +80,45 @@ class InvoiceCancelled(Event):
     cancelled_on: date
 
 
-INVOICING_EVENTS: tuple[type[Event], ...] = (InvoiceIssued, CreditNoteIssued, InvoiceCancelled)
+class EInvoiceFormat(StrEnum):
+    FACTUR_X = "factur-x"  # PDF/A-3 with CII XML, profile EN 16931 (France)
+    FATTURAPA = "fatturapa"  # FatturaPA 1.2 XML, FPR12 (Italy, through the SDI)
+    UBL = "ubl"  # UBL 2.1 under EN 16931 (everyone else)
+
+
+class EInvoiceIssued(Event):
+    """The legal e-invoice of an invoice or of a credit note, written once from their events
+    and kept as written (`sha256` of its bytes); it waits in the outbox for a connector to the
+    exchange (SDI, a French platform) to transmit it."""
+
+    event_type = "invoicing.EInvoiceIssued"
+    document_id: str = Field(min_length=1, max_length=80)
+    invoice_id: str = Field(min_length=1, max_length=64)
+    credit_note_id: str | None = Field(default=None, max_length=64)
+    format: EInvoiceFormat
+    filename: str = Field(min_length=1, max_length=120)
+    media_type: str = Field(min_length=1, max_length=64)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=1)
+
+
+class TransmissionStatus(StrEnum):
+    SENT = "sent"  # handed to the exchange
+    DELIVERED = "delivered"  # the exchange delivered it to the buyer
+    ACCEPTED = "accepted"  # the buyer (or Italian SDI) accepted it
+    REJECTED = "rejected"  # refused: a person looks at the reason
+    FAILED = "failed"  # not handed over; the connector will try again
+
+
+class EInvoiceTransmissionRecorded(Event):
+    """What a connector to the exchange reported about an e-invoice it transmits."""
+
+    event_type = "invoicing.EInvoiceTransmissionRecorded"
+    document_id: str = Field(min_length=1, max_length=80)
+    status: TransmissionStatus
+    reference: str = Field(default="", max_length=120, description="the exchange's own id")
+    detail: str = Field(default="", max_length=1000)
+
+
+INVOICING_EVENTS: tuple[type[Event], ...] = (InvoiceIssued, CreditNoteIssued, InvoiceCancelled,
+                                             EInvoiceIssued, EInvoiceTransmissionRecorded)

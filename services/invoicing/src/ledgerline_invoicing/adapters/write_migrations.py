@@ -7,6 +7,7 @@ import asyncpg
 
 from ledgerline_events.runtime.migrations import Migration
 
+from .e_invoice_store import E_INVOICE_MIGRATION
 from .numbering import DocumentCounters
 
 
@@ -14,4 +15,5 @@ async def _document_counters(conn: asyncpg.Connection, schema: str) -> None:
     await DocumentCounters(schema).install(conn)
 
 
-WRITE_MIGRATIONS = (Migration("invoicing", 1, "document counters", _document_counters),)
+WRITE_MIGRATIONS = (Migration("invoicing", 1, "document counters", _document_counters),
+                    E_INVOICE_MIGRATION)

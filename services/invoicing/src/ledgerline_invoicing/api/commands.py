@@ -13,6 +13,7 @@ from ledgerline_events.contract.business_time import business_instant, not_in_th
 from ledgerline_events.runtime import origin_of
 from ledgerline_events.runtime.auth import requires
 from ledgerline_events.runtime.problems import Problem
+from ledgerline_invoicing.application import e_invoicing
 from ledgerline_invoicing.domain.invoice import CancelInvoice, IssueCreditNote, IssueInvoice
 from ledgerline_invoicing.domain.pricing import LineItem
 
@@ -24,6 +25,8 @@ from .schemas import (
     InvoiceCancelledOut,
     InvoiceIssuedOut,
     ManualInvoiceIn,
+    TransmissionIn,
+    TransmissionOut,
 )
 
 router = APIRouter(tags=["invoices"], dependencies=[requires("finance")])
@@ -92,3 +95,15 @@ async def cancel_invoice(
     command = CancelInvoice(invoice_id, body.reason, body.cancelled_on or occurred_at.date())
     return await app.cancel_invoice(command, origin_of(request, key, body, occurred_at))
 
+
+
+@router.post("/e-invoices/{document_id}/transmissions", response_model=TransmissionOut,
+             responses=REFUSALS, summary="Record what the exchange said about an e-invoice")
+async def record_transmission(document_id: str, body: TransmissionIn, request: Request,
+                              app: Service, now: Now, key: IdempotencyKey) -> dict[str, Any]:
+    """For the connector to the exchange (SDI, a French platform): the document was sent,
+    delivered, accepted, rejected or failed (EInvoiceTransmissionRecorded); the outbox
+    (`GET /e-invoices?transmission=to_transmit`) then shows it so."""
+    return await e_invoicing.record_transmission(
+        app.store, origin_of(request, key, body, now), document_id, body.status,
+        body.reference, body.detail)

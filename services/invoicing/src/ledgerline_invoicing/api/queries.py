@@ -14,6 +14,7 @@ from ledgerline_events.contract.money import Currency
 from ledgerline_events.contract.refusals import InvalidRequest
 from ledgerline_events.runtime.pdf import PDF_RESPONSES, pdf_answer, text_pdf
 from ledgerline_events.runtime.problems import Problem
+from ledgerline_invoicing.adapters.e_invoice_store import EInvoiceStore
 from ledgerline_invoicing.domain.invoice_document import credit_note_text, invoice_text
 from ledgerline_invoicing.domain.statement import Statement, customer_statement
 from ledgerline_invoicing.domain.statement_document import statement_text
@@ -27,8 +28,8 @@ from ledgerline_invoicing.projections.queries import (
     issued_invoice,
 )
 
-from .deps import Reads
-from .schemas import InvoiceDetail, InvoiceSummary, StatementLineOut, StatementOut
+from .deps import Reads, Service
+from .schemas import EInvoiceOut, InvoiceDetail, InvoiceSummary, StatementLineOut, StatementOut
 
 router = APIRouter(tags=["register and statements"])
 
@@ -126,3 +127,31 @@ async def _statements(conn: asyncpg.Connection, customer_id: str, period_from: d
     currencies = [currency] if currency else await customer_currencies(conn, customer_id)
     movements = await account_movements(conn, customer_id, period_to, currency)
     return [customer_statement(movements, code, period_from, period_to) for code in currencies]
+
+
+@router.get("/e-invoices", response_model=list[EInvoiceOut],
+            summary="The e-invoices, oldest first: the outbox a connector transmits from")
+async def e_invoices(app: Service, transmission: str | None = Query(default=None, max_length=20),
+                     customer_id: str | None = Query(default=None, max_length=64),
+                     invoice_id: str | None = Query(default=None, max_length=64),
+                     limit: int = Query(default=500, ge=1, le=5000)) -> list[dict[str, Any]]:
+    """`transmission=to_transmit`: those written and not yet handed to the exchange."""
+    async with app.store.pool.acquire() as conn:
+        return await EInvoiceStore(conn, app.store.schema).listed(
+            invoice_id=invoice_id, customer_id=customer_id, transmission=transmission,
+            limit=limit)
+
+
+@router.get("/e-invoices/{document_id}", response_class=Response,
+            summary="An e-invoice as written (ETag: its sha256)",
+            responses={200: {"content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                         for media in ("application/xml", "application/pdf")}},
+                       404: {"model": Problem, "description": "no such e-invoice, or not written yet"}})
+async def e_invoice(document_id: str, app: Service) -> Response:
+    async with app.store.pool.acquire() as conn:
+        found = await EInvoiceStore(conn, app.store.schema).content(document_id)
+    if found is None:
+        raise HTTPException(404, f"no written e-invoice {document_id}")
+    return Response(found["content"], media_type=found["media_type"], headers={
+        "ETag": f'"{found["sha256"]}"',
+        "Content-Disposition": f'attachment; filename="{found["filename"]}"'})

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.invoice_status import InvoiceStatus
+from ledgerline_events.contract.invoicing import EInvoiceFormat, TransmissionStatus
 from ledgerline_events.contract.money import Currency, DecimalAmount, Money
 from ledgerline_events.contract.parties import Buyer, OrderReference
 from ledgerline_events.contract.sales import Customer, PaymentTerms
@@ -147,3 +148,34 @@ class StatementOut(BaseModel):
     closing_balance: DecimalAmount
 
 
+
+
+class EInvoiceOut(BaseModel):
+    """A legal e-invoice as the outbox lists it (its bytes: GET /e-invoices/{document_id})."""
+
+    document_id: str
+    invoice_id: str
+    credit_note_id: str | None
+    customer_id: str
+    format: EInvoiceFormat | None  # None while queued
+    filename: str | None
+    media_type: str | None
+    sha256: str | None
+    size: int | None
+    queued_at: datetime
+    written_at: datetime | None
+    transmission: str | None  # to_transmit, then what the connector reported
+    exchange_reference: str | None
+
+
+class TransmissionIn(_Body):
+    """What a connector to the exchange (SDI, a French platform) reports."""
+
+    status: TransmissionStatus
+    reference: str = Field(default="", max_length=120)
+    detail: str = Field(default="", max_length=1000)
+
+
+class TransmissionOut(BaseModel):
+    document_id: str
+    transmission: TransmissionStatus

@@ -13,6 +13,7 @@ import structlog
 from ledgerline_events.contract.money import Money
 from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 from ledgerline_events.runtime import EventStore, Origin, Runtime, UnitOfWork, run_command
+from ledgerline_invoicing.adapters.e_invoice_store import EInvoiceStore
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.domain.invoice import (
     CancelInvoice,
@@ -38,9 +39,11 @@ def fingerprint(*parts: str) -> str:
 class Invoicing:
     """The invoicing commands, over the runtime's event store and the document counters."""
 
-    def __init__(self, runtime: Runtime, counters: DocumentCounters) -> None:
+    def __init__(self, runtime: Runtime, counters: DocumentCounters, *,
+                 e_invoices: bool = False) -> None:
         self._runtime = runtime
         self.counters = counters
+        self.e_invoices = e_invoices  # queue each document's e-invoice
 
     @property
     def store(self) -> EventStore:
@@ -68,6 +71,7 @@ class Invoicing:
             await uow.append(command.invoice_id, 0, events,
                              customer_id=command.customer.customer_id,
                              occurred_at=origin.occurred_at)
+            await self._e_invoice(uow, command.invoice_id, command.customer.customer_id)
             log.info("invoice.issued", invoice_id=command.invoice_id, invoice_number=number,
                      customer_id=command.customer.customer_id,
                      sales_order_id=command.sales_order_id)
@@ -85,6 +89,8 @@ class Invoicing:
             assert invoice is not None
             await uow.append(command.invoice_id, version, events,
                              customer_id=invoice.customer_id, occurred_at=origin.occurred_at)
+            await self._e_invoice(uow, command.invoice_id, invoice.customer_id,
+                                  command.credit_note_id)
             log.info("invoice.credited", invoice_id=command.invoice_id, credit_note_number=number)
             return {
                 "invoice_id": command.invoice_id, "credit_note_id": command.credit_note_id,
@@ -104,6 +110,13 @@ class Invoicing:
             log.info("invoice.cancelled", invoice_id=command.invoice_id)
             return {"invoice_id": command.invoice_id, "status": "cancelled"}
         return await run_command(self.store, origin, body)
+
+    async def _e_invoice(self, uow: UnitOfWork, invoice_id: str, customer_id: str,
+                         credit_note_id: str | None = None) -> None:
+        """Queue the document's e-invoice, in the transaction that issues it."""
+        if self.e_invoices:
+            await EInvoiceStore(uow.conn, self.store.schema).enqueue(invoice_id, customer_id,
+                                                                     credit_note_id)
 
     async def _invoice_as_it_stands(
         self, uow: UnitOfWork, invoice_id: str

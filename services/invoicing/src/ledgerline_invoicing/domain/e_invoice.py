@@ -16,17 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from ledgerline_events.contract.creditor import Creditor
-from ledgerline_events.contract.invoicing import CreditNoteIssued, InvoiceIssued
+from ledgerline_events.contract.invoicing import CreditNoteIssued, EInvoiceFormat, InvoiceIssued
 from ledgerline_events.contract.money import MINOR_UNITS
 from ledgerline_events.contract.parties import Address, Buyer, OrderReference
 from ledgerline_events.contract.sales import PaymentTerms, TermsKind
-
-
-class EInvoiceFormat(StrEnum):
-    FACTUR_X = "factur-x"  # PDF/A-3 with CII XML, profile EN 16931 (France)
-    FATTURAPA = "fatturapa"  # FatturaPA 1.2 XML, FPR12 (Italy, through the SDI)
-    UBL = "ubl"  # UBL 2.1 under EN 16931 (everyone else)
-
 
 DEFAULT_FORMATS: Mapping[str, EInvoiceFormat] = {"FR": EInvoiceFormat.FACTUR_X,
                                                  "IT": EInvoiceFormat.FATTURAPA}

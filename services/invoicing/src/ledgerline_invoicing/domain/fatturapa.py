@@ -6,6 +6,7 @@ to the Latin characters the schema allows, amounts to their patterns (two decima
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 
 from lxml import etree
@@ -20,7 +21,8 @@ W = Writer({"p": NS})
 TIPO = {DocumentKind.INVOICE: "TD01", DocumentKind.CREDIT_NOTE: "TD04"}
 NO_CODE = "0000000"  # no SDI code: delivered to the PEC, or left in the buyer's tax drawer
 ABROAD = "XXXXXXX"  # a buyer outside Italy
-ZERO_RATED = "N2.2"  # a 0 % line: not subject to VAT (other cases)
+ZERO_RATED = "N2.2"
+BIC = re.compile(r"[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?")  # a 0 % line: not subject to VAT (other cases)
 
 
 def fatturapa_xml(doc: EInvoice) -> bytes:
@@ -159,7 +161,8 @@ def _payment(payment: etree._Element, doc: EInvoice) -> None:
     W.sub(detail, "DataScadenzaPagamento", doc.due_date.isoformat())
     W.sub(detail, "ImportoPagamento", two(doc.gross_total))
     W.sub(detail, "IBAN", doc.seller.creditor.iban)
-    W.sub(detail, "BIC", doc.seller.creditor.bic)
+    if BIC.fullmatch(doc.seller.creditor.bic):  # optional; the schema takes only a true BIC
+        W.sub(detail, "BIC", doc.seller.creditor.bic)
     if doc.early_discount:
         discount, until = doc.early_discount
         W.sub(detail, "ScontoPagamentoAnticipato", two(discount))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline_events.contract.creditor import Creditor
+from ledgerline_events.contract.invoicing import InvoiceIssued
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.contract.sales import Language, PaymentTerms, TermsKind
 
@@ -56,6 +57,16 @@ class IssuedInvoice:
     net_total: Decimal
     tax_total: Decimal
     gross_total: Decimal
+
+
+def issued_from(event: InvoiceIssued) -> IssuedInvoice:
+    """The document's facts straight from the event (as the register keeps them)."""
+    return IssuedInvoice(
+        event.invoice_id, event.invoice_number, event.customer.customer_id, event.customer.name,
+        event.sales_order_id, event.currency, event.issue_date, event.due_date,
+        event.customer.language, event.payment_terms,
+        [line.model_dump(mode="json") for line in event.lines], event.net_total.amount,
+        event.tax_total.amount, event.gross_total.amount)
 
 
 def invoice_text(invoice: IssuedInvoice, creditor: Creditor) -> str:
