@@ -215,3 +215,18 @@ MASTER = {
                   "working_hours": "Mon-Thu 8-12", "preferred_channel": "email"}],
     "personal_data_erased": False,
 }
+
+
+# invoicing's outbox for one customer (GET /e-invoices?customer_id=): a Factur-X the exchange
+# accepted, and a credit note's still queued.
+E_INVOICES = [
+    {"document_id": "einv-inv-1", "invoice_id": "inv-1", "credit_note_id": None,
+     "customer_id": "C-ACME", "format": "factur-x", "filename": "INV-2026-000001.pdf",
+     "media_type": "application/pdf", "sha256": "ab" * 32, "size": 24567,
+     "queued_at": "2026-11-02T09:00:00Z", "written_at": "2026-11-02T09:00:01Z",
+     "transmission": "accepted", "exchange_reference": "PPF-1"},
+    {"document_id": "einv-cn-1", "invoice_id": "inv-1", "credit_note_id": "cn-1",
+     "customer_id": "C-ACME", "format": None, "filename": None, "media_type": None,
+     "sha256": None, "size": None, "queued_at": "2026-11-03T09:00:00Z", "written_at": None,
+     "transmission": None, "exchange_reference": None},
+]

@@ -20,6 +20,7 @@ from .samples import (
     BALANCE,
     CREDIT,
     DISPUTES,
+    E_INVOICES,
     MASTER,
     UNAPPLIED,
     WORKLIST,
@@ -41,6 +42,7 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
         ("cash", "/customers/C-ACME/balance"): BALANCE, ("credit", "/customers/C-ACME/credit"): CREDIT,
         ("invoicing", "/invoices"): [{"customer_name": "Acme Tools GmbH"}],
         ("invoicing", "/invoices/inv-5"): {"invoice_number": "INV-2026-000005"},
+        ("invoicing", "/e-invoices"): E_INVOICES,
     }
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -51,6 +53,9 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
             return httpx.Response(200, json=AGEING_OCT)
         if (host, path) in (("collections", "/reminders/rem-2/pdf"), ("invoicing", "/invoices/inv-3/pdf")):
             return httpx.Response(200, content=b"%PDF-1.4 letter",
+                                  headers={"content-type": "application/pdf"})
+        if (host, path) == ("invoicing", "/e-invoices/einv-inv-1"):
+            return httpx.Response(200, content=b"%PDF-1.7 factur-x",
                                   headers={"content-type": "application/pdf"})
         if (host, path) in answers:
             return httpx.Response(200, json=answers[(host, path)])
@@ -130,6 +135,17 @@ def test_an_invoice_is_one_click_away_as_issued() -> None:
     assert 'href="/invoices/inv-3.pdf"' in c.get("/customers/C-ACME").text
     pdf = c.get("/invoices/inv-3.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+
+
+def test_the_customer_page_lists_the_e_invoices_and_serves_them() -> None:
+    c = client()
+    html = c.get("/customers/C-ACME").text
+    for shown in ("Factur-X (PDF/A-3 + CII)", "Accepted", 'href="/e-invoices/einv-inv-1"',
+                  "credit note cn-1"):
+        assert shown in html, shown
+    document = c.get("/e-invoices/einv-inv-1")
+    assert document.status_code == 200 and document.content == b"%PDF-1.7 factur-x"
+    assert c.get("/e-invoices/einv-cn-1").status_code == 404  # still queued
 
 
 def test_customer_page_with_credit_down() -> None:

@@ -2,7 +2,7 @@
 
 from ledgerline_dashboard.views import credit, customer
 
-from .samples import ACCOUNT, BALANCE, CREDIT
+from .samples import ACCOUNT, BALANCE, CREDIT, E_INVOICES
 
 
 def test_open_items_by_due_date_with_totals_per_currency() -> None:
@@ -46,6 +46,14 @@ def test_invoice_copies_and_agency_hand_overs_newest_first_with_their_pdf() -> N
     assert handover.href == "/customers/C-ACME/agency-handovers/ho-1.pdf"
     assert (copy.on, copy.delivery, copy.href) == ("2026-11-02", "emailed", "/invoices/inv-1.pdf")
     assert copy.detail == "asked by anna: never received the invoice"
+
+
+def test_e_invoices_newest_first_with_their_format_and_where_the_exchange_has_them() -> None:
+    queued, accepted = customer.e_invoices(E_INVOICES)
+    assert (queued.what, queued.format, queued.href) == ("credit note cn-1", "queued", "")
+    assert (accepted.what, accepted.format, accepted.transmission, accepted.href) == (
+        "invoice inv-1", "Factur-X (PDF/A-3 + CII)", "Accepted", "/e-invoices/einv-inv-1")
+    assert accepted.written_on == "2026-11-02"
 
 
 def test_an_empty_account() -> None:

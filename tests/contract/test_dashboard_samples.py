@@ -37,6 +37,7 @@ READS: list[tuple[str, Any, str, str]] = [
     ("kpi_report_undefined", S.kpi_report(None, None), "collections", "/kpis"),
     ("ACCOUNT", S.ACCOUNT, "collections", "/customers/{customer_id}"),
     ("MASTER", S.MASTER, "collections", "/customers/{customer_id}/master"),
+    ("E_INVOICES", S.E_INVOICES, "invoicing", "/e-invoices"),
     ("UNAPPLIED", S.UNAPPLIED, "cash-application", "/unapplied"),
     ("BALANCE", S.BALANCE, "cash-application", "/customers/{customer_id}/balance"),
     ("CREDIT", S.CREDIT, "credit", "/customers/{customer_id}/credit"),

@@ -127,7 +127,8 @@ def create_app(settings: DashboardSettings | None = None,
                                           {"page": page, "viewer": viewer})
 
     async def document(request: Request, service: str, path: str, name: str) -> Response:
-        """A document's PDF, fetched from the service that owns it as the signed-in person."""
+        """A document (a PDF, an e-invoice's XML), fetched from the service that owns it as the
+        signed-in person."""
         viewer = await signed_in(request)
         if not isinstance(viewer, Viewer):
             return viewer
@@ -135,8 +136,9 @@ def create_app(settings: DashboardSettings | None = None,
         if found is None:
             return Response(f"No such document, or {service} is not reachable.", status_code=404)
         content, media_type = found
+        extension = "xml" if "xml" in media_type else "pdf"
         return Response(content, media_type=media_type,
-                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+                        headers={"Content-Disposition": f'inline; filename="{name}.{extension}"'})
 
     @app.get("/customers/{customer_id}/letters/{reminder_id}.pdf")
     async def letter_pdf(request: Request, customer_id: str, reminder_id: str) -> Response:
@@ -148,6 +150,11 @@ def create_app(settings: DashboardSettings | None = None,
         return await document(request, "collections",
                               f"/customers/{quote(customer_id, safe='')}/agency-handovers/"
                               f"{quote(handover_id, safe='')}/pdf", handover_id)
+
+    @app.get("/e-invoices/{document_id}")
+    async def e_invoice(request: Request, document_id: str) -> Response:
+        return await document(request, "invoicing",
+                              f"/e-invoices/{quote(document_id, safe='')}", document_id)
 
     @app.get("/invoices/{invoice_id}.pdf")
     async def invoice_pdf(request: Request, invoice_id: str) -> Response:

@@ -123,6 +123,7 @@ class CustomerPage:
     cash: Panel
     name: str
     contacts: Panel
+    e_invoices: Panel
 
 
 async def customer_page(apis: ReadApis, customer_id: str, today: date) -> CustomerPage:
@@ -132,6 +133,7 @@ async def customer_page(apis: ReadApis, customer_id: str, today: date) -> Custom
         "credit": ("credit", f"/customers/{cid}/credit", None),
         "cash": ("cash-application", f"/customers/{cid}/balance", None),
         "master": ("collections", f"/customers/{cid}/master", None),
+        "e_invoices": ("invoicing", "/e-invoices", {"customer_id": customer_id}),
     })
     account = panel(got["account"], customer.customer_account)
     name = account.view.name if account.view else customer_id
@@ -139,4 +141,5 @@ async def customer_page(apis: ReadApis, customer_id: str, today: date) -> Custom
     contacts = (Panel(view=[]) if master.not_found
                 else panel(master, customer.contacts))  # no master yet: nobody on file
     return CustomerPage(customer_id, today, account, panel(got["credit"], credit.credit_standing),
-                        panel(got["cash"], credit.cash_position), name, contacts)
+                        panel(got["cash"], credit.cash_position), name, contacts,
+                        panel(got["e_invoices"], customer.e_invoices))

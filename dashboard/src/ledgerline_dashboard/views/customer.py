@@ -72,6 +72,18 @@ class SentDocument:
 
 
 @dataclass(frozen=True)
+class EInvoice:
+    """A legal e-invoice of an invoice or credit note, and where the exchange has it."""
+
+    document_id: str
+    what: str  # "invoice inv-..." or "credit note cn-..."
+    format: str
+    written_on: str  # "" while queued
+    transmission: str  # to transmit, sent, accepted, rejected ...; "" while queued
+    href: str  # its bytes, through the dashboard ("" while queued)
+
+
+@dataclass(frozen=True)
 class CustomerAccount:
     customer_id: str
     name: str
@@ -175,6 +187,20 @@ def documents(view: dict[str, Any]) -> list[SentDocument]:
         f"/customers/{customer}/agency-handovers/{quote(h['handover_id'], safe='')}.pdf")
         for h in view.get("handovers", [])]
     return sorted([*copies, *handovers], key=lambda d: d.on, reverse=True)
+
+
+FORMATS = {"factur-x": "Factur-X (PDF/A-3 + CII)", "fatturapa": "FatturaPA", "ubl": "UBL 2.1"}
+
+
+def e_invoices(listed: list[dict[str, Any]]) -> list[EInvoice]:
+    """The customer's e-invoices, newest first (invoicing's outbox)."""
+    return [EInvoice(
+        d["document_id"], (f"credit note {d['credit_note_id']}" if d.get("credit_note_id")
+                           else f"invoice {d['invoice_id']}"),
+        FORMATS.get(d.get("format") or "", "queued"), str(d.get("written_at") or "")[:10],
+        humanize(d.get("transmission") or ""),
+        f"/e-invoices/{quote(d['document_id'], safe='')}" if d.get("sha256") else "")
+        for d in reversed(listed)]
 
 
 def customer_account(view: dict[str, Any]) -> CustomerAccount:
