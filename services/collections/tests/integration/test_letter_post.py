@@ -260,6 +260,11 @@ async def test_never_received_the_invoice_a_copy_goes_at_once_as_invoicing_issue
         async def known() -> bool:
             return (await client.get(f"/invoices/{invoice_id}")).status_code == 200
         await eventually(known)
+
+        async def e_invoice_written() -> dict[str, Any] | None:
+            listed = (await billing.get("/e-invoices", params={"invoice_id": invoice_id})).json()
+            return listed[0] if listed and listed[0]["sha256"] else None
+        e_invoice = await eventually(e_invoice_written)
         copy = await client.post(f"/invoices/{invoice_id}/copies", headers={
             "Idempotency-Key": "copy-1"}, json={"reason": "never received the invoice"})
         assert copy.status_code == 201 and copy.json()["status"] == "queued", copy.text
@@ -269,9 +274,12 @@ async def test_never_received_the_invoice_a_copy_goes_at_once_as_invoicing_issue
         assert message["Subject"] == f"Copie de la facture {number}"
         original = (await billing.get(f"/invoices/{invoice_id}/pdf")).content
         async with httpx.AsyncClient(base_url=MAILPIT, timeout=10) as api:
-            part = (await api.get(f"/api/v1/message/{message['ID']}")).json()["Attachments"][0]
-            sent = (await api.get(f"/api/v1/message/{message['ID']}/part/{part['PartID']}")).content
+            parts = (await api.get(f"/api/v1/message/{message['ID']}")).json()["Attachments"]
+            sent, legal = [(await api.get(f"/api/v1/message/{message['ID']}/part/{p['PartID']}")
+                            ).content for p in parts]
         assert sent == original  # the copy is invoicing's own document, byte for byte
+        assert hashlib.sha256(legal).hexdigest() == e_invoice["sha256"]  # and its e-invoice
+        assert parts[1]["FileName"] == e_invoice["filename"] == f"{number}.pdf"  # Factur-X
 
         async def copies_shown() -> list[Any] | None:
             shown = (await client.get("/customers/FR-COPY")).json().get("invoice_copies") or []

@@ -13,6 +13,8 @@ import httpx
 
 from ledgerline_events.runtime.auth import mint_token
 
+from .smtp import Attachment
+
 FETCH_TIMEOUT_S = 30
 TOKEN_TTL_S = 300
 
@@ -29,14 +31,27 @@ class InvoiceDocuments:
         self.client = client or httpx.AsyncClient(timeout=FETCH_TIMEOUT_S)
 
     async def pdf(self, invoice_id: str) -> bytes:
-        url = f"{self.base_url}/invoices/{quote(invoice_id, safe='')}/pdf"
+        return (await self._get(f"/invoices/{quote(invoice_id, safe='')}/pdf")).content
+
+    async def e_invoice(self, invoice_id: str) -> Attachment | None:
+        """The invoice's legal e-invoice (Factur-X, FatturaPA or UBL) as invoicing wrote it;
+        None while it is not written yet."""
+        listed = (await self._get(f"/e-invoices?invoice_id={quote(invoice_id, safe='')}")).json()
+        written = [d for d in listed if d["sha256"] and not d["credit_note_id"]]
+        if not written:
+            return None
+        found = await self._get(f"/e-invoices/{quote(written[0]['document_id'], safe='')}")
+        return Attachment(written[0]["filename"], written[0]["media_type"], found.content)
+
+    async def _get(self, path: str) -> httpx.Response:
+        url = f"{self.base_url}{path}"
         try:
             response = await self.client.get(url, headers=self.credentials())
         except httpx.HTTPError as exc:
             raise DocumentUnavailable(f"invoicing not reachable: {exc!r}") from exc
         if response.status_code != 200:
             raise DocumentUnavailable(f"invoicing answered {response.status_code} for {url}")
-        return response.content
+        return response
 
 
 def service_credentials(jwt_secret: str | None, api_key: str | None

@@ -1,10 +1,11 @@
-"""Sending one mail with one attachment over SMTP (the standard library's client, in a thread:
-a slow mail server never holds the event loop)."""
+"""Sending one mail with its attachments (the letter's PDF first) over SMTP (the standard
+library's client, in a thread: a slow mail server never holds the event loop)."""
 
 from __future__ import annotations
 
 import asyncio
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -13,13 +14,23 @@ from ..domain.letter_post import Mail
 SmtpError = (smtplib.SMTPException, OSError)  # refused, unreachable, timed out
 
 
-async def send(mail: Mail, sender: str, pdf: bytes, filename: str, host: str, port: int,
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    media_type: str  # application/pdf, application/xml
+    content: bytes
+
+
+async def send(mail: Mail, sender: str, attachments: list[Attachment], host: str, port: int,
                timeout_s: float) -> None:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, mail.to, mail.subject
     message["Message-ID"], message["Date"] = mail.message_id, formatdate(usegmt=True)
     message.set_content(mail.body)
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+    for attached in attachments:
+        maintype, _, subtype = attached.media_type.partition("/")
+        message.add_attachment(attached.content, maintype=maintype, subtype=subtype,
+                               filename=attached.filename)
 
     def over_smtp() -> None:
         with smtplib.SMTP(host, port, timeout=timeout_s) as smtp:

@@ -86,6 +86,7 @@ class Outgoing:
     pdf: Pdf
     subject: str
     language: Language
+    also: tuple[smtp.Attachment, ...] = ()  # an invoice copy's e-invoice
 
 
 async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) -> Outcome:
@@ -101,8 +102,9 @@ async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) 
                                             reason="no contact with an e-mail address"), "print")
     mail = mail_for(d.document_id, letter.subject, letter.language, contact, post.message_domain)
     try:
-        await smtp.send(mail, post.sender, pdf.content, f"{d.document_id}.pdf", post.smtp_host,
-                        post.smtp_port, post.lease.total_seconds() / 4)
+        await smtp.send(mail, post.sender, [
+            smtp.Attachment(f"{d.document_id}.pdf", "application/pdf", pdf.content),
+            *letter.also], post.smtp_host, post.smtp_port, post.lease.total_seconds() / 4)
     except smtp.SmtpError as refused:
         refusal = smtp.recipient_refusal(refused)
         if refusal is None or not bounced(refusal[0]):
@@ -157,8 +159,10 @@ async def _invoice_copy(app: Collections, d: Delivery, source: list[Envelope]) -
     invoice = await app.read_model.invoice(copy.invoice_id)
     profile = (await app.read_model.customers([d.customer_id])).get(d.customer_id)
     language = profile.language if profile else Language.EN
+    e_invoice = await app.invoice_documents.e_invoice(copy.invoice_id)
     return Outgoing(pdf, copy_subject(language, invoice.invoice_number if invoice
-                                      else copy.invoice_id), language)
+                                      else copy.invoice_id), language,
+                    (e_invoice,) if e_invoice else ())
 
 
 async def _record(app: Collections, conn: asyncpg.Connection, d: Delivery, events: list[Event],
