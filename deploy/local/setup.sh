@@ -73,6 +73,11 @@ ensure_chromium() {
   say "chromium ok"
 }
 
+ensure_fonts() {  # the font archival PDFs (Factur-X) embed (runtime/pdf.py)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || apt_install fonts-dejavu-core
+  say "fonts ok"
+}
+
 sync_python() {
   if [ -f uv.lock ]; then
     uv sync --frozen </dev/null
@@ -87,6 +92,7 @@ ensure_java
 ensure_maven
 ensure_uv
 ensure_chromium
+ensure_fonts
 sync_python
 "$root/deploy/local/kafka.sh" install
 "$root/deploy/local/postgres.sh" install </dev/null

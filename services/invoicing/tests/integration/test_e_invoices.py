@@ -99,8 +99,14 @@ async def test_a_french_order_becomes_a_factur_x_pdf_a3_with_its_cii_and_its_cre
     pdf = await content(service, factur_x)
     name, xml = facturx.get_facturx_xml_from_pdf(pdf)
     assert name == "factur-x.xml" and valid_factur_x(xml)
-    xmp = PdfReader(BytesIO(pdf)).root_object["/Metadata"].get_object().get_data()
+    reader = PdfReader(BytesIO(pdf))
+    xmp = reader.root_object["/Metadata"].get_object().get_data()
     assert b"<pdfaid:part>3</pdfaid:part>" in xmp  # the XMP declares PDF/A-3
+    [intent] = reader.root_object["/OutputIntents"]  # in sRGB
+    assert intent.get_object()["/OutputConditionIdentifier"] == "sRGB"
+    fonts = [f.get_object() for page in reader.pages
+             for f in page["/Resources"]["/Font"].values()]
+    assert fonts and all("/FontFile2" in f["/FontDescriptor"] for f in fonts)  # all embedded
     root = etree.fromstring(xml)
     ram = {"ram": "urn:un:unece:uncefact:data:standard:"
                   "ReusableAggregateBusinessInformationEntity:100"}

@@ -6,6 +6,7 @@ file), so its checksum can stand for it in the log."""
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -14,11 +15,18 @@ from fastapi import Response
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 rl_config.invariant = 1  # no creation date or random document id: the same text, the same bytes
 
 FONT, SIZE, LEADING = "Courier", 9.5, 12.5  # fixed width: the invoice table stays aligned
+# An archival document (PDF/A, the visible side of a Factur-X) embeds its font: DejaVu Sans
+# Mono, from Debian's fonts-dejavu-core (make setup installs it), or LEDGERLINE_PDF_FONT.
+ARCHIVAL_FONT = "DejaVuSansMono"
+ARCHIVAL_FONT_FILE = os.environ.get("LEDGERLINE_PDF_FONT",
+                                    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 MARGIN = 20 * mm
 CHARS_PER_LINE = 92  # what fits between the margins at this size
 LATIN_1 = "latin-1"  # the standard PDF fonts' encoding: French and Italian letters fit
@@ -33,9 +41,14 @@ class Pdf:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def text_pdf(document_id: str, text: str) -> Pdf:
+def text_pdf(document_id: str, text: str, *, archival: bool = False) -> Pdf:
+    """`archival`: the font embedded (as PDF/A asks) rather than one of the standard 14."""
+    font = _archival_font() if archival else FONT
     buffer = BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    # Only an archival document names its own font first (no Helvetica left unembedded); the
+    # others keep their bytes, so the checksums already in the log still match a re-render.
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1,
+                    **({"initialFontName": font} if archival else {}))
     canvas.setTitle(f"ledgerline {document_id}")
     canvas.setAuthor("ledgerline")
     width, height = A4
@@ -43,15 +56,21 @@ def text_pdf(document_id: str, text: str) -> Pdf:
     per_page = int((height - 2 * MARGIN) // LEADING)
     for start in range(0, max(len(lines), 1), per_page):
         page = canvas.beginText(MARGIN, height - MARGIN)
-        page.setFont(FONT, SIZE, leading=LEADING)
+        page.setFont(font, SIZE, leading=LEADING)
         for line in lines[start:start + per_page]:
             page.textLine(line.encode(LATIN_1, "replace").decode(LATIN_1))
         canvas.drawText(page)
-        canvas.setFont(FONT, 7)
+        canvas.setFont(font, 7)
         canvas.drawRightString(width - MARGIN, MARGIN / 2, f"{document_id} · {start // per_page + 1}")
         canvas.showPage()
     canvas.save()
     return Pdf(buffer.getvalue())
+
+
+def _archival_font() -> str:
+    if ARCHIVAL_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(ARCHIVAL_FONT, ARCHIVAL_FONT_FILE))
+    return ARCHIVAL_FONT
 
 
 def _wrapped(line: str) -> list[str]:

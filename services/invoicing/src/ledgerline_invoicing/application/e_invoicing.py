@@ -103,7 +103,7 @@ def _visible(facts: EInvoice, issued: InvoiceIssued, note: CreditNoteIssued | No
                                               note.amount.amount, note.reason, invoice),
                              e.seller.creditor) if note
             else invoice_text(invoice, e.seller.creditor))
-    return text_pdf(facts.number, text).content
+    return text_pdf(facts.number, text, archival=True).content
 
 
 def _written(chosen: EInvoiceFormat, filename: str, media_type: str, content: bytes) -> Written:
