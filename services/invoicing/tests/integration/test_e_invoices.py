@@ -28,7 +28,12 @@ from ledgerline_events.contract.sales import (
 )
 from ledgerline_events.testing import eventually
 
-from ..unit.official_schemas import invalid_fatturapa, valid_factur_x, valid_ubl
+from ..unit.official_schemas import (
+    en16931_rule_errors,
+    invalid_fatturapa,
+    valid_factur_x,
+    valid_ubl,
+)
 from .invoicing_service import Service, our_events, read_topic, sales_envelope
 
 pytestmark = pytest.mark.integration
@@ -99,6 +104,7 @@ async def test_a_french_order_becomes_a_factur_x_pdf_a3_with_its_cii_and_its_cre
     pdf = await content(service, factur_x)
     name, xml = facturx.get_facturx_xml_from_pdf(pdf)
     assert name == "factur-x.xml" and valid_factur_x(xml)
+    assert en16931_rule_errors(xml) == []  # the business rules too (schematron, by Saxon)
     reader = PdfReader(BytesIO(pdf))
     xmp = reader.root_object["/Metadata"].get_object().get_data()
     assert b"<pdfaid:part>3</pdfaid:part>" in xmp  # the XMP declares PDF/A-3
@@ -116,6 +122,7 @@ async def test_a_french_order_becomes_a_factur_x_pdf_a3_with_its_cii_and_its_cre
 
     _, credit_xml = facturx.get_facturx_xml_from_pdf(await content(service, credit))
     assert valid_factur_x(credit_xml) and b"<ram:TypeCode>381</ram:TypeCode>" in credit_xml
+    assert en16931_rule_errors(credit_xml) == []
     issued = [e.payload for e in our_events(await read_topic(
         service.settings.kafka_bootstrap, service.topics.invoicing, at_least=4))]
     assert sorted(getattr(e, "sha256", "") for e in issued if e.event_type.endswith(
