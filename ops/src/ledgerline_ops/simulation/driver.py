@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import partial
 
 from ledgerline_events.contract import Envelope, new_envelope
+from ledgerline_events.contract.parties import OrderReference
 from ledgerline_events.contract.sales import OrderDelivered, OrderPlaced
 
 from .actions import Desk, Invoice, Planned, week_days
@@ -119,7 +120,9 @@ class Simulation:
                     amount={"amount": str(cents(gross)), "currency": o.customer.currency})),
                 self._sales(o, 2, o.delivered_on, OrderDelivered(
                     order_id=o.order_id, customer=o.customer.customer, currency=o.customer.currency,
-                    lines=list(o.lines), payment_terms=o.customer.terms, delivered_on=o.delivered_on)),
+                    lines=list(o.lines), payment_terms=o.customer.terms, delivered_on=o.delivered_on,
+                    buyer=o.customer.buyer,
+                    order=OrderReference(purchase_order=f"PO-{o.order_id}", ordered_on=o.placed_on))),
             ]
         await self.s.publish_sales(events)
         self.summary.counts["sales events"] += len(events)

@@ -10,10 +10,13 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from ledgerline_events.contract.parties import Address, Buyer
 from ledgerline_events.contract.sales import Customer, Language, OrderLine, PaymentTerms, TermsKind
 
 CURRENCIES = ("EUR", "EUR", "USD", "GBP")
 LANGUAGES = ((Language.EN, "GB"), (Language.FR, "FR"), (Language.IT, "IT"))
+# Where each country's buyers are, as their e-invoices name them (city, postcode).
+SEATS = {"GB": ("London", "EC2A 4NE"), "FR": ("Lyon", "69002"), "IT": ("Milano", "20121")}
 TERMS = (
     PaymentTerms(kind=TermsKind.NET, net_days=30),
     PaymentTerms(kind=TermsKind.NET, net_days=14),
@@ -52,6 +55,20 @@ class SimCustomer:
     @property
     def id(self) -> str:
         return self.customer.customer_id
+
+    @property
+    def buyer(self) -> Buyer:
+        """Its legal identity (derived from its number: the simulation's draws stay as they
+        were)."""
+        country = self.customer.country
+        number = int(self.id.removeprefix("C-"))
+        city, postcode = SEATS[country]
+        return Buyer(legal_name=self.customer.name,
+                     address=Address(lines=[f"{number} Trade Street"], postcode=postcode,
+                                     city=city, country=country),
+                     vat_id=f"{country}{number:011d}",
+                     company_id=f"{number:011d}" if country == "IT" else f"{number:09d}",
+                     sdi_code="SIMULA1" if country == "IT" else None)
 
 
 @dataclass(frozen=True)

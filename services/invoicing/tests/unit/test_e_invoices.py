@@ -160,6 +160,16 @@ def test_a_credit_note_is_valid_in_each_format_and_names_its_invoice(
     assert issued.invoice_number.encode() in xml and b"CN-2026-000001" in xml
 
 
+def test_an_italian_company_id_that_is_no_fiscal_code_is_left_out_not_refused_by_sdi() -> None:
+    odd = BUYERS["IT"].model_copy(update={"company_id": "000000008"})  # 9 digits: no codice
+    issued = invoice("IT", SEVERAL_RATES).model_copy(update={"buyer": odd})
+    xml = fatturapa_xml(invoice_facts(issued, SELLER))
+    assert invalid_fatturapa(xml) is None and b"CodiceFiscale" not in xml
+    good = BUYERS["IT"].model_copy(update={"company_id": "09876543210"})
+    xml = fatturapa_xml(invoice_facts(issued.model_copy(update={"buyer": good}), SELLER))
+    assert invalid_fatturapa(xml) is None and b"<CodiceFiscale>09876543210<" in xml
+
+
 def test_names_outside_latin_1_are_kept_readable_for_fatturapa() -> None:
     issued = invoice("IT", [line("Ящик 箱", "1", "10.00", "22")])
     xml = fatturapa_xml(invoice_facts(issued, SELLER))

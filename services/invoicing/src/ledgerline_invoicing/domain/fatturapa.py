@@ -22,6 +22,7 @@ TIPO = {DocumentKind.INVOICE: "TD01", DocumentKind.CREDIT_NOTE: "TD04"}
 NO_CODE = "0000000"  # no SDI code: delivered to the PEC, or left in the buyer's tax drawer
 ABROAD = "XXXXXXX"  # a buyer outside Italy
 ZERO_RATED = "N2.2"
+FISCAL_CODE = re.compile(r"[A-Z0-9]{11,16}")
 BIC = re.compile(r"[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?")  # a 0 % line: not subject to VAT (other cases)
 
 
@@ -90,11 +91,12 @@ def _seller(party: etree._Element, seller: Seller) -> None:
 def _buyer(party: etree._Element, doc: EInvoice) -> None:
     buyer = doc.buyer
     data = W.sub(party, "DatiAnagrafici")
+    fiscal_code = codice_fiscale(buyer.company_id) if buyer.address.country == "IT" else None
     if buyer.vat_id:
         _tax_id(data, buyer.vat_id)
-    if buyer.company_id and buyer.address.country == "IT":
-        W.sub(data, "CodiceFiscale", buyer.company_id[:16])
-    if not buyer.vat_id and not (buyer.company_id and buyer.address.country == "IT"):
+    if fiscal_code:
+        W.sub(data, "CodiceFiscale", fiscal_code)
+    if not buyer.vat_id and not fiscal_code:
         _tax_id(data, f"{buyer.address.country}99999999999")  # a buyer without a tax id
     W.sub(W.sub(data, "Anagrafica"), "Denominazione", latin(buyer.legal_name, 80))
     _address(party, buyer.address)
@@ -144,6 +146,13 @@ def _goods(goods: etree._Element, doc: EInvoice) -> None:
         W.sub(summary, "ImponibileImporto", two(rate.taxable))
         W.sub(summary, "Imposta", two(rate.tax))
         W.sub(summary, "EsigibilitaIVA", "I")  # VAT due at once
+
+
+def codice_fiscale(company_id: str | None) -> str | None:
+    """An Italian fiscal code (11 digits for a company, 16 characters for a person), or None
+    when the company id is none of those (the schema would refuse it)."""
+    code = (company_id or "").replace(" ", "").upper()
+    return code if FISCAL_CODE.fullmatch(code) else None
 
 
 def _decimals(value: Decimal, least: int, most: int) -> str:
