@@ -224,9 +224,9 @@ E_INVOICES = [
      "customer_id": "C-ACME", "format": "factur-x", "filename": "INV-2026-000001.pdf",
      "media_type": "application/pdf", "sha256": "ab" * 32, "size": 24567,
      "queued_at": "2026-11-02T09:00:00Z", "written_at": "2026-11-02T09:00:01Z",
-     "transmission": "accepted", "exchange_reference": "PPF-1"},
+     "transmission": "accepted", "exchange_reference": "PPF-1", "attempts": 0, "error": None},
     {"document_id": "einv-cn-1", "invoice_id": "inv-1", "credit_note_id": "cn-1",
      "customer_id": "C-ACME", "format": None, "filename": None, "media_type": None,
      "sha256": None, "size": None, "queued_at": "2026-11-03T09:00:00Z", "written_at": None,
-     "transmission": None, "exchange_reference": None},
+     "transmission": None, "exchange_reference": None, "attempts": 0, "error": None},
 ]

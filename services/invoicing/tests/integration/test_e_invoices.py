@@ -159,3 +159,23 @@ async def test_italian_and_other_buyers_get_fatturapa_and_ubl_and_a_connector_re
                                       headers={"Idempotency-Key": "sdi-2"},
                                       json={"status": "sent"})
     assert unknown.status_code == 404, unknown.text
+
+
+async def test_a_document_that_cannot_be_written_is_set_aside_and_the_queue_goes_on(
+    service: Service,
+) -> None:
+    runtime = service.app.state.runtime
+    async with runtime.pool.acquire() as conn:  # queued first, for an invoice nobody issued
+        await conn.execute(
+            f'INSERT INTO "{service.settings.write_schema}".e_invoice (document_id, invoice_id, '
+            "customer_id, queued_at) VALUES ('einv-ghost', 'ghost', 'C-GHOST', now() - "
+            "interval '1 hour')")
+    muller = Buyer(legal_name="Müller GmbH", address=Address(lines=["Hauptstraße 5"],
+                   postcode="10115", city="Berlin", country="DE"), vat_id="DE123456789")
+    issued = await service.http.post("/invoices", json=manual("DE", muller),
+                                     headers={"Idempotency-Key": "einv-after-ghost"})
+    assert issued.status_code == 201, issued.text
+    [written_after] = await written(service, "C-DE", 1)
+    assert written_after["format"] == "ubl"
+    [ghost] = (await service.http.get("/e-invoices", params={"customer_id": "C-GHOST"})).json()
+    assert ghost["sha256"] is None and ghost["attempts"] == 1 and ghost["error"]

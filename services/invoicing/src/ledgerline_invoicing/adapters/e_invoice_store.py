@@ -5,6 +5,7 @@ the outbox a connector to the exchange reads, with the last status it reported."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -43,17 +44,25 @@ class EInvoiceStore:
             "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             f"einv-{credit_note_id or invoice_id}", invoice_id, credit_note_id, customer_id)
 
-    async def next_pending(self) -> Pending | None:
-        """The oldest document not written yet, locked for this transaction (others skip it)."""
+    async def next_pending(self, now: datetime) -> Pending | None:
+        """The oldest document due and not written yet, locked for this transaction (others
+        skip it)."""
         row = await self.conn.fetchrow(
             f"SELECT document_id, invoice_id, credit_note_id FROM {self._t} "
-            "WHERE content IS NULL ORDER BY queued_at, document_id LIMIT 1 FOR UPDATE SKIP LOCKED")
+            "WHERE content IS NULL AND next_attempt_at <= $1 ORDER BY queued_at, document_id "
+            "LIMIT 1 FOR UPDATE SKIP LOCKED", now)
         return None if row is None else Pending(row[0], row[1], row[2])
+
+    async def failed(self, document_id: str, error: str, retry_at: datetime) -> None:
+        """It could not be written: the others go on; this one is tried again at `retry_at`."""
+        await self.conn.execute(
+            f"UPDATE {self._t} SET attempts = attempts + 1, error = $2, next_attempt_at = $3 "
+            "WHERE document_id = $1", document_id, error[:1000], retry_at)
 
     async def write(self, document_id: str, document: Written) -> None:
         await self.conn.execute(
             f"UPDATE {self._t} SET format = $2, filename = $3, media_type = $4, content = $5, "
-            "sha256 = $6, written_at = now(), transmission = $7 "
+            "sha256 = $6, written_at = now(), transmission = $7, error = NULL "
             "WHERE document_id = $1 AND content IS NULL", document_id, document.format,
             document.filename, document.media_type, document.content, document.sha256,
             TO_TRANSMIT)
@@ -76,7 +85,7 @@ class EInvoiceStore:
         rows = await self.conn.fetch(
             f"SELECT document_id, invoice_id, credit_note_id, customer_id, format, filename, "
             f"media_type, sha256, octet_length(content) AS size, queued_at, written_at, "
-            f"transmission, exchange_reference FROM {self._t} "
+            f"transmission, exchange_reference, attempts, error FROM {self._t} "
             "WHERE ($1::text IS NULL OR document_id = $1) AND ($2::text IS NULL OR invoice_id = $2)"
             " AND ($3::text IS NULL OR customer_id = $3) AND ($4::text IS NULL OR transmission = $4)"
             " ORDER BY queued_at, document_id LIMIT $5",
@@ -90,7 +99,9 @@ async def _install(conn: asyncpg.Connection, schema: str) -> None:
             document_id text PRIMARY KEY, invoice_id text NOT NULL, credit_note_id text,
             customer_id text NOT NULL, queued_at timestamptz NOT NULL DEFAULT clock_timestamp(),
             format text, filename text, media_type text, content bytea, sha256 text,
-            written_at timestamptz, transmission text, exchange_reference text);
+            written_at timestamptz, transmission text, exchange_reference text,
+            attempts int NOT NULL DEFAULT 0, error text,
+            next_attempt_at timestamptz NOT NULL DEFAULT '-infinity');
         CREATE INDEX e_invoice_pending ON {ident(schema)}.e_invoice (queued_at)
             WHERE content IS NULL;
         CREATE INDEX e_invoice_by_customer ON {ident(schema)}.e_invoice (customer_id)""")

@@ -166,6 +166,8 @@ class EInvoiceOut(BaseModel):
     written_at: datetime | None
     transmission: str | None  # to_transmit, then what the connector reported
     exchange_reference: str | None
+    attempts: int  # failed attempts to write it (then `error` says why)
+    error: str | None
 
 
 class TransmissionIn(_Body):

@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 import structlog
 
 from ledgerline_events.contract import Event
@@ -40,6 +41,7 @@ from ..domain.invoice_document import (
 from ..domain.ubl import ubl_xml
 
 log = structlog.get_logger("ledgerline.invoicing.e_invoices")
+RETRY_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -51,25 +53,37 @@ class EInvoicing:
 
 
 async def write_due(store: EventStore, e: EInvoicing, now: datetime, batch: int = 20) -> int:
-    """Write what is queued, one document per transaction; how many were written."""
-    for written in range(batch):
+    """Write what is due, one document per transaction; how many were tried. A document that
+    cannot be written is set aside for a while (RETRY_AFTER), so the others go on."""
+    for tried in range(batch):
         async with store.pool.acquire() as conn, conn.transaction():
-            documents = EInvoiceStore(conn, store.schema)
-            pending = await documents.next_pending()
+            pending = await EInvoiceStore(conn, store.schema).next_pending(now)
             if pending is None:
-                return written
-            async with store.unit_of_work(conn=conn) as uow:
-                history = [envelope.payload for envelope in await uow.load(pending.invoice_id)]
-                document, customer_id = written_for(pending, history, e)
-                await documents.write(pending.document_id, document)
-                await uow.append(f"e-invoice:{pending.document_id}", 0, [EInvoiceIssued(
-                    document_id=pending.document_id, invoice_id=pending.invoice_id,
-                    credit_note_id=pending.credit_note_id, format=EInvoiceFormat(document.format),
-                    filename=document.filename, media_type=document.media_type,
-                    sha256=document.sha256, size=len(document.content))],
-                    customer_id=customer_id, occurred_at=now)
-        log.info("e_invoice.written", document_id=pending.document_id, format=document.format)
+                return tried
+            try:
+                async with conn.transaction():  # a savepoint: the claim survives a failure
+                    await _write(store, conn, pending, e, now)
+            except Exception as exc:
+                log.error("e_invoice.not_written", document_id=pending.document_id,
+                          error=repr(exc))
+                await EInvoiceStore(conn, store.schema).failed(pending.document_id, repr(exc),
+                                                               now + RETRY_AFTER)
     return batch
+
+
+async def _write(store: EventStore, conn: asyncpg.Connection, pending: Pending, e: EInvoicing,
+                 now: datetime) -> None:
+    async with store.unit_of_work(conn=conn) as uow:
+        history = [envelope.payload for envelope in await uow.load(pending.invoice_id)]
+        document, customer_id = written_for(pending, history, e)
+        await EInvoiceStore(conn, store.schema).write(pending.document_id, document)
+        await uow.append(f"e-invoice:{pending.document_id}", 0, [EInvoiceIssued(
+            document_id=pending.document_id, invoice_id=pending.invoice_id,
+            credit_note_id=pending.credit_note_id, format=EInvoiceFormat(document.format),
+            filename=document.filename, media_type=document.media_type,
+            sha256=document.sha256, size=len(document.content))],
+            customer_id=customer_id, occurred_at=now)
+    log.info("e_invoice.written", document_id=pending.document_id, format=document.format)
 
 
 def written_for(pending: Pending, history: list[Event], e: EInvoicing) -> tuple[Written, str]:
