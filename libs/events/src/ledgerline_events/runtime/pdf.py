@@ -48,7 +48,7 @@ def text_pdf(document_id: str, text: str, *, archival: bool = False) -> Pdf:
     # Only an archival document names its own font first (no Helvetica left unembedded); the
     # others keep their bytes, so the checksums already in the log still match a re-render.
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1,
-                    **({"initialFontName": font} if archival else {}))
+                    initialFontName=font if archival else None)  # type: ignore[arg-type]  # stubs: float
     canvas.setTitle(f"ledgerline {document_id}")
     canvas.setAuthor("ledgerline")
     width, height = A4
