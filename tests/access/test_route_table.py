@@ -47,6 +47,7 @@ WRITES = {
     },
     "collections": {
         ("POST", "/dunning-runs"): {"collector"},
+        ("PUT", "/reference-rates/{valid_from}"): {"finance"},
         ("POST", "/dunning-runs/{run_id}/approve"): {"collector"},
         ("POST", "/reminders/{reminder_id}/void"): {"collector"},
         ("POST", "/promises/evaluate"): {"collector"},

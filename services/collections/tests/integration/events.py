@@ -25,12 +25,13 @@ from ledgerline_events.contract.sales import (
 def invoice_issued(
     invoice_id: str, customer: str, gross: str, due: date, at: datetime,
     currency: str = "EUR", language: Language = Language.EN,
-    proof: ProofOfDelivery | None = None,
+    proof: ProofOfDelivery | None = None, country: str = "GB",
 ) -> Envelope:
     amount = Money.of(gross, currency)
     payload = InvoiceIssued(
         invoice_id=invoice_id, invoice_number=f"INV-{invoice_id}",
-        customer=Customer(customer_id=customer, name=f"{customer} Ltd", language=language),
+        customer=Customer(customer_id=customer, name=f"{customer} Ltd", language=language,
+                          country=country),
         currency=currency, issue_date=at.date(), due_date=due,
         payment_terms=PaymentTerms(kind=TermsKind.NET, net_days=(due - at.date()).days),
         lines=[InvoiceLine(description="Goods", quantity=Decimal(1), unit_price=amount.amount,

@@ -96,3 +96,9 @@ def test_late_payment_interest(what: str, due: date, movements: list[tuple[date,
                                as_of: date, policy: InterestPolicy, disputes: list[Period],
                                expected: Accrual) -> None:
     assert late_interest(due, movements, as_of, "EUR", ECB, policy, disputes) == expected
+
+
+def test_the_40_eur_indemnity_is_counted_on_euro_invoices_only() -> None:
+    usd = late_interest(date(2025, 1, 31), [(date(2025, 1, 1), D("1000.00"))],
+                        date(2025, 3, 2), "USD", ECB, FR)
+    assert (usd.interest, usd.indemnity) == (D("11.22"), D(0))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from ledgerline_events.contract import Money
 from ledgerline_events.contract.collections import DisputeOutcome, DunningLevel, ProposedLetter
+from ledgerline_events.contract.money import DecimalAmount
 from ledgerline_events.contract.sales import Language
 
 from .query_answers import CustomerMasterOut, Handover
@@ -167,3 +168,8 @@ class InvoiceCopyQueued(BaseModel):
 
 class HandedOver(Handover):
     customer_id: str
+
+
+class ReferenceRateRecordedOut(BaseModel):
+    valid_from: date
+    rate: DecimalAmount

@@ -6,6 +6,7 @@ resolves disputes, writes off (up to the caller's approval limit) and records re
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -39,6 +40,7 @@ from .command_answers import (
     PromisesEvaluated,
     ProposedRun,
     RecoveryRecorded,
+    ReferenceRateRecordedOut,
     WriteOffApproved,
     WriteOffDecided,
 )
@@ -57,6 +59,7 @@ from .schemas import (
     InvoiceCopyBody,
     PromiseBody,
     RecoveryBody,
+    ReferenceRateBody,
     ResolveBody,
     VoidLetterBody,
     WriteOffBody,
@@ -283,3 +286,14 @@ async def hand_over(customer_id: str, body: HandoverBody, request: Request, app:
     GET /customers/{customer_id}/agency-handovers/{handover_id} (JSON, or /pdf)."""
     return await agency_handover.hand_over(app, write_of(request, key, body, now, latest),
                                            customer_id, body.currency, body.agency, caller.name)
+
+
+@router.put("/reference-rates/{valid_from}", summary="Record the ECB reference rate set from a date",
+            dependencies=FINANCE, response_model=ReferenceRateRecordedOut)
+async def record_reference_rate(valid_from: date, body: ReferenceRateBody, request: Request,
+                                app: Service, now: Now, latest: Latest,
+                                key: IdempotencyKey) -> dict[str, Any]:
+    """Late-payment interest adds the law's points to the rate in force when each half-year
+    begins; recording the same date again corrects it."""
+    return await commands.record_reference_rate(
+        app, write_of(request, key, body, now, latest), valid_from, body.rate, body.recorded_by)

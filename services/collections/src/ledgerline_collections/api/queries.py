@@ -7,16 +7,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from ledgerline_events.contract.refusals import InvalidRequest
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.runtime.edges import AsOf, KnownAt
 from ledgerline_events.runtime.pdf import PDF_RESPONSES, pdf_answer, text_pdf
+from ledgerline_events.runtime.problems import Problem
 
 from ..adapters import ageing_report, kpi_report, reports
 from ..adapters import customer_master as master_reads
+from ..adapters import late_interest as interest_reads
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from ..application import agency_handover
 from ..application.customer_master import keyring_of
 from ..domain.agency_handover import handover_text
+from ..domain.late_interest import NoReferenceRate
 from .deps import Now, Service
 from .query_answers import (
     AccountToWork,
@@ -28,6 +31,7 @@ from .query_answers import (
     DisputeRow,
     InvoiceOut,
     Kpis,
+    LateInterest,
 )
 
 router = APIRouter(tags=["collections reports"])
@@ -148,3 +152,23 @@ async def agency_file_pdf(customer_id: str, handover_id: str, app: Service, now:
         raise HTTPException(404, detail=f"no hand-over {handover_id} of {customer_id}")
     pdf = text_pdf(handover_id, handover_text(found))
     return pdf_answer(pdf, handover_id, etag=False)
+
+
+@router.get("/invoices/{invoice_id}/late-interest", response_model=LateInterest,
+            summary="Statutory late-payment interest and indemnity an invoice has earned",
+            responses={404: {"model": Problem}, 409: {"model": Problem}})
+async def late_interest(invoice_id: str, app: Service, now: Now,
+                        as_of: date | None = None) -> dict[str, Any]:
+    """Interest per day on the amount open that day, from the day after the due date to
+    `as_of` (default today), at the reference rate of the half-year plus the law's points of
+    the customer's country (France +10, others +8), and the 40 EUR indemnity once per euro
+    invoice paid late; days of an open dispute do not count."""
+    try:
+        found = await interest_reads.invoice_interest(app.read_model, invoice_id,
+                                                      as_of or now.date())
+    except NoReferenceRate as missing:
+        raise StateConflict("reference_rate_known", f"{missing}: record it (PUT "
+                            "/reference-rates/{valid_from})", "as_of") from missing
+    if found is None:
+        raise NotFound("invoice_known", f"no invoice {invoice_id}", "invoice_id")
+    return found

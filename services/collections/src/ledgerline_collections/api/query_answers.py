@@ -307,3 +307,17 @@ class AgencyFile(BaseModel):
     promises: list[PromiseRow]
     disputes: list[DisputeRow]
     deliveries: list[DeliveryRow]  # what proves the goods of the handed invoices arrived
+
+
+class LateInterest(BaseModel):
+    invoice_id: str
+    invoice_number: str
+    customer_id: str
+    country: str | None  # whose law: None for invoices recorded before it was kept
+    due_date: date
+    as_of: date
+    margin_points: DecimalAmount  # over the reference rate
+    days_accrued: int
+    interest: Money
+    indemnity: Money
+    total: Money

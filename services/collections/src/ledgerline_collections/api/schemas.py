@@ -11,7 +11,7 @@ from ledgerline_events.contract import Money
 from ledgerline_events.contract.base import UtcDateTime
 from ledgerline_events.contract.collections import CallOutcome, DisputeOutcome, DisputeReason
 from ledgerline_events.contract.customer_master import Channel, ContactRole, CustomerDetails
-from ledgerline_events.contract.money import Currency
+from ledgerline_events.contract.money import Currency, DecimalAmount
 
 from ..domain.customer_master import Contact
 
@@ -131,3 +131,10 @@ class InvoiceCopyBody(WriteBody):
 class HandoverBody(WriteBody):
     currency: Currency
     agency: str = Field(min_length=1, max_length=200, examples=["Recouvrement Dupont SARL"])
+
+
+class ReferenceRateBody(WriteBody):
+    """The ECB main refinancing rate as set, in percent a year (e.g. "2.15")."""
+
+    rate: DecimalAmount = Field(ge=-10, le=100)
+    recorded_by: str = Field(min_length=1, max_length=100)

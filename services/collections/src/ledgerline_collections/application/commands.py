@@ -8,6 +8,7 @@ the open amount) and `dunning:<customer>:<currency>` (see dunning_run.py).
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -21,6 +22,7 @@ from ledgerline_events.contract.collections import (
     WriteOffRequested,
 )
 from ledgerline_events.contract.deliveries import DocumentKind, InvoiceCopyRequested
+from ledgerline_events.contract.late_interest import ReferenceRateRecorded
 from ledgerline_events.contract.personal_data import seal
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.runtime import Origin, UnitOfWork, ident, run_command
@@ -261,4 +263,18 @@ async def request_invoice_copy(app: Collections, w: Origin, invoice_id: str, req
         await LetterQueue(uow.conn, app.store.schema).enqueue(
             copy_id, DocumentKind.INVOICE_COPY, invoice.customer_id, stream, w.occurred_at)
         return {"copy_id": copy_id, "invoice_id": invoice_id, "status": "queued"}
+    return await run_command(app.store, w, body)
+
+
+async def record_reference_rate(app: Collections, w: Origin, valid_from: date, rate: Decimal,
+                                recorded_by: str) -> dict[str, Any]:
+    """The reference rate late-payment interest adds the law's points to (a correction: the
+    same date again)."""
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
+        stream = "reference-rates"
+        history = await uow.load(stream)
+        await uow.append(stream, len(history), [ReferenceRateRecorded(
+            valid_from=valid_from, rate=rate, recorded_by=recorded_by)],
+            customer_id=None, occurred_at=w.occurred_at)
+        return {"valid_from": valid_from.isoformat(), "rate": format(rate, "f")}
     return await run_command(app.store, w, body)

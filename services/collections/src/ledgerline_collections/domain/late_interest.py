@@ -8,7 +8,8 @@ after the due date to the as-of date. The reference rate of a day is the one in 
 first day of its half-year (1 January, 1 July), as both laws say; the year has 365 or 366 days.
 The sum is rounded to the currency's minor unit once, at the end, so a replay gives the same
 cent. A contract may agree its own rate, or none (consumers); days under an open dispute do
-not count when the policy suspends them. Pure: the figures come in, the accrual goes out."""
+not count when the policy suspends them. The fixed indemnity is in euros: it is counted on EUR
+invoices only (no exchange rates here). Pure: the figures come in, the accrual goes out."""
 
 from __future__ import annotations
 
@@ -103,7 +104,8 @@ def late_interest(due: date, movements: Sequence[tuple[date, Decimal]], as_of: d
             total += open_amount * yearly / 100 / _days_in(day.year)
             days += 1
         day += timedelta(days=1)
-    return Accrual(quantize(total, currency), policy.indemnity if days else Decimal(0), days)
+    indemnity = quantize(policy.indemnity if days and currency == "EUR" else Decimal(0), currency)
+    return Accrual(quantize(total, currency), indemnity, days)
 
 
 def _days_in(year: int) -> int:

@@ -35,6 +35,7 @@ from ledgerline_events.contract.deliveries import (
     LetterEmailed,
     LetterQueuedForPrint,
 )
+from ledgerline_events.contract.late_interest import ReferenceRateRecorded
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dispute (
@@ -64,6 +65,9 @@ ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
 CREATE TABLE IF NOT EXISTS erased_customer (customer_id text PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS reference_rate (
+    valid_from date PRIMARY KEY, rate numeric NOT NULL, recorded_by text NOT NULL,
+    recorded_at timestamptz NOT NULL);
 ALTER TABLE call_log ADD COLUMN IF NOT EXISTS contact jsonb;
 CREATE TABLE IF NOT EXISTS agency_handover (
     handover_id text PRIMARY KEY, customer_id text NOT NULL, currency text NOT NULL,
@@ -87,9 +91,9 @@ CREATE TABLE IF NOT EXISTS write_off (
 
 class CollectionsActivity:
     name = "collections_activity"
-    version = 3  # 2: the letter post (how letters went), invoice copies, agency hand-overs,
+    version = 4  # 2: the letter post (how letters went), invoice copies, agency hand-overs,
     # callers' names forgotten once a customer's personal data is erased; 3: callers' names
-    # sealed
+    # sealed; 4: reference rates (late-payment interest)
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.collections]
@@ -157,6 +161,12 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
             await conn.execute(
                 f"UPDATE {table} SET delivery = $2, delivered_at = $3, delivery_detail = $4"
                 f" WHERE {key} = $1", e.document_id, state, envelope.occurred_at, detail)
+        case ReferenceRateRecorded() as e:  # a correction of the same date: the later counts
+            await conn.execute(
+                "INSERT INTO reference_rate VALUES ($1, $2, $3, $4) ON CONFLICT (valid_from) DO "
+                "UPDATE SET rate = EXCLUDED.rate, recorded_by = EXCLUDED.recorded_by, recorded_at"
+                " = EXCLUDED.recorded_at WHERE reference_rate.recorded_at <= EXCLUDED.recorded_at",
+                e.valid_from, e.rate, e.recorded_by, envelope.recorded_at)
         case AccountHandedOver() as e:
             await conn.execute(
                 "INSERT INTO agency_handover VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"

@@ -45,6 +45,7 @@ DDL = """
     CREATE TABLE IF NOT EXISTS customer (
         customer_id text PRIMARY KEY, name text NOT NULL, language text NOT NULL,
         email text, known_at timestamptz NOT NULL, known_from text NOT NULL);
+    ALTER TABLE customer ADD COLUMN IF NOT EXISTS country text;
     CREATE TABLE IF NOT EXISTS invoice_movement (
         event_id uuid PRIMARY KEY, invoice_id text NOT NULL, currency text NOT NULL,
         occurred_at timestamptz NOT NULL, delta numeric NOT NULL, kind text NOT NULL);
@@ -157,15 +158,16 @@ INSERT_INVOICES = """
     ON CONFLICT (invoice_id) DO NOTHING"""
 INSERT_INVOICES_LANDED = INSERT_INVOICES + " RETURNING invoice_id"  # the ones not known before
 
-# The customer's name and language as of their latest invoice (business time, then invoice
+# The customer's name, language and country as of their latest invoice (business time, then invoice
 # id to break ties), whatever order invoices arrive in.
 UPSERT_CUSTOMERS = """
-    INSERT INTO customer (customer_id, name, language, email, known_at, known_from)
+    INSERT INTO customer (customer_id, name, language, email, known_at, known_from, country)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-                         $6::text[])
+                         $6::text[], $7::text[])
     ON CONFLICT (customer_id) DO UPDATE SET
         name = EXCLUDED.name, language = EXCLUDED.language, email = EXCLUDED.email,
-        known_at = EXCLUDED.known_at, known_from = EXCLUDED.known_from
+        known_at = EXCLUDED.known_at, known_from = EXCLUDED.known_from,
+        country = EXCLUDED.country
     WHERE (customer.known_at, customer.known_from) <= (EXCLUDED.known_at, EXCLUDED.known_from)
 """
 
@@ -212,6 +214,7 @@ class CustomerSeen:
     email: str | None
     known_at: datetime
     known_from: str
+    country: str
 
     @property
     def key(self) -> tuple[datetime, str]:
@@ -227,6 +230,7 @@ class Receivables:
     the indexes, instead of updating all that batch after batch."""
 
     name = "receivables"
+    version = 2  # 2: the customer's country (whose law sets late-payment interest)
 
     def __init__(self, *, rebuilding: bool = False) -> None:
         self.rebuilding = rebuilding
@@ -276,9 +280,9 @@ class Receivables:
             rows = await conn.fetch(INSERT_INVOICES_LANDED, *unnest_columns(invoices.values(), 8))
             landed = [r["invoice_id"] for r in rows]
         if customers:
-            rows = [(c.customer_id, c.name, c.language, c.email, c.known_at, c.known_from)
-                    for c in customers.values()]
-            await conn.execute(UPSERT_CUSTOMERS, *unnest_columns(rows, 6))
+            rows = [(c.customer_id, c.name, c.language, c.email, c.known_at, c.known_from,
+                     c.country) for c in customers.values()]
+            await conn.execute(UPSERT_CUSTOMERS, *unnest_columns(rows, 7))
         if movements:
             if self.rebuilding:
                 await conn.execute(APPEND_MOVEMENTS, *unnest_columns(movements.values(), 7))
@@ -297,7 +301,7 @@ def _fold_invoice(
         event.issue_date, event.due_date, envelope.occurred_at, event.gross_total.amount))
     seen = CustomerSeen(event.customer.customer_id, event.customer.name,
                         event.customer.language.value, event.customer.email,
-                        envelope.occurred_at, event.invoice_id)
+                        envelope.occurred_at, event.invoice_id, event.customer.country)
     known = customers.get(seen.customer_id)
     if known is None or known.key <= seen.key:
         customers[seen.customer_id] = seen
