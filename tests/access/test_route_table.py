@@ -48,6 +48,8 @@ WRITES = {
     "collections": {
         ("POST", "/dunning-runs"): {"collector"},
         ("PUT", "/reference-rates/{valid_from}"): {"finance"},
+        ("POST", "/invoices/{invoice_id}/late-interest/claims"): {"finance"},
+        ("POST", "/invoices/{invoice_id}/late-interest/waivers"): {"finance"},
         ("POST", "/dunning-runs/{run_id}/approve"): {"collector"},
         ("POST", "/reminders/{reminder_id}/void"): {"collector"},
         ("POST", "/promises/evaluate"): {"collector"},

@@ -4,6 +4,7 @@ due, part of it is paid; the interest as of a date is the law's, to the cent."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal as D
 from typing import Any
 
 import httpx
@@ -11,10 +12,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from ledgerline_events.contract import Topics
+from ledgerline_events.contract.late_interest import LateInterestClaimed
 from ledgerline_events.testing import eventually
 
 from .conftest import publish
 from .events import allocated, invoice_issued
+from .test_dunning_run import read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -53,3 +56,52 @@ async def test_a_french_invoice_paid_late_earns_the_law_s_interest_and_40_eur(
             found["country"]) == ("6.79", "40.00", 30, "FR")
     unknown = await interest(client, "nope", "2026-03-02")
     assert unknown.status_code == 404
+
+
+async def test_claims_take_what_accrued_since_the_last_and_a_waiver_needs_a_second_person(
+    client: httpx.AsyncClient, producer: AIOKafkaProducer, topics: Topics, unique_id: str,
+    kafka_bootstrap: str,
+) -> None:
+    invoice_id = f"{unique_id}-claim"
+    await publish(producer, topics.invoicing, [invoice_issued(
+        invoice_id, "IT-LATE", "2000.00", date(2026, 1, 31), datetime(2026, 1, 1, tzinfo=UTC),
+        country="IT")])
+    put = await client.put("/reference-rates/2025-06-11", headers={"Idempotency-Key": "r1"},
+                           json={"rate": "2.15", "recorded_by": "cfo"})
+    assert put.status_code == 200, put.text
+
+    async def claim(as_of: str, key: str) -> httpx.Response:
+        return await client.post(f"/invoices/{invoice_id}/late-interest/claims",
+                                 headers={"Idempotency-Key": key},
+                                 json={"as_of": as_of, "claimed_by": "fay"})
+
+    async def first() -> httpx.Response | None:
+        answer = await claim("2026-03-02", "c1")
+        return answer if answer.status_code != 404 else None
+    claimed = await eventually(first)
+    assert claimed.status_code == 201, claimed.text
+    # 2000 x (2.15 + 8) % x 30 / 365, and the 40 EUR
+    assert (claimed.json()["interest"]["amount"], claimed.json()["indemnity"]["amount"]) == (
+        "16.68", "40.00")
+    again = await claim("2026-03-02", "c2")  # nothing new earned
+    assert again.status_code == 409 and again.json()["rule"] == "nothing_due"
+    later = await claim("2026-04-01", "c3")  # 60 days in all: 33.37, of which 16.68 claimed
+    assert (later.status_code, later.json()["interest"]["amount"],
+            later.json()["indemnity"]["amount"]) == (201, "16.69", "0.00")
+    earlier = await claim("2026-03-15", "c4")
+    assert earlier.status_code == 422 and earlier.json()["rule"] == "after_last_claim"
+
+    alone = await client.post(f"/invoices/{invoice_id}/late-interest/waivers",
+                              headers={"Idempotency-Key": "w1"},
+                              json={"as_of": "2026-05-01", "reason": "goodwill",
+                                    "waived_by": "fay", "approved_by": "fay"})
+    assert alone.status_code == 422 and alone.json()["rule"] == "second_person"
+    waived = await client.post(f"/invoices/{invoice_id}/late-interest/waivers",
+                               headers={"Idempotency-Key": "w2"},
+                               json={"as_of": "2026-05-01", "reason": "goodwill",
+                                     "waived_by": "fay", "approved_by": "cfo"})
+    assert waived.status_code == 201 and waived.json()["interest"]["amount"] == "16.68"  # 90 days: 50.05
+    log = [e.payload for e in await read_topic(kafka_bootstrap, topics.collections, at_least=4)]
+    claims = [e for e in log if isinstance(e, LateInterestClaimed)]
+    assert [c.interest.amount for c in claims] == [D("16.68"), D("16.69")]
+    assert claims[0].customer.country == "IT" and claims[0].invoice_number == f"INV-{invoice_id}"

@@ -11,13 +11,13 @@ import pytest
 from ledgerline_collections.domain.late_interest import (
     Accrual,
     InterestPolicy,
-    NoReferenceRate,
     Period,
     ReferenceRate,
     late_interest,
     policy_for,
     reference_rate,
 )
+from ledgerline_events.contract.refusals import StateConflict
 
 D = Decimal
 # The ECB main refinancing rate as it was set (valid from), a cut inside a half-year included.
@@ -31,7 +31,7 @@ def test_the_rate_of_a_day_is_the_one_in_force_when_its_half_year_began() -> Non
     assert reference_rate(ECB, date(2024, 7, 1)) == D("4.25")
     assert reference_rate(ECB, date(2024, 12, 31)) == D("4.25")  # 18 September: from January
     assert reference_rate(ECB, date(2025, 1, 1)) == D("3.65")
-    with pytest.raises(NoReferenceRate):
+    with pytest.raises(StateConflict, match="2023-01-01"):
         reference_rate(ECB, date(2023, 6, 30))
 
 

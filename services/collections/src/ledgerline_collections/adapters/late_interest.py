@@ -1,24 +1,59 @@
 """Reading what late-payment interest needs from the read model (the invoice, its dated
-movements, its disputes, the customer's country, the reference rates) and working it out as of
-a date (domain/late_interest.py)."""
+movements, its disputes, its customer, the reference rates) and working it out as of a date
+(domain/late_interest.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
-from ..domain.late_interest import Period, ReferenceRate, late_interest, policy_for
+from ledgerline_events.contract.sales import Customer, Language
+
+from ..domain.late_interest import (
+    Accrual,
+    Period,
+    ReferenceRate,
+    late_interest,
+    policy_for,
+)
 from .read_model import ReadModel
 
 
-async def invoice_interest(read: ReadModel, invoice_id: str, as_of: date) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class InvoiceInterest:
+    invoice_id: str
+    invoice_number: str
+    customer: Customer  # as its latest invoice named it
+    country: str | None  # None: recorded before the read model kept it (the directive applies)
+    currency: str
+    due_date: date
+    as_of: date
+    margin: Decimal
+    accrual: Accrual
+
+    def answer(self) -> dict[str, Any]:
+        money = {"currency": self.currency}
+        return {"invoice_id": self.invoice_id, "invoice_number": self.invoice_number,
+                "customer_id": self.customer.customer_id, "country": self.country,
+                "due_date": self.due_date.isoformat(), "as_of": self.as_of.isoformat(),
+                "margin_points": format(self.margin, "f"),
+                "days_accrued": self.accrual.days_accrued,
+                "interest": {**money, "amount": format(self.accrual.interest, "f")},
+                "indemnity": {**money, "amount": format(self.accrual.indemnity, "f")},
+                "total": {**money, "amount": format(self.accrual.total, "f")}}
+
+
+async def invoice_interest(read: ReadModel, invoice_id: str, as_of: date
+                           ) -> InvoiceInterest | None:
     """The interest and indemnity the invoice had earned by the end of `as_of`; None if unknown."""
     end_of_day = datetime.combine(as_of, time.max, tzinfo=UTC)
     async with read.connection() as conn:
         invoice = await conn.fetchrow(
             "SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date, "
-            "c.country FROM invoice i LEFT JOIN customer c USING (customer_id) "
-            "WHERE i.invoice_id = $1", invoice_id)
+            "c.country, c.name, c.language FROM invoice i LEFT JOIN customer c "
+            "USING (customer_id) WHERE i.invoice_id = $1", invoice_id)
         if invoice is None:
             return None
         moved = await conn.fetch(
@@ -34,11 +69,9 @@ async def invoice_interest(read: ReadModel, invoice_id: str, as_of: date) -> dic
         [ReferenceRate(r["valid_from"], r["rate"]) for r in rates], policy,
         [Period(d["opened_on"], d["resolved_on"] if d["resolved_on"] and d["resolved_on"] <= as_of
                 else None) for d in disputed])
-    money = {"currency": invoice["currency"]}
-    return {"invoice_id": invoice_id, "invoice_number": invoice["invoice_number"],
-            "customer_id": invoice["customer_id"], "country": invoice["country"],
-            "due_date": invoice["due_date"].isoformat(), "as_of": as_of.isoformat(),
-            "margin_points": format(policy.margin, "f"), "days_accrued": accrual.days_accrued,
-            "interest": {**money, "amount": format(accrual.interest, "f")},
-            "indemnity": {**money, "amount": format(accrual.indemnity, "f")},
-            "total": {**money, "amount": format(accrual.total, "f")}}
+    customer = Customer(customer_id=invoice["customer_id"],
+                        name=invoice["name"] or invoice["customer_id"],
+                        language=Language(invoice["language"] or "en"),
+                        country=invoice["country"] or "GB")
+    return InvoiceInterest(invoice_id, invoice["invoice_number"], customer, invoice["country"],
+                           invoice["currency"], invoice["due_date"], as_of, policy.margin, accrual)

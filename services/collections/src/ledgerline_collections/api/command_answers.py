@@ -173,3 +173,19 @@ class HandedOver(Handover):
 class ReferenceRateRecordedOut(BaseModel):
     valid_from: date
     rate: DecimalAmount
+
+
+class InterestClaimed(BaseModel):
+    claim_id: str
+    invoice_id: str
+    as_of: date
+    interest: Money
+    indemnity: Money
+
+
+class InterestWaived(BaseModel):
+    waiver_id: str
+    invoice_id: str
+    as_of: date
+    interest: Money
+    indemnity: Money

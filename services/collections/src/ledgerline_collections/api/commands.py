@@ -34,6 +34,8 @@ from .command_answers import (
     DunningRunApprovedOut,
     DunningRunDone,
     HandedOver,
+    InterestClaimed,
+    InterestWaived,
     InvoiceCopyQueued,
     LetterVoided,
     PromiseRecorded,
@@ -56,6 +58,8 @@ from .schemas import (
     ErasureBody,
     EvaluatePromisesBody,
     HandoverBody,
+    InterestClaimBody,
+    InterestWaiverBody,
     InvoiceCopyBody,
     PromiseBody,
     RecoveryBody,
@@ -297,3 +301,28 @@ async def record_reference_rate(valid_from: date, body: ReferenceRateBody, reque
     begins; recording the same date again corrects it."""
     return await commands.record_reference_rate(
         app, write_of(request, key, body, now, latest), valid_from, body.rate, body.recorded_by)
+
+
+@router.post("/invoices/{invoice_id}/late-interest/claims", status_code=CREATED,
+             summary="Claim the late-payment interest an invoice earned", dependencies=FINANCE,
+             response_model=InterestClaimed)
+async def claim_late_interest(invoice_id: str, body: InterestClaimBody, request: Request,
+                              app: Service, now: Now, latest: Latest,
+                              key: IdempotencyKey) -> dict[str, Any]:
+    """What it earned up to `as_of` beyond earlier claims and waivers (LateInterestClaimed);
+    invoicing bills it on an interest note (series INT)."""
+    return await commands.claim_late_interest(
+        app, write_of(request, key, body, now, latest), invoice_id, body.as_of, body.claimed_by)
+
+
+@router.post("/invoices/{invoice_id}/late-interest/waivers", status_code=CREATED,
+             summary="Waive the late-payment interest an invoice earned", dependencies=FINANCE,
+             response_model=InterestWaived)
+async def waive_late_interest(invoice_id: str, body: InterestWaiverBody, request: Request,
+                              app: Service, now: Now, latest: Latest,
+                              key: IdempotencyKey) -> dict[str, Any]:
+    """Give up what it earned up to `as_of` beyond earlier claims and waivers, approved by a
+    second person (LateInterestWaived)."""
+    return await commands.waive_late_interest(
+        app, write_of(request, key, body, now, latest), invoice_id, body.as_of, body.reason,
+        body.waived_by, body.approved_by)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound
 from ledgerline_events.runtime.edges import AsOf, KnownAt
 from ledgerline_events.runtime.pdf import PDF_RESPONSES, pdf_answer, text_pdf
 from ledgerline_events.runtime.problems import Problem
@@ -19,7 +19,6 @@ from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from ..application import agency_handover
 from ..application.customer_master import keyring_of
 from ..domain.agency_handover import handover_text
-from ..domain.late_interest import NoReferenceRate
 from .deps import Now, Service
 from .query_answers import (
     AccountToWork,
@@ -163,12 +162,7 @@ async def late_interest(invoice_id: str, app: Service, now: Now,
     `as_of` (default today), at the reference rate of the half-year plus the law's points of
     the customer's country (France +10, others +8), and the 40 EUR indemnity once per euro
     invoice paid late; days of an open dispute do not count."""
-    try:
-        found = await interest_reads.invoice_interest(app.read_model, invoice_id,
-                                                      as_of or now.date())
-    except NoReferenceRate as missing:
-        raise StateConflict("reference_rate_known", f"{missing}: record it (PUT "
-                            "/reference-rates/{valid_from})", "as_of") from missing
+    found = await interest_reads.invoice_interest(app.read_model, invoice_id, as_of or now.date())
     if found is None:
         raise NotFound("invoice_known", f"no invoice {invoice_id}", "invoice_id")
-    return found
+    return found.answer()

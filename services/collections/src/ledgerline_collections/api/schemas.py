@@ -138,3 +138,15 @@ class ReferenceRateBody(WriteBody):
 
     rate: DecimalAmount = Field(ge=-10, le=100)
     recorded_by: str = Field(min_length=1, max_length=100)
+
+
+class InterestClaimBody(WriteBody):
+    as_of: date  # what the invoice earned up to this day (not after today)
+    claimed_by: str = Field(min_length=1, max_length=100)
+
+
+class InterestWaiverBody(WriteBody):
+    as_of: date
+    reason: str = Field(min_length=1, max_length=500)
+    waived_by: str = Field(min_length=1, max_length=100)
+    approved_by: str = Field(min_length=1, max_length=100)  # someone else

@@ -22,16 +22,22 @@ from ledgerline_events.contract.collections import (
     WriteOffRequested,
 )
 from ledgerline_events.contract.deliveries import DocumentKind, InvoiceCopyRequested
-from ledgerline_events.contract.late_interest import ReferenceRateRecorded
+from ledgerline_events.contract.late_interest import (
+    LateInterestClaimed,
+    LateInterestWaived,
+    ReferenceRateRecorded,
+)
 from ledgerline_events.contract.personal_data import seal
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
 from ledgerline_events.runtime import Origin, UnitOfWork, ident, run_command
 from ledgerline_events.runtime.keyring import SubjectErased
 
+from ..adapters.late_interest import InvoiceInterest, invoice_interest
 from ..adapters.letter_queue import LetterQueue
 from ..adapters.read_model import InvoiceView
 from ..domain import calls, disputes, promises, write_offs
-from ..domain.business_dates import not_before_invoice
+from ..domain.business_dates import not_after_today, not_before_invoice
+from ..domain.late_interest import second_person, settled_of, still_due
 from .context import Collections, new_id
 from .customer_master import keyring_of
 from .write_off_index import WRITE_OFF_INDEX
@@ -278,3 +284,58 @@ async def record_reference_rate(app: Collections, w: Origin, valid_from: date, r
             customer_id=None, occurred_at=w.occurred_at)
         return {"valid_from": valid_from.isoformat(), "rate": format(rate, "f")}
     return await run_command(app.store, w, body)
+
+
+async def claim_late_interest(app: Collections, w: Origin, invoice_id: str, as_of: date,
+                              claimed_by: str) -> dict[str, Any]:
+    """Claim what the invoice earned up to `as_of` and nobody claimed or waived: invoicing
+    bills it on an interest note."""
+    found = await _interest(app, invoice_id, as_of, w)
+
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
+        stream = f"late-interest:{invoice_id}"
+        history = await uow.load(stream)
+        interest, indemnity = still_due(found.accrual, settled_of(e.payload for e in history),
+                                        as_of)
+        claim = LateInterestClaimed(
+            claim_id=new_id("lic"), invoice_id=invoice_id, invoice_number=found.invoice_number,
+            customer=found.customer, as_of=as_of, days=found.accrual.days_accrued,
+            interest=Money.of(interest, found.currency),
+            indemnity=Money.of(indemnity, found.currency), claimed_by=claimed_by)
+        await uow.append(stream, len(history), [claim], customer_id=found.customer.customer_id,
+                         occurred_at=w.occurred_at)
+        return claim.model_dump(mode="json", include={"claim_id", "invoice_id", "as_of",
+                                                      "interest", "indemnity"})
+    return await run_command(app.store, w, body)
+
+
+async def waive_late_interest(app: Collections, w: Origin, invoice_id: str, as_of: date,
+                              reason: str, waived_by: str, approved_by: str) -> dict[str, Any]:
+    """Give up what the invoice earned up to `as_of` and nobody claimed or waived (four eyes)."""
+    second_person(waived_by, approved_by)
+    found = await _interest(app, invoice_id, as_of, w)
+
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
+        stream = f"late-interest:{invoice_id}"
+        history = await uow.load(stream)
+        interest, indemnity = still_due(found.accrual, settled_of(e.payload for e in history),
+                                        as_of)
+        waiver = LateInterestWaived(
+            waiver_id=new_id("liw"), invoice_id=invoice_id, as_of=as_of,
+            interest=Money.of(interest, found.currency),
+            indemnity=Money.of(indemnity, found.currency), reason=reason,
+            waived_by=waived_by, approved_by=approved_by)
+        await uow.append(stream, len(history), [waiver], customer_id=found.customer.customer_id,
+                         occurred_at=w.occurred_at)
+        return waiver.model_dump(mode="json", include={"waiver_id", "invoice_id", "as_of",
+                                                       "interest", "indemnity"})
+    return await run_command(app.store, w, body)
+
+
+async def _interest(app: Collections, invoice_id: str, as_of: date, w: Origin
+                    ) -> InvoiceInterest:
+    not_after_today("as_of", as_of, w.today)
+    found = await invoice_interest(app.read_model, invoice_id, as_of)
+    if found is None:
+        raise NotFound("invoice_known", f"no invoice {invoice_id} (yet)", "invoice_id")
+    return found

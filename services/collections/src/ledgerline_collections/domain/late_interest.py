@@ -14,12 +14,15 @@ invoices only (no exchange rates here). Pure: the figures come in, the accrual g
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ledgerline_events.contract import Event
+from ledgerline_events.contract.late_interest import LateInterestClaimed, LateInterestWaived
 from ledgerline_events.contract.money import quantize
+from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 
 
 @dataclass(frozen=True)
@@ -67,16 +70,14 @@ class Accrual:
         return self.interest + self.indemnity
 
 
-class NoReferenceRate(ValueError):
-    """No reference rate was recorded for a half-year the accrual needs."""
-
-
 def reference_rate(rates: Sequence[ReferenceRate], day: date) -> Decimal:
     """The rate in force on the first day of `day`'s half-year."""
     semester = date(day.year, 1 if day.month <= 6 else 7, 1)
     in_force = [r for r in rates if r.valid_from <= semester]
     if not in_force:
-        raise NoReferenceRate(f"no reference rate in force on {semester.isoformat()}")
+        raise StateConflict("reference_rate_known", f"no reference rate in force on "
+                            f"{semester.isoformat()}: record it (PUT /reference-rates/{{date}})",
+                            "as_of")
     return max(in_force, key=lambda r: r.valid_from).rate
 
 
@@ -110,3 +111,43 @@ def late_interest(due: date, movements: Sequence[tuple[date, Decimal]], as_of: d
 
 def _days_in(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What was claimed or waived on an invoice so far."""
+
+    interest: Decimal = Decimal(0)
+    indemnity: Decimal = Decimal(0)
+    as_of: date | None = None  # up to when
+
+
+def settled_of(history: Iterable[Event]) -> Settled:
+    settled = Settled()
+    for event in history:
+        if isinstance(event, LateInterestClaimed | LateInterestWaived):
+            settled = Settled(settled.interest + event.interest.amount,
+                              settled.indemnity + event.indemnity.amount, event.as_of)
+    return settled
+
+
+def still_due(accrual: Accrual, settled: Settled, as_of: date) -> tuple[Decimal, Decimal]:
+    """The interest earned beyond what was claimed or waived, and the indemnity if it never
+    was. A claim or waiver never goes back before the last one."""
+    if settled.as_of is not None and as_of < settled.as_of:
+        raise InvalidRequest("after_last_claim", f"interest was claimed or waived up to "
+                             f"{settled.as_of.isoformat()}: a later date only", "as_of")
+    none = 0 * accrual.indemnity  # zero, in the minor unit the accrual was rounded to
+    interest = max(accrual.interest - settled.interest, none)
+    indemnity = accrual.indemnity if not settled.indemnity else none
+    if not interest and not indemnity:
+        raise StateConflict("nothing_due", f"nothing earned up to {as_of.isoformat()} that "
+                            "was not claimed or waived", "as_of")
+    return interest, indemnity
+
+
+def second_person(waived_by: str, approved_by: str) -> None:
+    """A waiver gives money away: someone else approves it."""
+    if waived_by == approved_by:
+        raise InvalidRequest("second_person", "a waiver is approved by someone else",
+                             "approved_by")
