@@ -19,6 +19,7 @@ from ledgerline_invoicing.adapters.write_migrations import WRITE_MIGRATIONS
 from ledgerline_invoicing.api import commands, queries
 from ledgerline_invoicing.application.commands import Invoicing
 from ledgerline_invoicing.application.e_invoicing import EInvoicing, write_due
+from ledgerline_invoicing.application.interest_intake import InterestIntake
 from ledgerline_invoicing.application.sales_intake import SalesIntake
 from ledgerline_invoicing.config import InvoicingSettings
 from ledgerline_invoicing.projections.audit_report import AUDIT_REPORT
@@ -68,6 +69,8 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing]:
     invoicing = Invoicing(runtime, counters, e_invoices=settings.e_invoices_enabled)
     runtime.intakes.append(
         Intake("sales_intake", [SalesIntake(invoicing)], settings.sales_intake_group))
+    runtime.intakes.append(Intake("interest_intake", [InterestIntake(invoicing)],
+                                  f"{settings.consumer_group}.interest-intake"))
     return runtime, invoicing
 
 
