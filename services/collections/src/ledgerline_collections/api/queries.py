@@ -13,6 +13,7 @@ from ledgerline_events.runtime.pdf import PDF_RESPONSES, pdf_answer, text_pdf
 from ledgerline_events.runtime.problems import Problem
 
 from ..adapters import ageing_report, kpi_report, reports
+from ..adapters import cash_forecast as forecast_reads
 from ..adapters import customer_master as master_reads
 from ..adapters import late_interest as interest_reads
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
@@ -24,10 +25,12 @@ from .query_answers import (
     AccountToWork,
     Ageing,
     AgencyFile,
+    CashForecast,
     CustomerAccount,
     CustomerMasterOut,
     CustomerOpenItems,
     DisputeRow,
+    ForecastBacktest,
     InvoiceOut,
     Kpis,
     LateInterest,
@@ -166,3 +169,27 @@ async def late_interest(invoice_id: str, app: Service, now: Now,
     if found is None:
         raise NotFound("invoice_known", f"no invoice {invoice_id}", "invoice_id")
     return found.answer()
+
+
+@router.get("/cash-forecast", response_model=CashForecast,
+            summary="When the open invoices will be paid, per week and month")
+async def cash_forecast(app: Service, now: Now, as_of: date | None = None,
+                        weeks: int = Query(default=13, ge=1, le=52)) -> dict[str, Any]:
+    """From each customer's own habit (days late after the due date, amount-weighted median
+    of what it paid; broken promises double it); disputed invoices are not expected."""
+    return await forecast_reads.forecast(app.read_model, as_of or now.date(), weeks)
+
+
+@router.get("/cash-forecast/backtest", response_model=ForecastBacktest,
+            summary="The forecasts as known at past dates against what was then collected")
+async def cash_forecast_backtest(
+    app: Service, since: Annotated[date, Query(alias="from")],
+    to: Annotated[date, Query()], step_weeks: int = Query(default=4, ge=1, le=26),
+    weeks: int = Query(default=13, ge=1, le=52),
+) -> dict[str, Any]:
+    """Every `step_weeks` from `from` to `to`: the forecast a person saw that day, the money
+    collected in the weeks after, and the mean absolute errors (days, weekly amount)."""
+    if to < since or (to - since).days > 3 * 366:
+        raise InvalidRequest("period", "from..to: at most three years, `to` not before `from`",
+                             "to")
+    return await forecast_reads.backtest(app.read_model, since, to, step_weeks, weeks)

@@ -321,3 +321,39 @@ class LateInterest(BaseModel):
     interest: Money
     indemnity: Money
     total: Money
+
+
+class WeekAmount(BaseModel):
+    week_from: date
+    amount: DecimalAmount
+
+
+class CashForecast(BaseModel):
+    """When the open invoices will be paid, from each customer's habits (days late)."""
+
+    as_of: date
+    weeks: int
+    customers_days_late: dict[str, int]
+    everyone_days_late: int  # for customers without history
+    weekly: dict[str, list[WeekAmount]]  # per currency
+    monthly: dict[str, dict[str, DecimalAmount]]  # per currency, per YYYY-MM
+    not_expected: list[str]  # disputed invoices
+
+
+class BacktestForecast(BaseModel):
+    as_of: date
+    forecast: dict[str, DecimalAmount]  # per currency, over the weeks forecast
+    collected: dict[str, DecimalAmount]
+
+
+class ForecastBacktest(BaseModel):
+    """The forecasts as known at past dates against what was then collected."""
+
+    from_: date = Field(alias="from")
+    to: date
+    step_weeks: int
+    points: int
+    invoices_compared: int
+    mae_days: DecimalAmount | None  # mean absolute error of the expected day
+    mae_weekly_amount: dict[str, DecimalAmount]  # per currency
+    forecasts: list[BacktestForecast]
