@@ -66,7 +66,13 @@ def test_the_backtest_reports_mean_absolute_errors_in_days_and_weekly_amounts() 
     today = date(2026, 4, 10)
     truth = [Settlement("A", "EUR", DUE, date(2026, 4, 12), D("80"))]
     actual = collected(truth, today, weeks=2)
-    point = BacktestPoint(today, {"EUR": [D("100"), D("0")]}, actual, [2, 4])
+    point = BacktestPoint(today, {"EUR": [D("100"), D("0")]}, actual, [2, 4], known_weeks=2)
     error = backtest_error([point], weeks=2)
     assert actual == {"EUR": [D("80"), D("0")]}
     assert (error.points, error.mae_days, error.mae_amount) == (1, D("3.0"), {"EUR": D("10.00")})
+
+
+def test_weeks_after_the_history_ends_are_not_counted_against_the_forecast() -> None:
+    point = BacktestPoint(date(2026, 4, 10), {"EUR": [D("100"), D("500")]},
+                          {"EUR": [D("100"), D("0")]}, [], known_weeks=1)
+    assert backtest_error([point], weeks=2).mae_amount == {"EUR": D("0.00")}

@@ -174,10 +174,12 @@ async def late_interest(invoice_id: str, app: Service, now: Now,
 @router.get("/cash-forecast", response_model=CashForecast,
             summary="When the open invoices will be paid, per week and month")
 async def cash_forecast(app: Service, now: Now, as_of: date | None = None,
-                        weeks: int = Query(default=13, ge=1, le=52)) -> dict[str, Any]:
+                        weeks: int = Query(default=13, ge=1, le=52),
+                        recorded: bool = False) -> dict[str, Any]:
     """From each customer's own habit (days late after the due date, amount-weighted median
-    of what it paid; broken promises double it); disputed invoices are not expected."""
-    return await forecast_reads.forecast(app.read_model, as_of or now.date(), weeks)
+    of what it paid; broken promises double it); disputed invoices are not expected.
+    `recorded`: only what was recorded by `as_of` too (the forecast a person saw then)."""
+    return await forecast_reads.forecast(app.read_model, as_of or now.date(), weeks, recorded)
 
 
 @router.get("/cash-forecast/backtest", response_model=ForecastBacktest,
@@ -185,11 +187,12 @@ async def cash_forecast(app: Service, now: Now, as_of: date | None = None,
 async def cash_forecast_backtest(
     app: Service, since: Annotated[date, Query(alias="from")],
     to: Annotated[date, Query()], step_weeks: int = Query(default=4, ge=1, le=26),
-    weeks: int = Query(default=13, ge=1, le=52),
+    weeks: int = Query(default=13, ge=1, le=52), recorded: bool = False,
 ) -> dict[str, Any]:
-    """Every `step_weeks` from `from` to `to`: the forecast a person saw that day, the money
-    collected in the weeks after, and the mean absolute errors (days, weekly amount)."""
+    """Every `step_weeks` from `from` to `to`: the forecast of that day (`recorded`: as it
+    was recorded by then), the money collected in the weeks after, and the mean absolute
+    errors (days, weekly amount)."""
     if to < since or (to - since).days > 3 * 366:
         raise InvalidRequest("period", "from..to: at most three years, `to` not before `from`",
                              "to")
-    return await forecast_reads.backtest(app.read_model, since, to, step_weeks, weeks)
+    return await forecast_reads.backtest(app.read_model, since, to, step_weeks, weeks, recorded)

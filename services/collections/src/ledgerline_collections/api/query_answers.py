@@ -342,6 +342,7 @@ class CashForecast(BaseModel):
 
 class BacktestForecast(BaseModel):
     as_of: date
+    weeks_checked: int  # weeks after as_of the history covers
     forecast: dict[str, DecimalAmount]  # per currency, over the weeks forecast
     collected: dict[str, DecimalAmount]
 
@@ -355,5 +356,6 @@ class ForecastBacktest(BaseModel):
     points: int
     invoices_compared: int
     mae_days: DecimalAmount | None  # mean absolute error of the expected day
-    mae_weekly_amount: dict[str, DecimalAmount]  # per currency
+    mae_weekly_amount: dict[str, DecimalAmount]  # per currency, over the weeks checked
+    history_ends: date  # the last fact: later weeks cannot be checked
     forecasts: list[BacktestForecast]

@@ -125,6 +125,7 @@ class BacktestPoint:
     forecast: dict[str, list[Decimal]]  # per currency, per week
     actual: dict[str, list[Decimal]]
     days_errors: list[int]  # per invoice paid later: |expected day - first paid day|
+    known_weeks: int  # weeks the history covers after `as_of` (the rest cannot be checked)
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,11 @@ def backtest_error(points: Sequence[BacktestPoint], weeks: int = WEEKS) -> Backt
     per_currency: dict[str, list[Decimal]] = defaultdict(list)
     for point in points:
         for currency in set(point.forecast) | set(point.actual):
-            said = point.forecast.get(currency, [Decimal(0)] * weeks)
-            came = point.actual.get(currency, [Decimal(0)] * weeks)
+            said = point.forecast.get(currency, [Decimal(0)] * weeks)[:point.known_weeks]
+            came = point.actual.get(currency, [Decimal(0)] * weeks)[:point.known_weeks]
             per_currency[currency] += [abs(s - c) for s, c in zip(said, came, strict=True)]
     return BacktestError(
         len(points),
         (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")) if days else None,
         {c: (sum(e, Decimal(0)) / len(e)).quantize(Decimal("0.01"))
-         for c, e in sorted(per_currency.items())})
+         for c, e in sorted(per_currency.items()) if e})
