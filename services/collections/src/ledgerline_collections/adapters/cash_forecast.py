@@ -85,10 +85,11 @@ async def backtest(read: ReadModel, first: date, last: date, step_weeks: int = 4
     async with read.connection() as conn:
         now = datetime.now(UTC)
         truth = [Settlement(r["customer_id"], r["currency"], r["due_date"], r["paid_on"],
-                            r["amount"]) for r in await conn.fetch(SETTLEMENTS, now, None)]
+                            r["amount"], r["invoice_id"])
+                 for r in await conn.fetch(SETTLEMENTS, now, None)]
         paid = await conn.fetch(SETTLEMENTS + " AND m.kind = 'allocated'", now, None)
-        last_fact = await conn.fetchval(  # the history ends there: weeks after it are unknown
-            "SELECT max(occurred_at AT TIME ZONE 'UTC')::date FROM invoice_movement") or last
+        last_fact = max((r["paid_on"] for r in paid), default=last)  # the last money collected:
+        # weeks after it are not known yet
         day = first
         while day <= last:
             open_items, history, broke = await _state(conn, read, day, recorded)
@@ -100,7 +101,8 @@ async def backtest(read: ReadModel, first: date, last: date, step_weeks: int = 4
                     first_paid[r["invoice_id"]] = min(first_paid.get(r["invoice_id"], r["paid_on"]),
                                                       r["paid_on"])
             points.append(BacktestPoint(day, weekly(expected, day, weeks),
-                                        collected(truth, day, weeks),
+                                        collected(truth, day, weeks,
+                                                  {i.invoice_id for i in open_items}),
                                         day_errors(expected, first_paid),
                                         min(weeks, max((last_fact - day).days // 7, 0))))
             day += timedelta(weeks=step_weeks)

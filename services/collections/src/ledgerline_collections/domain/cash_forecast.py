@@ -39,6 +39,7 @@ class Settlement:
     due_date: date
     paid_on: date
     amount: Decimal
+    invoice_id: str = ""
 
     @property
     def days_late(self) -> int:
@@ -135,11 +136,14 @@ class BacktestError:
     mae_amount: dict[str, Decimal]  # per currency: mean absolute weekly error
 
 
-def collected(history: Iterable[Settlement], as_of: date, weeks: int = WEEKS
-              ) -> dict[str, list[Decimal]]:
-    """What was collected in each week after `as_of` (the back-test's truth)."""
+def collected(history: Iterable[Settlement], as_of: date, weeks: int = WEEKS,
+              on: set[str] | None = None) -> dict[str, list[Decimal]]:
+    """What was collected in each week after `as_of` (the back-test's truth), on the invoices
+    `on` (those the forecast was about: not those issued later)."""
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * weeks)
     for settled in history:
+        if on is not None and settled.invoice_id not in on:
+            continue
         week = week_of(settled.paid_on, as_of)
         if 0 <= week < weeks and settled.paid_on >= as_of:
             totals[settled.currency][week] += settled.amount
