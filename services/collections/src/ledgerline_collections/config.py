@@ -12,7 +12,7 @@ from pydantic import Field, SecretStr
 from ledgerline_events.runtime import ServiceSettings
 
 from .domain.ageing import DEFAULT_BUCKET_BOUNDS, AgeingBuckets
-from .domain.dunning import LADDER, DunningPolicy, LevelRule
+from .domain.dunning import DunningPolicy, ladder_policy
 from .domain.letter_post import LetterPost
 from .domain.letters import PaymentInstructions
 
@@ -75,11 +75,8 @@ class CollectionsSettings(ServiceSettings):
 
     @property
     def dunning_policy(self) -> DunningPolicy:
-        rules = tuple(
-            LevelRule(level, days, 0 if i == 0 else self.dunning_min_days_after_previous)
-            for i, (level, days) in enumerate(zip(LADDER, self.dunning_days_after_due, strict=True))
-        )
-        return DunningPolicy(rules, dict(self.dunning_minimum_amounts), self.dunning_grace_days)
+        return ladder_policy(self.dunning_days_after_due, self.dunning_min_days_after_previous,
+                             self.dunning_minimum_amounts, self.dunning_grace_days)
 
     @property
     def letter_post(self) -> LetterPost:

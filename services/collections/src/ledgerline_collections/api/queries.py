@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
+from ledgerline_events.contract.money import check_currency
 from ledgerline_events.contract.refusals import InvalidRequest, NotFound
 from ledgerline_events.runtime.edges import AsOf, KnownAt
 from ledgerline_events.runtime.pdf import PDF_RESPONSES, pdf_answer, text_pdf
@@ -19,7 +21,9 @@ from ..adapters import late_interest as interest_reads
 from ..adapters.ageing_report import MAX_PAGE, Order, Page
 from ..application import agency_handover
 from ..application.customer_master import keyring_of
+from ..application.dunning_what_if import what_if
 from ..domain.agency_handover import handover_text
+from ..domain.dunning import ladder_policy
 from .deps import Now, Service
 from .query_answers import (
     AccountToWork,
@@ -30,6 +34,7 @@ from .query_answers import (
     CustomerMasterOut,
     CustomerOpenItems,
     DisputeRow,
+    DunningWhatIf,
     ForecastBacktest,
     InvoiceOut,
     Kpis,
@@ -196,3 +201,37 @@ async def cash_forecast_backtest(
         raise InvalidRequest("period", "from..to: at most three years, `to` not before `from`",
                              "to")
     return await forecast_reads.backtest(app.read_model, since, to, step_weeks, weeks, recorded)
+
+
+@router.get("/dunning-what-if", response_model=DunningWhatIf,
+            summary="Another dunning ladder over a past period, against what the live one did")
+async def dunning_what_if(
+    app: Service, since: Annotated[date, Query(alias="from")], to: Annotated[date, Query()],
+    days_after_due: Annotated[list[int], Query(min_length=4, max_length=4)],
+    min_days_after_previous: int = Query(default=7, ge=0, le=365),
+    grace_days: int = Query(default=0, ge=0, le=365),
+    minimum: Annotated[list[str] | None, Query(description="CUR:amount, e.g. EUR:50")] = None,
+) -> dict[str, Any]:
+    """Read-only: the ladder (`days_after_due` per level, in order) run on the period's run
+    days, each run seeing that day's open invoices, disputes and promises and its own earlier
+    letters; letters by level, customers reached and disputed invoices dunned, both ways."""
+    if to < since or (to - since).days > 366:
+        raise InvalidRequest("period", "from..to: at most a year, `to` not before `from`", "to")
+    try:
+        policy = ladder_policy(days_after_due, min_days_after_previous,
+                               _minimums(minimum or []), grace_days)
+    except ValueError as bad:
+        raise InvalidRequest("ladder", str(bad), "days_after_due") from bad
+    return await what_if(app, since, to, policy)
+
+
+def _minimums(given: list[str]) -> dict[str, Decimal]:
+    minimums = {}
+    for item in given:
+        currency, _, amount = item.partition(":")
+        try:
+            minimums[check_currency(currency)] = Decimal(amount)
+        except (ValueError, ArithmeticError) as bad:
+            raise InvalidRequest("minimum", f"{item!r}: CUR:amount, e.g. EUR:50",
+                                 "minimum") from bad
+    return minimums

@@ -359,3 +359,27 @@ class ForecastBacktest(BaseModel):
     mae_weekly_amount: dict[str, DecimalAmount]  # per currency, over the weeks checked
     history_ends: date  # the last fact: later weeks cannot be checked
     forecasts: list[BacktestForecast]
+
+
+class DunningOutcome(BaseModel):
+    letters: int
+    by_level: dict[str, int]
+    customers_reached: int
+    disputed_invoices_dunned: int  # invoices disputed in the period that got a letter
+
+
+class WhatIfDifference(BaseModel):
+    letters: int
+    customers_reached: int
+    disputed_invoices_dunned: int
+
+
+class DunningWhatIf(BaseModel):
+    """Another ladder over a past period, against what the live policy did."""
+
+    from_: date = Field(alias="from")
+    to: date
+    run_days: int
+    live: DunningOutcome
+    what_if: DunningOutcome
+    difference: WhatIfDifference  # what-if minus live

@@ -18,7 +18,7 @@ Rules (defaults in brackets):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -103,6 +103,18 @@ class InvoiceDunningState:
     promised_until: date | None = None  # date of an open (unbroken, unkept) promise
     last_level: DunningLevel | None = None
     last_letter_on: date | None = None
+
+
+def ladder_policy(days_after_due: Sequence[int], min_days_after_previous: int,
+                  minimum_amounts: Mapping[str, Decimal], grace_days: int) -> DunningPolicy:
+    """A policy from its figures: waiting days per level in ladder order, the days between two
+    letters (none before the first), minimum letter amounts and grace days. ValueError when
+    they make no ladder."""
+    if len(days_after_due) != len(LADDER):
+        raise ValueError(f"one waiting period per level: {len(LADDER)}")
+    rules = tuple(LevelRule(level, days, 0 if i == 0 else min_days_after_previous)
+                  for i, (level, days) in enumerate(zip(LADDER, days_after_due, strict=True)))
+    return DunningPolicy(rules, dict(minimum_amounts), grace_days)
 
 
 def is_dunning_paused(invoice: InvoiceDunningState, today: date) -> bool:
@@ -238,12 +250,17 @@ class InvoiceDunningHistory:
     last: Mapping[str, tuple[DunningLevel, date]] = field(default_factory=dict)
 
     def record(self, event: ReminderSent) -> InvoiceDunningHistory:
-        last = dict(self.last)
+        history = self
         for line in event.invoices:
-            previous = last.get(line.invoice_id)
-            if previous is None or level_rank(line.level) > level_rank(previous[0]):
-                last[line.invoice_id] = (line.level, event.run_date)
-        return InvoiceDunningHistory(last)
+            history = history.seen(line.invoice_id, line.level, event.run_date)
+        return history
+
+    def seen(self, invoice_id: str, level: DunningLevel, on: date) -> InvoiceDunningHistory:
+        """The invoice listed at `level` on a letter of `on`."""
+        previous = self.last.get(invoice_id)
+        if previous is not None and level_rank(level) <= level_rank(previous[0]):
+            return self
+        return InvoiceDunningHistory({**self.last, invoice_id: (level, on)})
 
 
 def history_as_of(
