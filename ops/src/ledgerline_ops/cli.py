@@ -1,6 +1,6 @@
 """The `ledgerline` operator command: migrate, replay, audit, export, close-month,
-dead-letters, simulate, token. Exit codes: 0 done (no differences), 1 differences found, 2 refused (bad
-arguments, nothing to do), 3 failed (an error; the message is on stderr).
+dead-letters, simulate, token, what-if. Exit codes: 0 done (no differences), 1 differences
+found, 2 refused (bad arguments, nothing to do), 3 failed (an error; the message is on stderr).
 
 It works as the service it names: same `LEDGERLINE_*` settings (database, Kafka, topic and
 schema prefixes), reading the log from Kafka and writing only rebuild/audit schemas (and,
@@ -18,7 +18,7 @@ from pathlib import Path
 from ledgerline_collections.config import CollectionsSettings
 from ledgerline_events.runtime import ServiceSettings, configure_logging
 
-from . import commands, token
+from . import commands, token, what_if
 from .instants import parse_instant
 from .services import SERVICES
 
@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--cash-application", default="http://127.0.0.1:8103")
     s.add_argument("--collections", default="http://127.0.0.1:8104")
     token.add_parser(sub)
+    what_if.add_parser(sub)
     return p
 
 
@@ -110,4 +111,6 @@ async def _run(args: argparse.Namespace, settings: ServiceSettings) -> int:
                                                every=args.all)
         case "simulate":
             return await commands.simulate(args)
+        case "what-if":
+            return await what_if.run(args)
     return 2
