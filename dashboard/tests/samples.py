@@ -230,3 +230,28 @@ E_INVOICES = [
      "sha256": None, "size": None, "queued_at": "2026-11-03T09:00:00Z", "written_at": None,
      "transmission": None, "exchange_reference": None, "attempts": 0, "error": None},
 ]
+
+
+# collections' cash forecast (GET /cash-forecast): two weeks shown of thirteen.
+FORECAST = {
+    "as_of": "2026-11-25", "weeks": 13, "customers_days_late": {"C-ACME": 12},
+    "everyone_days_late": 9,
+    "weekly": {"EUR": [{"week_from": "2026-11-25", "amount": "1480.00"},
+                       {"week_from": "2026-12-02", "amount": "849.90"}],
+               "USD": [{"week_from": "2026-11-25", "amount": "0"},
+                       {"week_from": "2026-12-02", "amount": "12.35"}]},
+    "monthly": {"EUR": {"2026-11": "1480.00", "2026-12": "849.90"}, "USD": {"2026-12": "12.35"}},
+    "not_expected": ["inv-2"],
+}
+
+# collections' dunning what-if (GET /dunning-what-if).
+WHAT_IF = {
+    "from": "2026-04-01", "to": "2026-06-30", "run_days": 43,
+    "live": {"letters": 91, "by_level": {"friendly_reminder": 18, "reminder": 44,
+                                         "final_notice": 23, "agency_handover": 6},
+             "customers_reached": 10, "disputed_invoices_dunned": 2},
+    "what_if": {"letters": 62, "by_level": {"friendly_reminder": 24, "reminder": 31,
+                                            "final_notice": 1, "agency_handover": 6},
+                "customers_reached": 10, "disputed_invoices_dunned": 2},
+    "difference": {"letters": -29, "customers_reached": 0, "disputed_invoices_dunned": 0},
+}

@@ -21,8 +21,10 @@ from .samples import (
     CREDIT,
     DISPUTES,
     E_INVOICES,
+    FORECAST,
     MASTER,
     UNAPPLIED,
+    WHAT_IF,
     WORKLIST,
     kpi_report,
 )
@@ -43,6 +45,7 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
         ("invoicing", "/invoices"): [{"customer_name": "Acme Tools GmbH"}],
         ("invoicing", "/invoices/inv-5"): {"invoice_number": "INV-2026-000005"},
         ("invoicing", "/e-invoices"): E_INVOICES,
+        ("collections", "/cash-forecast"): FORECAST, ("collections", "/dunning-what-if"): WHAT_IF,
     }
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -166,3 +169,18 @@ def test_health_reports_each_service() -> None:
     assert answer["status"] == "ok"
     assert answer["services"] == {"credit": False, "invoicing": True, "cash-application": True,
                                   "collections": True}
+
+
+def test_the_overview_shows_the_cash_forecast_per_week_and_currency() -> None:
+    html = client().get("/").text
+    for shown in ("Cash forecast", "2026-12-02", "€849.90", "$12.35", "€2,329.90",
+                  "1 disputed invoice(s) not expected"):
+        assert shown in html, shown
+
+
+def test_a_dunning_what_if_compares_the_live_ladder_with_another() -> None:
+    empty = client().get("/what-if").text
+    assert "Compare" in empty and "data-what-if-row" not in empty
+    html = client().get("/what-if", params={"from": "2026-04-01", "to": "2026-06-30",
+                                            "days_after_due": "10,30,45,60"}).text
+    assert html.count("data-what-if-row") == 7 and "-29" in html and "43 run days" in html

@@ -38,6 +38,8 @@ READS: list[tuple[str, Any, str, str]] = [
     ("ACCOUNT", S.ACCOUNT, "collections", "/customers/{customer_id}"),
     ("MASTER", S.MASTER, "collections", "/customers/{customer_id}/master"),
     ("E_INVOICES", S.E_INVOICES, "invoicing", "/e-invoices"),
+    ("FORECAST", S.FORECAST, "collections", "/cash-forecast"),
+    ("WHAT_IF", S.WHAT_IF, "collections", "/dunning-what-if"),
     ("UNAPPLIED", S.UNAPPLIED, "cash-application", "/unapplied"),
     ("BALANCE", S.BALANCE, "cash-application", "/customers/{customer_id}/balance"),
     ("CREDIT", S.CREDIT, "credit", "/customers/{customer_id}/credit"),

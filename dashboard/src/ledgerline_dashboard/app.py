@@ -109,6 +109,18 @@ def create_app(settings: DashboardSettings | None = None,
         return templates.TemplateResponse(request, "overview.html", {
             "page": page, "viewer": viewer, "bad_as_of": bool(as_of) and chosen is None})
 
+    @app.get("/what-if", response_class=HTMLResponse)
+    async def dunning_what_if(request: Request) -> Response:
+        """Another dunning ladder over a past period, against what the live one did."""
+        viewer = await signed_in(request)
+        if not isinstance(viewer, Viewer):
+            return viewer
+        asked = {k: v for k, v in request.query_params.items()
+                 if k in ("from", "to", "days_after_due", "minimum")}
+        page = await pages.what_if_page(apis.as_viewer(viewer.token), asked)
+        return templates.TemplateResponse(request, "what_if.html", {"page": page,
+                                                                     "viewer": viewer})
+
     @app.get("/customers", response_class=HTMLResponse)
     async def find_customer(request: Request, customer_id: str = "") -> Response:
         viewer = await signed_in(request)

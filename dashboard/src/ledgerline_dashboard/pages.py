@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from .config import DashboardSettings
 from .sources import Fetched, ReadApis
-from .views import ageing, cash, collections, credit, customer, kpis
+from .views import ageing, cash, collections, credit, customer, forecast, kpis
 from .views.kpis import Month
 
 
@@ -46,6 +46,7 @@ class Overview:
     worklist_size: int
     disputes: Panel
     unapplied: Panel
+    forecast: Panel = field(default_factory=Panel)
     names: dict[str, str] = field(default_factory=dict)
     invoice_numbers: dict[str, str] = field(default_factory=dict)
 
@@ -75,6 +76,7 @@ async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
             "order": "overdue", "limit": str(settings.top_overdue_per_currency)}),
         "worklist": ("collections", "/worklist", None),
         "disputes": ("collections", "/disputes", {"status": "open"}),
+        "forecast": ("collections", "/cash-forecast", {"as_of": (as_of or today).isoformat()}),
     }
     if with_unapplied:
         reads["unapplied"] = ("cash-application", "/unapplied", None)
@@ -104,7 +106,8 @@ async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
         worklist_size=len(work.data) if work.ok else 0,
         disputes=panel(got["disputes"], collections.open_disputes, settings.top_rows),
         unapplied=panel(got["unapplied"], lambda d, n: cash.unapplied_cash(d["payments"], n),
-                        settings.top_rows) if with_unapplied else Panel())
+                        settings.top_rows) if with_unapplied else Panel(),
+        forecast=panel(got["forecast"], forecast.cash_forecast))
     shown_ids = {r.customer_id for rows in (top.view or {}).values() for r in rows}
     shown_ids |= {r.customer_id for r in page.worklist.view or []}
     shown_ids |= {r.customer_id for r in (page.disputes.view.rows if page.disputes.view else [])}
@@ -143,3 +146,23 @@ async def customer_page(apis: ReadApis, customer_id: str, today: date) -> Custom
     return CustomerPage(customer_id, today, account, panel(got["credit"], credit.credit_standing),
                         panel(got["cash"], credit.cash_position), name, contacts,
                         panel(got["e_invoices"], customer.e_invoices))
+
+
+@dataclass
+class WhatIfPage:
+    asked: dict[str, str]  # the form as filled
+    result: Panel  # None view: nothing asked yet
+    period: str = ""
+
+
+async def what_if_page(apis: ReadApis, asked: dict[str, str]) -> WhatIfPage:
+    """A dunning what-if when the form asks one (read-only)."""
+    if not (asked.get("from") and asked.get("to") and asked.get("days_after_due")):
+        return WhatIfPage(asked, Panel())
+    params = (("from", asked["from"]), ("to", asked["to"]),
+              *[("days_after_due", d.strip()) for d in asked["days_after_due"].split(",")],
+              *[("minimum", m.strip()) for m in asked.get("minimum", "").split(",") if m.strip()])
+    got = await apis.get("collections", "/dunning-what-if", params)
+    result = panel(got, forecast.what_if_rows)
+    return WhatIfPage(asked, result, f"{asked['from']} to {asked['to']}"
+                      + (f", {got.data['run_days']} run days" if got.ok else ""))

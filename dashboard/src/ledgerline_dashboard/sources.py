@@ -37,7 +37,9 @@ class ReadApis:
         """The same services, read as the signed-in person: each applies its own rules."""
         return ReadApis(self.urls, self.client, token)
 
-    async def get(self, service: str, path: str, params: Mapping[str, str] | None = None) -> Fetched:
+    async def get(self, service: str, path: str,
+                  params: Mapping[str, str] | tuple[tuple[str, str], ...] | None = None
+                  ) -> Fetched:
         url = self.urls[service] + path
         try:
             response = await self.client.get(url, params=params, headers=self.headers)
