@@ -56,6 +56,11 @@ async def test_a_french_invoice_paid_late_earns_the_law_s_interest_and_40_eur(
             found["country"]) == ("6.79", "40.00", 30, "FR")
     unknown = await interest(client, "nope", "2026-03-02")
     assert unknown.status_code == 404
+    run = await client.post("/dunning-runs", json={"run_date": "2026-03-02", "dry_run": True,
+                                                   "customer_ids": ["FR-LATE"]})
+    [letter] = run.json()["letters"]  # the letter says what the invoice earned by its date
+    said = " ".join(letter["letter"].split())
+    assert "Late-payment interest accrued to" in said and "6.79" in said and "40.00" in said, said
 
 
 async def test_claims_take_what_accrued_since_the_last_and_a_waiver_needs_a_second_person(

@@ -18,15 +18,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
 from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
 from ledgerline_events.contract.deliveries import DocumentKind
+from ledgerline_events.contract.refusals import StateConflict
 from ledgerline_events.contract.sales import Language
 from ledgerline_events.runtime import Origin, UnitOfWork, run_command
 
+from ..adapters.late_interest import invoice_interest
 from ..adapters.letter_queue import LetterQueue
 from ..adapters.promise_facts import promised_until, promises_on
 from ..adapters.read_model import CustomerProfile, DunningFacts
@@ -38,7 +41,7 @@ from ..domain.dunning import (
     plan_customer_letter,
     reminder_sent,
 )
-from ..domain.letters import letter_language, render_letter
+from ..domain.letters import LetterInterest, letter_language, render_letter
 from .context import Collections, new_id
 
 
@@ -57,6 +60,7 @@ class Account:
     currency: str
     facts: list[DunningFacts]
     promised: dict[str, date]
+    with_interest: bool = False  # reference rates recorded: letters say the interest earned
 
 
 async def run_dunning(app: Collections, run: DunningRun, occurred_at: datetime) -> list[dict[str, Any]]:
@@ -68,10 +72,11 @@ async def run_dunning(app: Collections, run: DunningRun, occurred_at: datetime) 
     profiles = await app.read_model.customers(customers)
     async with app.read_model.connection() as conn:
         promised = promised_until(await promises_on(conn, run.run_date, customers))
+        rates = await conn.fetchval("SELECT EXISTS (SELECT 1 FROM reference_rate)")
     sent = []
     for (customer, currency), group in groupby(facts, key=_account):
         profile = profiles.get(customer) or CustomerProfile(customer, customer, Language.EN)
-        account = Account(profile, currency, list(group), promised)
+        account = Account(profile, currency, list(group), promised, rates)
         result = await _dun_account(app, account, run, occurred_at)
         if result is not None:
             sent.append(result)
@@ -109,7 +114,7 @@ async def _dun_account(
     if plan is None:
         return None  # nothing due: no key claimed, a later run the same day may still send
     if run.dry_run:
-        return _answer(plan, None, _letter(plan, account, app), dry_run=True)
+        return _answer(plan, None, await _letter(plan, account, app), dry_run=True)
     voids = sum(isinstance(e.payload, ReminderVoided) for e in history)
     key = f"{aggregate}:{run.run_date.isoformat()}" + (f":v{voids}" if voids else "")
     async with app.store.unit_of_work(key, fingerprint=key) as uow:
@@ -119,7 +124,7 @@ async def _dun_account(
         plan = _plan(history, account, run.run_date, app)
         if plan is None:
             return uow.set_result({"reminder_id": None})
-        language, letter = _letter(plan, account, app)
+        language, letter = await _letter(plan, account, app)
         event = reminder_sent(plan, new_id("rem"), language, letter)
         await uow.append(aggregate, len(history), [event], customer_id=customer,
                          occurred_at=occurred_at)
@@ -129,9 +134,26 @@ async def _dun_account(
         return uow.set_result(_answer(plan, event.reminder_id, (language, letter)))
 
 
-def _letter(plan: DunningLetterPlan, account: Account, app: Collections) -> tuple[Language, str]:
+async def _letter(plan: DunningLetterPlan, account: Account, app: Collections
+                  ) -> tuple[Language, str]:
     language = letter_language(account.profile.language)
-    return language, render_letter(plan, account.profile.name, language, app.payment)
+    interest = await _interest(plan, app) if account.with_interest else None
+    return language, render_letter(plan, account.profile.name, language, app.payment, interest)
+
+
+async def _interest(plan: DunningLetterPlan, app: Collections) -> LetterInterest | None:
+    """What the letter's invoices earned in late-payment interest by its date; None when the
+    reference rates do not cover the period."""
+    earned = LetterInterest(Decimal(0), Decimal(0))
+    for line in plan.lines:
+        try:
+            found = await invoice_interest(app.read_model, line.invoice.invoice_id, plan.run_date)
+        except StateConflict:
+            return None
+        if found is not None:
+            earned = LetterInterest(earned.interest + found.accrual.interest,
+                                    earned.indemnity + found.accrual.indemnity)
+    return earned
 
 
 def _answer(plan: DunningLetterPlan, reminder_id: str | None, letter: tuple[Language, str],

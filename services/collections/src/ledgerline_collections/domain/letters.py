@@ -65,14 +65,42 @@ def _environment() -> Environment:
     )
 
 
+INTEREST_WORDS = {
+    Language.EN: ("Late-payment interest accrued to {day}: {interest}; fixed compensation for "
+                  "recovery costs: {indemnity} (Directive 2011/7/EU).\nWe reserve the right to "
+                  "claim them."),
+    Language.FR: ("Intérêts de retard courus au {day} : {interest} ; indemnité forfaitaire pour "
+                  "frais de recouvrement : {indemnity}\n(art. L441-10 du Code de commerce). Nous "
+                  "nous réservons le droit de les réclamer."),
+    Language.IT: ("Interessi di mora maturati al {day}: {interest}; indennizzo forfettario per i "
+                  "costi di recupero: {indemnity}\n(D.Lgs. 231/2002). Ci riserviamo di richiederli."),
+}
+
+
+@dataclass(frozen=True)
+class LetterInterest:
+    """What the letter's invoices earned in late-payment interest by its date (summed)."""
+
+    interest: Decimal
+    indemnity: Decimal
+
+
 def render_letter(
     plan: DunningLetterPlan,
     customer_name: str,
     language: Language,
     payment: PaymentInstructions,
+    interest: LetterInterest | None = None,
 ) -> str:
-    """The text of the dunning letter for this plan, in the customer's language."""
+    """The text of the dunning letter for this plan, in the customer's language; with the
+    late-payment interest its invoices earned, when there is some."""
     lang = letter_language(language)
+    earned = None
+    if interest is not None and (interest.interest or interest.indemnity):
+        earned = INTEREST_WORDS[lang].format(
+            day=format_date(plan.run_date, lang),
+            interest=format_amount(interest.interest, plan.currency, lang),
+            indemnity=format_amount(interest.indemnity, plan.currency, lang))
     template = _environment().get_template(f"letters/{lang.value}/{plan.level.value}.txt.j2")
     lines = [
         {
@@ -90,6 +118,7 @@ def render_letter(
         lines=lines,
         total=format_amount(plan.total, plan.currency, lang),
         pay=payment,
+        interest=earned,
     )
 
 
