@@ -242,6 +242,8 @@ FORECAST = {
                        {"week_from": "2026-12-02", "amount": "12.35"}]},
     "monthly": {"EUR": {"2026-11": "1480.00", "2026-12": "849.90"}, "USD": {"2026-12": "12.35"}},
     "not_expected": ["inv-2"],
+    "invoices": [{"invoice_id": "inv-1", "customer_id": "C-ACME", "currency": "EUR",
+                  "expected_on": "2026-11-25", "amount": "1480.00"}],
 }
 
 # collections' dunning what-if (GET /dunning-what-if).

@@ -50,6 +50,7 @@ WRITES = {
         ("PUT", "/reference-rates/{valid_from}"): {"finance"},
         ("POST", "/invoices/{invoice_id}/late-interest/claims"): {"finance"},
         ("POST", "/invoices/{invoice_id}/late-interest/waivers"): {"finance"},
+        ("PUT", "/customers/{customer_id}/interest-terms"): {"finance"},
         ("POST", "/dunning-runs/{run_id}/approve"): {"collector"},
         ("POST", "/reminders/{reminder_id}/void"): {"collector"},
         ("POST", "/promises/evaluate"): {"collector"},

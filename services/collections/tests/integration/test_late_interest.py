@@ -110,3 +110,27 @@ async def test_claims_take_what_accrued_since_the_last_and_a_waiver_needs_a_seco
     claims = [e for e in log if isinstance(e, LateInterestClaimed)]
     assert [c.interest.amount for c in claims] == [D("16.68"), D("16.69")]
     assert claims[0].customer.country == "IT" and claims[0].invoice_number == f"INV-{invoice_id}"
+
+
+async def test_a_contract_may_agree_its_own_rate_or_none(
+    client: httpx.AsyncClient, producer: AIOKafkaProducer, topics: Topics, unique_id: str,
+) -> None:
+    invoice_id = f"{unique_id}-terms"
+    await publish(producer, topics.invoicing, [invoice_issued(
+        invoice_id, "FR-TERMS", "1000.00", date(2026, 1, 31), datetime(2026, 1, 1, tzinfo=UTC),
+        country="FR")])
+    await client.put("/reference-rates/2025-06-11", headers={"Idempotency-Key": "t-rate"},
+                     json={"rate": "2.15", "recorded_by": "cfo"})
+
+    async def terms(body: dict[str, Any], key: str, expected: str) -> None:
+        put = await client.put("/customers/FR-TERMS/interest-terms",
+                               headers={"Idempotency-Key": key},
+                               json={**body, "recorded_by": "cfo"})
+        assert put.status_code == 200, put.text
+
+        async def interest_is() -> bool:
+            answer = await interest(client, invoice_id, "2026-03-02")
+            return answer.status_code == 200 and answer.json()["interest"]["amount"] == expected
+        await eventually(interest_is)
+    await terms({"agreed_rate": "5"}, "t1", "4.11")  # 1000 x 5 % x 30 / 365
+    await terms({"charged": False}, "t2", "0.00")  # a consumer: none

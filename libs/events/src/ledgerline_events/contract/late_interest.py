@@ -56,5 +56,15 @@ class LateInterestWaived(Event):
     approved_by: str = Field(min_length=1, max_length=100)
 
 
+class InterestTermsAgreed(Event):
+    """A customer's contract sets its own late-payment terms: an agreed yearly rate instead of
+    the law's, or no interest at all (a consumer, who is owed none by the law)."""
+
+    event_type = "collections.InterestTermsAgreed"
+    agreed_rate: DecimalAmount | None = Field(default=None, ge=0, le=100)
+    charged: bool = True
+    recorded_by: str = Field(min_length=1, max_length=100)
+
+
 LATE_INTEREST_EVENTS: tuple[type[Event], ...] = (ReferenceRateRecorded, LateInterestClaimed,
-                                                 LateInterestWaived)
+                                                 LateInterestWaived, InterestTermsAgreed)

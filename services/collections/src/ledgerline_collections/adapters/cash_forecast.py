@@ -74,6 +74,10 @@ async def forecast(read: ReadModel, as_of: date, weeks: int = WEEKS, recorded: b
         "monthly": {c: {m: format(a, "f") for m, a in months.items()}
                     for c, months in sorted(monthly(expected, as_of, weeks).items())},
         "not_expected": sorted(i.invoice_id for i in open_items if i.disputed and i.open_amount > 0),
+        "invoices": [{"invoice_id": e.invoice_id, "customer_id": e.customer_id,
+                      "currency": e.currency, "expected_on": e.on.isoformat(),
+                      "amount": format(e.amount, "f")}
+                     for e in sorted(expected, key=lambda e: (e.on, e.invoice_id))],
     }
 
 

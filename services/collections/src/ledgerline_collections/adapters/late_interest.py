@@ -4,7 +4,7 @@ movements, its disputes, its customer, the reference rates) and working it out a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -63,7 +63,11 @@ async def invoice_interest(read: ReadModel, invoice_id: str, as_of: date
             "SELECT opened_on, resolved_on FROM dispute WHERE invoice_id = $1 AND opened_on <= $2",
             invoice_id, as_of)
         rates = await conn.fetch("SELECT valid_from, rate FROM reference_rate")
+        terms = await conn.fetchrow("SELECT agreed_rate, charged FROM interest_terms "
+                                    "WHERE customer_id = $1", invoice["customer_id"])
     policy = policy_for(invoice["country"] or "")
+    if terms is not None:  # the contract's own terms
+        policy = replace(policy, agreed_rate=terms["agreed_rate"], charged=terms["charged"])
     accrual = late_interest(
         invoice["due_date"], [(m["day"], m["delta"]) for m in moved], as_of, invoice["currency"],
         [ReferenceRate(r["valid_from"], r["rate"]) for r in rates], policy,

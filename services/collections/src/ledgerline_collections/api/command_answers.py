@@ -189,3 +189,9 @@ class InterestWaived(BaseModel):
     as_of: date
     interest: Money
     indemnity: Money
+
+
+class InterestTermsOut(BaseModel):
+    customer_id: str
+    charged: bool
+    agreed_rate: DecimalAmount | None

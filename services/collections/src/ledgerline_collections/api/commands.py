@@ -35,6 +35,7 @@ from .command_answers import (
     DunningRunDone,
     HandedOver,
     InterestClaimed,
+    InterestTermsOut,
     InterestWaived,
     InvoiceCopyQueued,
     LetterVoided,
@@ -59,6 +60,7 @@ from .schemas import (
     EvaluatePromisesBody,
     HandoverBody,
     InterestClaimBody,
+    InterestTermsBody,
     InterestWaiverBody,
     InvoiceCopyBody,
     PromiseBody,
@@ -326,3 +328,14 @@ async def waive_late_interest(invoice_id: str, body: InterestWaiverBody, request
     return await commands.waive_late_interest(
         app, write_of(request, key, body, now, latest), invoice_id, body.as_of, body.reason,
         body.waived_by, body.approved_by)
+
+
+@router.put("/customers/{customer_id}/interest-terms", summary="A contract's late-payment terms",
+            dependencies=FINANCE, response_model=InterestTermsOut)
+async def agree_interest_terms(customer_id: str, body: InterestTermsBody, request: Request,
+                               app: Service, now: Now, latest: Latest,
+                               key: IdempotencyKey) -> dict[str, Any]:
+    """Its own yearly rate instead of the law's, or no interest (consumers); InterestTermsAgreed."""
+    return await commands.agree_interest_terms(
+        app, write_of(request, key, body, now, latest), customer_id, body.agreed_rate,
+        body.charged, body.recorded_by)

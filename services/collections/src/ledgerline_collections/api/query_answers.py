@@ -328,6 +328,14 @@ class WeekAmount(BaseModel):
     amount: DecimalAmount
 
 
+class ExpectedPayment(BaseModel):
+    invoice_id: str
+    customer_id: str
+    currency: str
+    expected_on: date
+    amount: DecimalAmount
+
+
 class CashForecast(BaseModel):
     """When the open invoices will be paid, from each customer's habits (days late)."""
 
@@ -338,6 +346,7 @@ class CashForecast(BaseModel):
     weekly: dict[str, list[WeekAmount]]  # per currency
     monthly: dict[str, dict[str, DecimalAmount]]  # per currency, per YYYY-MM
     not_expected: list[str]  # disputed invoices
+    invoices: list[ExpectedPayment]  # each open invoice: when and how much
 
 
 class BacktestForecast(BaseModel):

@@ -150,3 +150,11 @@ class InterestWaiverBody(WriteBody):
     reason: str = Field(min_length=1, max_length=500)
     waived_by: str = Field(min_length=1, max_length=100)
     approved_by: str = Field(min_length=1, max_length=100)  # someone else
+
+
+class InterestTermsBody(WriteBody):
+    """A contract's late-payment terms: its own yearly rate (null: the law's), or none at all."""
+
+    agreed_rate: DecimalAmount | None = Field(default=None, ge=0, le=100)
+    charged: bool = True  # false: a consumer, or interest waived by contract
+    recorded_by: str = Field(min_length=1, max_length=100)

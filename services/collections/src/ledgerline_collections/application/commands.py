@@ -23,6 +23,7 @@ from ledgerline_events.contract.collections import (
 )
 from ledgerline_events.contract.deliveries import DocumentKind, InvoiceCopyRequested
 from ledgerline_events.contract.late_interest import (
+    InterestTermsAgreed,
     LateInterestClaimed,
     LateInterestWaived,
     ReferenceRateRecorded,
@@ -339,3 +340,18 @@ async def _interest(app: Collections, invoice_id: str, as_of: date, w: Origin
     if found is None:
         raise NotFound("invoice_known", f"no invoice {invoice_id} (yet)", "invoice_id")
     return found
+
+
+async def agree_interest_terms(app: Collections, w: Origin, customer_id: str,
+                               agreed_rate: Decimal | None, charged: bool,
+                               recorded_by: str) -> dict[str, Any]:
+    """The customer's contract terms for late-payment interest (the latest count)."""
+    async def body(uow: UnitOfWork) -> dict[str, Any]:
+        stream = f"interest-terms:{customer_id}"
+        history = await uow.load(stream)
+        await uow.append(stream, len(history), [InterestTermsAgreed(
+            agreed_rate=agreed_rate, charged=charged, recorded_by=recorded_by)],
+            customer_id=customer_id, occurred_at=w.occurred_at)
+        return {"customer_id": customer_id, "charged": charged,
+                "agreed_rate": None if agreed_rate is None else format(agreed_rate, "f")}
+    return await run_command(app.store, w, body)

@@ -87,7 +87,8 @@ def late_interest(due: date, movements: Sequence[tuple[date, Decimal]], as_of: d
     """The interest and indemnity an invoice has earned by `as_of`. `movements`: the dated
     changes of its open amount (issue +gross, payments and credits -), any order."""
     if not policy.charged:
-        return Accrual(Decimal(0), Decimal(0), 0)
+        none = quantize(Decimal(0), currency)
+        return Accrual(none, none, 0)
     changes = sorted(movements)
     total, days, seen, open_amount = Decimal(0), 0, 0, Decimal(0)
     day = due + timedelta(days=1)

@@ -35,7 +35,7 @@ from ledgerline_events.contract.deliveries import (
     LetterEmailed,
     LetterQueuedForPrint,
 )
-from ledgerline_events.contract.late_interest import ReferenceRateRecorded
+from ledgerline_events.contract.late_interest import InterestTermsAgreed, ReferenceRateRecorded
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dispute (
@@ -65,6 +65,9 @@ ALTER TABLE reminder ADD COLUMN IF NOT EXISTS voided_on date,
 ALTER TABLE reminder ADD COLUMN IF NOT EXISTS delivery text,
     ADD COLUMN IF NOT EXISTS delivered_at timestamptz, ADD COLUMN IF NOT EXISTS delivery_detail text;
 CREATE TABLE IF NOT EXISTS erased_customer (customer_id text PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS interest_terms (
+    customer_id text PRIMARY KEY, agreed_rate numeric, charged boolean NOT NULL,
+    recorded_at timestamptz NOT NULL);
 CREATE TABLE IF NOT EXISTS reference_rate (
     valid_from date PRIMARY KEY, rate numeric NOT NULL, recorded_by text NOT NULL,
     recorded_at timestamptz NOT NULL);
@@ -93,7 +96,7 @@ class CollectionsActivity:
     name = "collections_activity"
     version = 4  # 2: the letter post (how letters went), invoice copies, agency hand-overs,
     # callers' names forgotten once a customer's personal data is erased; 3: callers' names
-    # sealed; 4: reference rates (late-payment interest)
+    # sealed; 4: reference rates and customers' interest terms (late-payment interest)
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.collections]
@@ -167,6 +170,12 @@ async def _apply_one(conn: asyncpg.Connection, envelope: Envelope) -> None:
                 "UPDATE SET rate = EXCLUDED.rate, recorded_by = EXCLUDED.recorded_by, recorded_at"
                 " = EXCLUDED.recorded_at WHERE reference_rate.recorded_at <= EXCLUDED.recorded_at",
                 e.valid_from, e.rate, e.recorded_by, envelope.recorded_at)
+        case InterestTermsAgreed() as e:  # the latest terms count
+            await conn.execute(
+                "INSERT INTO interest_terms VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id) DO "
+                "UPDATE SET agreed_rate = EXCLUDED.agreed_rate, charged = EXCLUDED.charged, "
+                "recorded_at = EXCLUDED.recorded_at WHERE interest_terms.recorded_at <= "
+                "EXCLUDED.recorded_at", customer, e.agreed_rate, e.charged, envelope.recorded_at)
         case AccountHandedOver() as e:
             await conn.execute(
                 "INSERT INTO agency_handover VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
