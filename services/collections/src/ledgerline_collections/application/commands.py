@@ -7,6 +7,7 @@ the open amount) and `dunning:<customer>:<currency>` (see dunning_run.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -291,29 +292,33 @@ async def claim_late_interest(app: Collections, w: Origin, invoice_id: str, as_o
                               claimed_by: str) -> dict[str, Any]:
     """Claim what the invoice earned up to `as_of` and nobody claimed or waived: invoicing
     bills it on an interest note."""
-    found = await _interest(app, invoice_id, as_of, w)
-
-    async def body(uow: UnitOfWork) -> dict[str, Any]:
-        stream = f"late-interest:{invoice_id}"
-        history = await uow.load(stream)
-        interest, indemnity = still_due(found.accrual, settled_of(e.payload for e in history),
-                                        as_of)
-        claim = LateInterestClaimed(
+    def claim(found: InvoiceInterest, interest: Money, indemnity: Money) -> LateInterestClaimed:
+        return LateInterestClaimed(
             claim_id=new_id("lic"), invoice_id=invoice_id, invoice_number=found.invoice_number,
             customer=found.customer, as_of=as_of, days=found.accrual.days_accrued,
-            interest=Money.of(interest, found.currency),
-            indemnity=Money.of(indemnity, found.currency), claimed_by=claimed_by)
-        await uow.append(stream, len(history), [claim], customer_id=found.customer.customer_id,
-                         occurred_at=w.occurred_at)
-        return claim.model_dump(mode="json", include={"claim_id", "invoice_id", "as_of",
-                                                      "interest", "indemnity"})
-    return await run_command(app.store, w, body)
+            interest=interest, indemnity=indemnity, claimed_by=claimed_by)
+    return await _settle_interest(app, w, invoice_id, as_of, claim, "claim_id")
 
 
 async def waive_late_interest(app: Collections, w: Origin, invoice_id: str, as_of: date,
                               reason: str, waived_by: str, approved_by: str) -> dict[str, Any]:
     """Give up what the invoice earned up to `as_of` and nobody claimed or waived (four eyes)."""
     second_person(waived_by, approved_by)
+
+    def waiver(_: InvoiceInterest, interest: Money, indemnity: Money) -> LateInterestWaived:
+        return LateInterestWaived(
+            waiver_id=new_id("liw"), invoice_id=invoice_id, as_of=as_of, interest=interest,
+            indemnity=indemnity, reason=reason, waived_by=waived_by, approved_by=approved_by)
+    return await _settle_interest(app, w, invoice_id, as_of, waiver, "waiver_id")
+
+
+async def _settle_interest(
+    app: Collections, w: Origin, invoice_id: str, as_of: date,
+    record: Callable[[InvoiceInterest, Money, Money], LateInterestClaimed | LateInterestWaived],
+    id_field: str,
+) -> dict[str, Any]:
+    """Claim or waive (`record`) what accrued since the last claim or waiver, in the invoice's
+    `late-interest:<invoice id>` stream."""
     found = await _interest(app, invoice_id, as_of, w)
 
     async def body(uow: UnitOfWork) -> dict[str, Any]:
@@ -321,15 +326,12 @@ async def waive_late_interest(app: Collections, w: Origin, invoice_id: str, as_o
         history = await uow.load(stream)
         interest, indemnity = still_due(found.accrual, settled_of(e.payload for e in history),
                                         as_of)
-        waiver = LateInterestWaived(
-            waiver_id=new_id("liw"), invoice_id=invoice_id, as_of=as_of,
-            interest=Money.of(interest, found.currency),
-            indemnity=Money.of(indemnity, found.currency), reason=reason,
-            waived_by=waived_by, approved_by=approved_by)
-        await uow.append(stream, len(history), [waiver], customer_id=found.customer.customer_id,
+        event = record(found, Money.of(interest, found.currency),
+                       Money.of(indemnity, found.currency))
+        await uow.append(stream, len(history), [event], customer_id=found.customer.customer_id,
                          occurred_at=w.occurred_at)
-        return waiver.model_dump(mode="json", include={"waiver_id", "invoice_id", "as_of",
-                                                       "interest", "indemnity"})
+        return event.model_dump(mode="json", include={id_field, "invoice_id", "as_of",
+                                                      "interest", "indemnity"})
     return await run_command(app.store, w, body)
 
 
