@@ -257,3 +257,18 @@ WHAT_IF = {
                 "customers_reached": 10, "disputed_invoices_dunned": 2},
     "difference": {"letters": -29, "customers_reached": 0, "disputed_invoices_dunned": 0},
 }
+
+
+# collections' forecast back-test (GET /cash-forecast/backtest).
+BACKTEST = {
+    "from": "2026-05-27", "to": "2026-08-19", "step_weeks": 4, "points": 2,
+    "invoices_compared": 120, "mae_days": "5.3",
+    "mae_weekly_amount": {"EUR": "3710.29", "USD": "2201.84"},
+    "history_ends": "2026-11-24",
+    "forecasts": [
+        {"as_of": "2026-05-27", "weeks_checked": 13, "forecast": {"EUR": "76877.23"},
+         "collected": {"EUR": "78127.22", "USD": "40385.52"}},
+        {"as_of": "2026-06-24", "weeks_checked": 13, "forecast": {"EUR": "72535.04",
+                                                                  "USD": "51426.63"},
+         "collected": {"EUR": "72807.44", "USD": "34467.99"}}],
+}

@@ -17,6 +17,7 @@ from .samples import (
     ACCOUNT,
     AGEING,
     AGEING_OCT,
+    BACKTEST,
     BALANCE,
     CREDIT,
     DISPUTES,
@@ -46,6 +47,7 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
         ("invoicing", "/invoices/inv-5"): {"invoice_number": "INV-2026-000005"},
         ("invoicing", "/e-invoices"): E_INVOICES,
         ("collections", "/cash-forecast"): FORECAST, ("collections", "/dunning-what-if"): WHAT_IF,
+        ("collections", "/cash-forecast/backtest"): BACKTEST,
     }
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -184,3 +186,11 @@ def test_a_dunning_what_if_compares_the_live_ladder_with_another() -> None:
     html = client().get("/what-if", params={"from": "2026-04-01", "to": "2026-06-30",
                                             "days_after_due": "10,30,45,60"}).text
     assert html.count("data-what-if-row") == 7 and "-29" in html and "43 run days" in html
+
+
+def test_the_forecast_page_shows_how_past_forecasts_fared() -> None:
+    html = client().get("/forecast").text
+    for shown in ("Next 13 weeks", "5.3 days", "€3,710.29", "$2,201.84", "€76,877.23",
+                  "€78,127.22", "$0.00"):
+        assert shown in html, shown
+    assert html.count("data-backtest-row") == 2

@@ -40,6 +40,7 @@ READS: list[tuple[str, Any, str, str]] = [
     ("E_INVOICES", S.E_INVOICES, "invoicing", "/e-invoices"),
     ("FORECAST", S.FORECAST, "collections", "/cash-forecast"),
     ("WHAT_IF", S.WHAT_IF, "collections", "/dunning-what-if"),
+    ("BACKTEST", S.BACKTEST, "collections", "/cash-forecast/backtest"),
     ("UNAPPLIED", S.UNAPPLIED, "cash-application", "/unapplied"),
     ("BALANCE", S.BALANCE, "cash-application", "/customers/{customer_id}/balance"),
     ("CREDIT", S.CREDIT, "credit", "/customers/{customer_id}/credit"),

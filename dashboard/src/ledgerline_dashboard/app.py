@@ -109,6 +109,16 @@ def create_app(settings: DashboardSettings | None = None,
         return templates.TemplateResponse(request, "overview.html", {
             "page": page, "viewer": viewer, "bad_as_of": bool(as_of) and chosen is None})
 
+    @app.get("/forecast", response_class=HTMLResponse)
+    async def cash_forecast(request: Request) -> Response:
+        """The cash forecast, and how the forecasts of past dates fared (the back-test)."""
+        viewer = await signed_in(request)
+        if not isinstance(viewer, Viewer):
+            return viewer
+        page = await pages.forecast_page(apis.as_viewer(viewer.token), today())
+        return templates.TemplateResponse(request, "forecast.html", {"page": page,
+                                                                     "viewer": viewer})
+
     @app.get("/what-if", response_class=HTMLResponse)
     async def dunning_what_if(request: Request) -> Response:
         """Another dunning ladder over a past period, against what the live one did."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -166,3 +166,23 @@ async def what_if_page(apis: ReadApis, asked: dict[str, str]) -> WhatIfPage:
     result = panel(got, forecast.what_if_rows)
     return WhatIfPage(asked, result, f"{asked['from']} to {asked['to']}"
                       + (f", {got.data['run_days']} run days" if got.ok else ""))
+
+
+@dataclass
+class ForecastPage:
+    today: date
+    forecast: Panel
+    backtest: Panel
+
+
+async def forecast_page(apis: ReadApis, today: date) -> ForecastPage:
+    """The forecast from today, and the back-test of the forecasts made over the half-year
+    before the last 13 weeks (whose collections are known by now)."""
+    since, until = today - timedelta(weeks=39), today - timedelta(weeks=13)
+    got = await apis.get_many({
+        "forecast": ("collections", "/cash-forecast", {"as_of": today.isoformat()}),
+        "backtest": ("collections", "/cash-forecast/backtest", {
+            "from": since.isoformat(), "to": until.isoformat(), "step_weeks": "4"}),
+    })
+    return ForecastPage(today, panel(got["forecast"], forecast.cash_forecast),
+                        panel(got["backtest"], forecast.backtest))

@@ -50,3 +50,26 @@ def what_if_rows(body: dict[str, Any]) -> list[WhatIfRow]:
             WhatIfRow("Customers reached", live["customers_reached"], other["customers_reached"]),
             WhatIfRow("Disputed invoices dunned", live["disputed_invoices_dunned"],
                       other["disputed_invoices_dunned"])]
+
+
+@dataclass(frozen=True)
+class BacktestView:
+    """How the forecasts of past dates fared against what was then collected."""
+
+    period: str
+    mae_days: str  # "" when no invoice could be compared
+    mae_amount: dict[str, str]  # per currency, formatted
+    rows: list[tuple[str, int, dict[str, str], dict[str, str]]]  # as of, weeks, said, came
+    currencies: list[str]
+
+
+def backtest(body: dict[str, Any]) -> BacktestView:
+    currencies = sorted({c for p in body["forecasts"] for c in (*p["forecast"], *p["collected"])})
+    rows = [(p["as_of"], p["weeks_checked"],
+             {c: format_money(p["forecast"].get(c, "0"), c) for c in currencies},
+             {c: format_money(p["collected"].get(c, "0"), c) for c in currencies})
+            for p in body["forecasts"]]
+    return BacktestView(f"{body['from']} to {body['to']}, every {body['step_weeks']} weeks",
+                        f"{body['mae_days']} days" if body["mae_days"] is not None else "",
+                        {c: format_money(v, c) for c, v in body["mae_weekly_amount"].items()},
+                        rows, currencies)
