@@ -121,6 +121,11 @@ def test_customer_page() -> None:
         assert shown in html, shown
 
 
+def test_customer_page_says_the_late_payment_interest_earned() -> None:
+    html = client().get("/customers/C-ACME").text
+    assert "Late-payment interest and indemnities earned so far" in html and "€56.68" in html
+
+
 def test_customer_page_shows_contacts_and_how_each_letter_went() -> None:
     html = client().get("/customers/C-ACME").text
     for shown in ("Hanna Weber", "h.weber@acme.example", "Mon-Thu 8-12", 'data-delivery="emailed"',

@@ -96,6 +96,7 @@ class CustomerAccount:
     calls: list[Line]
     write_offs: list[Line]
     documents: list[SentDocument]
+    interest: dict[str, str]  # per currency: late-payment interest and indemnities earned
 
 
 def _days(days: int) -> str:
@@ -210,4 +211,13 @@ def customer_account(view: dict[str, Any]) -> CustomerAccount:
         language=view.get("language") or "", open_items=items, open_totals=totals,
         letters=letters(view.get("dunning_history", [])), disputes=_disputes(view.get("disputes", [])),
         promises=_promises(view.get("promises", [])), calls=_calls(view.get("calls", [])),
-        write_offs=_write_offs(view.get("write_offs", [])), documents=documents(view))
+        write_offs=_write_offs(view.get("write_offs", [])), documents=documents(view),
+        interest=_interest(view.get("late_interest", [])))
+
+
+def _interest(earned: list[dict[str, Any]]) -> dict[str, str]:
+    totals: dict[str, Decimal] = {}
+    for e in earned:
+        currency = e["total"]["currency"]
+        totals[currency] = totals.get(currency, Decimal(0)) + to_decimal(e["total"]["amount"])
+    return {c: format_money(v, c) for c, v in sorted(totals.items())}

@@ -56,6 +56,9 @@ async def test_a_french_invoice_paid_late_earns_the_law_s_interest_and_40_eur(
             found["country"]) == ("6.79", "40.00", 30, "FR")
     unknown = await interest(client, "nope", "2026-03-02")
     assert unknown.status_code == 404
+    account = (await client.get("/customers/FR-LATE", params={"as_of": "2026-03-02T23:00:00Z"})).json()
+    [earned] = account["late_interest"]  # the account view says it too
+    assert (earned["invoice_id"], earned["total"]["amount"]) == (invoice_id, "46.79")
     run = await client.post("/dunning-runs", json={"run_date": "2026-03-02", "dry_run": True,
                                                    "customer_ids": ["FR-LATE"]})
     [letter] = run.json()["letters"]  # the letter says what the invoice earned by its date

@@ -115,6 +115,10 @@ def test_the_account_view_keeps_its_rows_as_read() -> None:
         "handovers": [{"handover_id": "ho-1", "currency": "EUR", "agency": "Recouvra",
                        "invoice_ids": ["i-1"], "total": {"amount": "480.00", "currency": "EUR"},
                        "handed_over_on": "2026-06-14", "decided_by": "cfo"}],
+        "late_interest": [{"invoice_id": "i-1", "days_accrued": 0,
+                           "interest": {"amount": "0.00", "currency": "EUR"},
+                           "indemnity": {"amount": "0.00", "currency": "EUR"},
+                           "total": {"amount": "0.00", "currency": "EUR"}}],
     }
     assert answered(CustomerAccount, account) == account
 

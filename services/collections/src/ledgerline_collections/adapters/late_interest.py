@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from ledgerline_events.contract.refusals import StateConflict
 from ledgerline_events.contract.sales import Customer, Language
 
 from ..domain.late_interest import (
@@ -79,3 +80,22 @@ async def invoice_interest(read: ReadModel, invoice_id: str, as_of: date
                         country=invoice["country"] or "GB")
     return InvoiceInterest(invoice_id, invoice["invoice_number"], customer, invoice["country"],
                            invoice["currency"], invoice["due_date"], as_of, policy.margin, accrual)
+
+
+async def accrued_on(read: ReadModel, invoice_ids: list[str], as_of: date) -> list[dict[str, Any]]:
+    """What each of these invoices earned by `as_of` (those that earned something); none at
+    all while no reference rate covers the period."""
+    async with read.connection() as conn:
+        if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM reference_rate)"):
+            return []
+    earned = []
+    for invoice_id in invoice_ids:
+        try:
+            found = await invoice_interest(read, invoice_id, as_of)
+        except StateConflict:
+            return []
+        if found is not None and found.accrual.total:
+            earned.append({"invoice_id": invoice_id, **{
+                k: v for k, v in found.answer().items()
+                if k in ("days_accrued", "interest", "indemnity", "total")}})
+    return earned

@@ -69,12 +69,15 @@ async def ageing(
 async def customer_account(customer_id: str, app: Service, now: Now, as_of: AsOf = None,
                            known_at: KnownAt = None) -> dict[str, Any]:
     """Open items, letters, disputes, promises (status derived as of T) and write-offs as of
-    T (default now); `known_at` limits the open items to what we knew then."""
+    T (default now); `known_at` limits the open items to what we knew then. With the
+    late-payment interest each overdue invoice earned by then, once reference rates exist."""
     view = await reports.account(app.read_model, keyring_of(app), app.buckets, customer_id,
                                  as_of or now, known_at)
     if view is None:
         raise HTTPException(404, detail=f"no customer {customer_id}")
-    return view
+    overdue = [i["invoice_id"] for i in view["open_items"] if i["days_overdue"] > 0]
+    return {**view, "late_interest": await interest_reads.accrued_on(
+        app.read_model, overdue, (as_of or now).date())}
 
 
 @router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T",

@@ -195,6 +195,15 @@ class CustomerAccount(BaseModel):
     write_offs: list[WriteOffRow]
     invoice_copies: list[InvoiceCopyRow]  # "we never got the invoice": copies sent
     handovers: list[Handover]  # the account handed to a collection agency
+    late_interest: list[InterestEarned] = []  # per overdue invoice, once rates are recorded
+
+
+class InterestEarned(BaseModel):
+    invoice_id: str
+    days_accrued: int
+    interest: Money
+    indemnity: Money
+    total: Money
 
 
 class InvoiceCopyRow(BaseModel):
