@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
+
 from ledgerline_events.contract.refusals import StateConflict
 from ledgerline_events.contract.sales import Customer, Language
 
@@ -33,6 +35,11 @@ class InvoiceInterest:
     as_of: date
     margin: Decimal
     accrual: Accrual
+
+    def earned(self) -> dict[str, Any]:
+        """The figures of an account view's line."""
+        return {k: v for k, v in self.answer().items()
+                if k in ("invoice_id", "days_accrued", "interest", "indemnity", "total")}
 
     def answer(self) -> dict[str, Any]:
         money = {"currency": self.currency}
@@ -82,12 +89,15 @@ async def invoice_interest(read: ReadModel, invoice_id: str, as_of: date
                            invoice["currency"], invoice["due_date"], as_of, policy.margin, accrual)
 
 
-async def accrued_on(read: ReadModel, invoice_ids: list[str], as_of: date) -> list[dict[str, Any]]:
+async def has_reference_rates(conn: asyncpg.Connection) -> bool:
+    """Interest is worked out only once finance has recorded a reference rate."""
+    return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM reference_rate)"))
+
+
+async def earned_by(read: ReadModel, invoice_ids: list[str], as_of: date
+                    ) -> list[InvoiceInterest]:
     """What each of these invoices earned by `as_of` (those that earned something); none at
-    all while no reference rate covers the period."""
-    async with read.connection() as conn:
-        if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM reference_rate)"):
-            return []
+    all when the reference rates do not cover the period."""
     earned = []
     for invoice_id in invoice_ids:
         try:
@@ -95,7 +105,5 @@ async def accrued_on(read: ReadModel, invoice_ids: list[str], as_of: date) -> li
         except StateConflict:
             return []
         if found is not None and found.accrual.total:
-            earned.append({"invoice_id": invoice_id, **{
-                k: v for k, v in found.answer().items()
-                if k in ("days_accrued", "interest", "indemnity", "total")}})
+            earned.append(found)
     return earned

@@ -75,9 +75,12 @@ async def customer_account(customer_id: str, app: Service, now: Now, as_of: AsOf
                                  as_of or now, known_at)
     if view is None:
         raise HTTPException(404, detail=f"no customer {customer_id}")
+    async with app.read_model.connection() as conn:
+        if not await interest_reads.has_reference_rates(conn):
+            return view
     overdue = [i["invoice_id"] for i in view["open_items"] if i["days_overdue"] > 0]
-    return {**view, "late_interest": await interest_reads.accrued_on(
-        app.read_model, overdue, (as_of or now).date())}
+    earned = await interest_reads.earned_by(app.read_model, overdue, (as_of or now).date())
+    return {**view, "late_interest": [e.earned() for e in earned]}
 
 
 @router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T",

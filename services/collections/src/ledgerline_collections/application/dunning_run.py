@@ -25,11 +25,10 @@ from typing import Any
 from ledgerline_events.contract import Envelope, Money
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
 from ledgerline_events.contract.deliveries import DocumentKind
-from ledgerline_events.contract.refusals import StateConflict
 from ledgerline_events.contract.sales import Language
 from ledgerline_events.runtime import Origin, UnitOfWork, run_command
 
-from ..adapters.late_interest import invoice_interest
+from ..adapters.late_interest import earned_by, has_reference_rates
 from ..adapters.letter_queue import LetterQueue
 from ..adapters.promise_facts import promised_until, promises_on
 from ..adapters.read_model import CustomerProfile, DunningFacts
@@ -72,7 +71,7 @@ async def run_dunning(app: Collections, run: DunningRun, occurred_at: datetime) 
     profiles = await app.read_model.customers(customers)
     async with app.read_model.connection() as conn:
         promised = promised_until(await promises_on(conn, run.run_date, customers))
-        rates = await conn.fetchval("SELECT EXISTS (SELECT 1 FROM reference_rate)")
+        rates = await has_reference_rates(conn)
     sent = []
     for (customer, currency), group in groupby(facts, key=_account):
         profile = profiles.get(customer) or CustomerProfile(customer, customer, Language.EN)
@@ -141,19 +140,12 @@ async def _letter(plan: DunningLetterPlan, account: Account, app: Collections
     return language, render_letter(plan, account.profile.name, language, app.payment, interest)
 
 
-async def _interest(plan: DunningLetterPlan, app: Collections) -> LetterInterest | None:
-    """What the letter's invoices earned in late-payment interest by its date; None when the
-    reference rates do not cover the period."""
-    earned = LetterInterest(Decimal(0), Decimal(0))
-    for line in plan.lines:
-        try:
-            found = await invoice_interest(app.read_model, line.invoice.invoice_id, plan.run_date)
-        except StateConflict:
-            return None
-        if found is not None:
-            earned = LetterInterest(earned.interest + found.accrual.interest,
-                                    earned.indemnity + found.accrual.indemnity)
-    return earned
+async def _interest(plan: DunningLetterPlan, app: Collections) -> LetterInterest:
+    """What the letter's invoices earned in late-payment interest by its date."""
+    earned = await earned_by(app.read_model, [line.invoice.invoice_id for line in plan.lines],
+                             plan.run_date)
+    return LetterInterest(sum((e.accrual.interest for e in earned), Decimal(0)),
+                          sum((e.accrual.indemnity for e in earned), Decimal(0)))
 
 
 def _answer(plan: DunningLetterPlan, reminder_id: str | None, letter: tuple[Language, str],
