@@ -84,6 +84,11 @@ export LEDGERLINE_DASHBOARD_INVOICING_URL=${LEDGERLINE_DASHBOARD_INVOICING_URL:-
 export LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL=${LEDGERLINE_DASHBOARD_CASH_APPLICATION_URL:-http://127.0.0.1:$(port cash-application)}
 export LEDGERLINE_DASHBOARD_COLLECTIONS_URL=${LEDGERLINE_DASHBOARD_COLLECTIONS_URL:-http://127.0.0.1:$(port collections)}
 
+# The services ask each other where this script starts them: collections fetches invoice
+# copies from invoicing, invoicing's statements ask collections the interest not yet claimed.
+export LEDGERLINE_INVOICING_URL=${LEDGERLINE_INVOICING_URL:-http://127.0.0.1:$(port invoicing)}
+export LEDGERLINE_COLLECTIONS_URL=${LEDGERLINE_COLLECTIONS_URL:-http://127.0.0.1:$(port collections)}
+
 # Time moves by itself: collections' daily run (promises settled as of the day, then the
 # dunning run, at LEDGERLINE_DUNNING_SCHEDULE_AT, 06:00 UTC) is on in a stack started here.
 # LEDGERLINE_DUNNING_REVIEW_REQUIRED=true makes a collector approve each day's letters

@@ -73,6 +73,7 @@ def running_stack(topic_prefix: str, schema_prefix: str, kafka: str, dsn: str, l
         "LEDGERLINE_LOG_LEVEL": "WARNING",
         "LEDGERLINE_LETTER_POST_ENABLED": "true", "LEDGERLINE_LETTER_POST_POLL_S": "0.5",
         "LEDGERLINE_INVOICING_URL": urls["invoicing"],  # invoice copies: invoicing's own PDF
+        "LEDGERLINE_COLLECTIONS_URL": urls["collections"],  # statements: interest not claimed
         **{var: urls[name] for name, var in DASHBOARD_URL_VARS.items()},
     }
     uvicorn = str(Path(sys.executable).with_name("uvicorn"))

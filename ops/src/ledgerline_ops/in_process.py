@@ -74,4 +74,17 @@ async def running_services(
             clients[name] = await stack.enter_async_context(httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url=f"http://{name}", timeout=60,
                 headers=dict(headers or {})))
+        _ask_each_other_in_process(apps, clients)
         yield InProcessServices(Topics(prefix=f"{prefix}."), apps, clients, env)
+
+
+def _ask_each_other_in_process(apps: dict[str, FastAPI], clients: dict[str, httpx.AsyncClient]
+                               ) -> None:
+    """The two synchronous questions between services go to the in-process apps, as they go
+    over the network in a deployment: invoice copies (collections asks invoicing) and the
+    interest a statement shows (invoicing asks collections)."""
+    for asking, asked, attribute in (("collections", "invoicing", "invoice_documents"),
+                                     ("invoicing", "collections", "accrued_interest")):
+        caller = getattr(apps[asking].state.service, attribute)
+        if caller is not None:
+            caller.base_url, caller.client = f"http://{asked}", clients[asked]

@@ -9,16 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from fastapi import FastAPI
-from pydantic import SecretStr
 
 from ledgerline_events.runtime import Projection, Runtime, create_service_app
+from ledgerline_events.runtime.auth import machine_credentials
 from ledgerline_events.runtime.definition import ServiceDefinition
 from ledgerline_events.runtime.intake import Intake
 from ledgerline_events.runtime.keyring import Keyring
 from ledgerline_events.runtime.requests import Clock, utc_now
 from ledgerline_events.runtime.topics_admin import ensure_topics
 
-from .adapters.invoice_documents import InvoiceDocuments, service_credentials
+from .adapters.invoice_documents import InvoiceDocuments
 from .adapters.read_model import ReadModel
 from .adapters.write_migrations import WRITE_MIGRATIONS
 from .api import commands, queries
@@ -55,10 +55,6 @@ DEFINITION = ServiceDefinition("collections", CollectionsSettings, replay_projec
                                WRITE_MIGRATIONS)
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value else None
-
-
 def service_of(app: FastAPI | None) -> Collections:
     assert app is not None, "the app is built before its consumers run"
     collections: Collections = app.state.service
@@ -84,8 +80,8 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
             write_off_second_approval_above=settings.write_off_second_approval_above,
             portfolios={c: tuple(ids) for c, ids in settings.collector_portfolios.items()},
             keyring=Keyring(settings.write_schema), letter_post=settings.letter_post_enabled,
-            invoice_documents=InvoiceDocuments(settings.invoicing_url, service_credentials(
-                _secret(settings.auth_jwt_secret), _secret(settings.invoicing_api_key))),
+            invoice_documents=InvoiceDocuments(settings.invoicing_url, machine_credentials(
+                "collections", settings.auth_jwt_secret, settings.invoicing_api_key)),
         )
 
     async def daily_dunning(runtime: Runtime) -> None:

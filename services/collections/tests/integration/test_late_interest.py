@@ -114,6 +114,16 @@ async def test_claims_take_what_accrued_since_the_last_and_a_waiver_needs_a_seco
     assert [c.interest.amount for c in claims] == [D("16.68"), D("16.69")]
     assert claims[0].customer.country == "IT" and claims[0].invoice_number == f"INV-{invoice_id}"
 
+    async def not_yet_invoiced(as_of: str) -> list[tuple[str, str, str]]:
+        found = (await client.get("/customers/IT-LATE/late-interest",
+                                  params={"as_of": as_of})).json()
+        return [(i["invoice_number"], i["interest"]["amount"], i["indemnity"]["amount"])
+                for i in found["invoices"] if i["invoice_id"] == invoice_id]
+    # the day before the claims were recorded (the clock's today), all 134 days and the 40 EUR
+    assert await not_yet_invoiced("2026-06-14") == [(f"INV-{invoice_id}", "74.53", "40.00")]
+    # today, 135 days earned 75.08, of which 50.05 claimed or waived, and the 40 EUR claimed
+    assert await not_yet_invoiced("2026-06-15") == [(f"INV-{invoice_id}", "25.03", "0.00")]
+
 
 async def test_a_contract_may_agree_its_own_rate_or_none(
     client: httpx.AsyncClient, producer: AIOKafkaProducer, topics: Topics, unique_id: str,

@@ -10,10 +10,12 @@ import structlog
 from fastapi import FastAPI
 
 from ledgerline_events.runtime import Projection, Runtime, create_service_app
+from ledgerline_events.runtime.auth import machine_credentials
 from ledgerline_events.runtime.definition import ServiceDefinition
 from ledgerline_events.runtime.intake import Intake
 from ledgerline_events.runtime.requests import utc_now
 from ledgerline_events.runtime.topics_admin import ensure_topics
+from ledgerline_invoicing.adapters.accrued_interest import AccruedInterest
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.adapters.write_migrations import WRITE_MIGRATIONS
 from ledgerline_invoicing.api import commands, queries
@@ -66,7 +68,10 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing]:
     runtime = Runtime(settings, [InvoiceRegister(), CustomerAccount()], on_install=[create_topics],
                       write_migrations=DEFINITION.write_migrations,
                       background=[write_e_invoices] if settings.e_invoices_enabled else [])
-    invoicing = Invoicing(runtime, counters, e_invoices=settings.e_invoices_enabled)
+    interest = AccruedInterest(settings.collections_url, machine_credentials(
+        "invoicing", settings.auth_jwt_secret, settings.collections_api_key))
+    invoicing = Invoicing(runtime, counters, e_invoices=settings.e_invoices_enabled,
+                          accrued_interest=interest)
     runtime.intakes.append(
         Intake("sales_intake", [SalesIntake(invoicing)], settings.sales_intake_group))
     runtime.intakes.append(Intake("interest_intake", [InterestIntake(invoicing)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from ledgerline_events.contract.invoicing import EInvoiceFormat
 from ledgerline_events.contract.parties import Address
@@ -36,6 +36,10 @@ class InvoicingSettings(ServiceSettings):
     seller_company_id: str = "01234567"
     seller_regime_fiscale: str = Field(default="RF01", pattern=r"^RF[0-9]{2}$")
     seller_legal_notes: list[str] = Field(default_factory=lambda: list(FRENCH_MENTIONS))
+    # Where statements ask the late-payment interest accrued and not yet claimed (collections'
+    # read API), and the API key they read with when no JWT secret is shared.
+    collections_url: str = "http://127.0.0.1:8104"
+    collections_api_key: SecretStr | None = None
 
     @property
     def seller(self) -> Seller:

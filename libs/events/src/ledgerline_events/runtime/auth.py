@@ -15,7 +15,7 @@ import hmac
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -212,6 +212,18 @@ def mint_token(secret: str, sub: str, roles: Iterable[str], *, ttl_s: int | None
     if approval_limit is not None:
         claims["approval_limit"] = approval_limit
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def machine_credentials(sub: str, jwt_secret: SecretStr | None, api_key: SecretStr | None,
+                        ttl_s: int = 300) -> Callable[[], dict[str, str]]:
+    """Headers that sign one service in to another as a read-only machine caller (`auditor`):
+    a short-lived token signed with the shared secret, else the API key the settings give."""
+    def headers() -> dict[str, str]:
+        if jwt_secret:
+            token = mint_token(jwt_secret.get_secret_value(), sub, ["auditor"], ttl_s=ttl_s)
+            return {"Authorization": f"Bearer {token}"}
+        return {"X-API-Key": api_key.get_secret_value()} if api_key else {}
+    return headers
 
 
 def token_from_environment(sub: str, roles: Iterable[str], *, token_variable: str =

@@ -1,8 +1,7 @@
 """Invoicing's invoice documents, over HTTP: the letter post sends a customer a copy of an
 invoice as invoicing issued it (invoicing owns the document; the copy must be the original's
-bytes), and needs it at once, the one case where we ask another service synchronously. We read
-as a machine caller with a read-only role: a short-lived token signed with the shared secret,
-or the API key the settings give."""
+bytes), and needs it at once, so we ask invoicing synchronously, as a read-only machine caller
+(runtime.auth.machine_credentials)."""
 
 from __future__ import annotations
 
@@ -11,12 +10,9 @@ from urllib.parse import quote
 
 import httpx
 
-from ledgerline_events.runtime.auth import mint_token
-
 from .smtp import Attachment
 
 FETCH_TIMEOUT_S = 30
-TOKEN_TTL_S = 300
 
 
 class DocumentUnavailable(Exception):
@@ -53,14 +49,3 @@ class InvoiceDocuments:
             raise DocumentUnavailable(f"invoicing answered {response.status_code} for {url}")
         return response
 
-
-def service_credentials(jwt_secret: str | None, api_key: str | None
-                        ) -> Callable[[], dict[str, str]]:
-    """Headers that sign collections in as a read-only machine caller."""
-    def headers() -> dict[str, str]:
-        if jwt_secret:
-            token = mint_token(jwt_secret, "collections-letter-post", ["auditor"],
-                               ttl_s=TOKEN_TTL_S)
-            return {"Authorization": f"Bearer {token}"}
-        return {"X-API-Key": api_key} if api_key else {}
-    return headers

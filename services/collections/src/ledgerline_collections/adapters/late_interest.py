@@ -13,6 +13,7 @@ import asyncpg
 
 from ledgerline_events.contract.refusals import StateConflict
 from ledgerline_events.contract.sales import Customer, Language
+from ledgerline_events.runtime import EventStore
 
 from ..domain.late_interest import (
     Accrual,
@@ -20,6 +21,8 @@ from ..domain.late_interest import (
     ReferenceRate,
     late_interest,
     policy_for,
+    settled_of,
+    unsettled,
 )
 from .read_model import ReadModel
 
@@ -107,3 +110,30 @@ async def earned_by(read: ReadModel, invoice_ids: list[str], as_of: date
         if found is not None and found.accrual.total:
             earned.append(found)
     return earned
+
+
+async def not_yet_invoiced(read: ReadModel, store: EventStore, customer_id: str, as_of: date
+                           ) -> list[dict[str, Any]]:
+    """Per invoice of the customer, the interest and indemnity earned by `as_of` that no claim
+    or waiver recorded by then took (what its statement shows beside the balance); none when
+    the reference rates do not cover the period."""
+    async with read.connection() as conn:
+        invoice_ids = [r["invoice_id"] for r in await conn.fetch(
+            "SELECT invoice_id FROM invoice WHERE customer_id = $1 AND due_date < $2 "
+            "ORDER BY due_date, invoice_id", customer_id, as_of)]
+    earned = await earned_by(read, invoice_ids, as_of)
+    async with read.connection() as conn:
+        streams = await store.load_streams(conn, [f"late-interest:{e.invoice_id}" for e in earned])
+    due = []
+    for found in earned:
+        history = streams.get(f"late-interest:{found.invoice_id}", [])
+        settled = settled_of(e.payload for e in history if e.occurred_at.date() <= as_of)
+        interest, indemnity = unsettled(found.accrual, settled)
+        if interest or indemnity:
+            due.append({**found.earned(), "invoice_number": found.invoice_number,
+                        "interest": {"amount": format(interest, "f"), "currency": found.currency},
+                        "indemnity": {"amount": format(indemnity, "f"),
+                                      "currency": found.currency},
+                        "total": {"amount": format(interest + indemnity, "f"),
+                                  "currency": found.currency}})
+    return due

@@ -31,6 +31,7 @@ from .query_answers import (
     AgencyFile,
     CashForecast,
     CustomerAccount,
+    CustomerLateInterest,
     CustomerMasterOut,
     CustomerOpenItems,
     DisputeRow,
@@ -180,6 +181,21 @@ async def late_interest(invoice_id: str, app: Service, now: Now,
     if found is None:
         raise NotFound("invoice_known", f"no invoice {invoice_id}", "invoice_id")
     return found.answer()
+
+
+@router.get("/customers/{customer_id}/late-interest", response_model=CustomerLateInterest,
+            summary="Late-payment interest a customer's invoices earned, not yet claimed")
+async def customer_late_interest(customer_id: str, app: Service, now: Now,
+                                 as_of: date | None = None) -> dict[str, Any]:
+    """Per invoice, what it earned by the end of `as_of` (default today) less what the claims
+    and waivers recorded by then took: the figures invoicing prints on a statement."""
+    day = as_of or now.date()
+    async with app.read_model.connection() as conn:
+        recorded = await interest_reads.has_reference_rates(conn)
+    due = (await interest_reads.not_yet_invoiced(app.read_model, app.store, customer_id, day)
+           if recorded else [])
+    return {"customer_id": customer_id, "as_of": day, "rates_recorded": recorded,
+            "invoices": due}
 
 
 @router.get("/cash-forecast", response_model=CashForecast,

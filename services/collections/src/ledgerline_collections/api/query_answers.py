@@ -332,6 +332,20 @@ class LateInterest(BaseModel):
     total: Money
 
 
+class InterestNotYetInvoiced(InterestEarned):
+    invoice_number: str
+
+
+class CustomerLateInterest(BaseModel):
+    """What the customer's statement shows beside its balance: the late-payment interest and
+    indemnities earned by `as_of` that no claim or waiver took yet."""
+
+    customer_id: str
+    as_of: date
+    rates_recorded: bool  # False: no reference rate yet, so nothing is worked out
+    invoices: list[InterestNotYetInvoiced]
+
+
 class WeekAmount(BaseModel):
     week_from: date
     amount: DecimalAmount

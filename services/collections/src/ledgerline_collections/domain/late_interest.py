@@ -132,15 +132,21 @@ def settled_of(history: Iterable[Event]) -> Settled:
     return settled
 
 
-def still_due(accrual: Accrual, settled: Settled, as_of: date) -> tuple[Decimal, Decimal]:
+def unsettled(accrual: Accrual, settled: Settled) -> tuple[Decimal, Decimal]:
     """The interest earned beyond what was claimed or waived, and the indemnity if it never
-    was. A claim or waiver never goes back before the last one."""
+    was: what a statement shows as accrued and not yet invoiced."""
+    none = 0 * accrual.indemnity  # zero, in the minor unit the accrual was rounded to
+    interest = max(accrual.interest - settled.interest, none)
+    return interest, accrual.indemnity if not settled.indemnity else none
+
+
+def still_due(accrual: Accrual, settled: Settled, as_of: date) -> tuple[Decimal, Decimal]:
+    """What a claim or waiver up to `as_of` takes: never back before the last one, never
+    nothing."""
     if settled.as_of is not None and as_of < settled.as_of:
         raise InvalidRequest("after_last_claim", f"interest was claimed or waived up to "
                              f"{settled.as_of.isoformat()}: a later date only", "as_of")
-    none = 0 * accrual.indemnity  # zero, in the minor unit the accrual was rounded to
-    interest = max(accrual.interest - settled.interest, none)
-    indemnity = accrual.indemnity if not settled.indemnity else none
+    interest, indemnity = unsettled(accrual, settled)
     if not interest and not indemnity:
         raise StateConflict("nothing_due", f"nothing earned up to {as_of.isoformat()} that "
                             "was not claimed or waived", "as_of")

@@ -138,6 +138,14 @@ class StatementLineOut(BaseModel):
     balance: DecimalAmount
 
 
+class InterestAccruedOut(BaseModel):
+    invoice_id: str
+    invoice_number: str
+    days_accrued: int
+    interest: DecimalAmount
+    indemnity: DecimalAmount
+
+
 class StatementOut(BaseModel):
     customer_id: str
     currency: str
@@ -146,6 +154,11 @@ class StatementOut(BaseModel):
     opening_balance: DecimalAmount
     lines: list[StatementLineOut]
     closing_balance: DecimalAmount
+    interest_accrued: list[InterestAccruedOut] | None = Field(
+        description="late-payment interest and indemnities earned by `period_to` and not yet "
+                    "claimed by an interest note: beside the balance, not in it; null when "
+                    "collections could not say")
+    interest_accrued_total: DecimalAmount | None
 
 
 

@@ -13,6 +13,7 @@ import structlog
 from ledgerline_events.contract.money import Money
 from ledgerline_events.contract.refusals import InvalidRequest, StateConflict
 from ledgerline_events.runtime import EventStore, Origin, Runtime, UnitOfWork, run_command
+from ledgerline_invoicing.adapters.accrued_interest import AccruedInterest
 from ledgerline_invoicing.adapters.e_invoice_store import EInvoiceStore
 from ledgerline_invoicing.adapters.numbering import DocumentCounters
 from ledgerline_invoicing.domain.invoice import (
@@ -40,10 +41,12 @@ class Invoicing:
     """The invoicing commands, over the runtime's event store and the document counters."""
 
     def __init__(self, runtime: Runtime, counters: DocumentCounters, *,
-                 e_invoices: bool = False) -> None:
+                 e_invoices: bool = False, accrued_interest: AccruedInterest | None = None
+                 ) -> None:
         self._runtime = runtime
         self.counters = counters
         self.e_invoices = e_invoices  # queue each document's e-invoice
+        self.accrued_interest = accrued_interest  # what statements show beside the balance
 
     @property
     def store(self) -> EventStore:

@@ -10,7 +10,7 @@ closing balance is what every other service shows as open."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -60,6 +60,19 @@ class StatementLine:
 
 
 @dataclass(frozen=True)
+class InterestAccrued:
+    """Late-payment interest and indemnity an invoice earned by the statement's last day that
+    no interest note claimed yet (collections works it out): shown beside the balance, not in
+    it, until a note claims it."""
+
+    invoice_id: str
+    invoice_number: str
+    days_accrued: int
+    interest: Money
+    indemnity: Money
+
+
+@dataclass(frozen=True)
 class Statement:
     currency: str
     period_from: date
@@ -67,6 +80,21 @@ class Statement:
     opening_balance: Money
     lines: tuple[StatementLine, ...]
     closing_balance: Money
+    # None: collections could not say now; the statement says so rather than show nothing.
+    interest_accrued: tuple[InterestAccrued, ...] | None = None
+
+    @property
+    def interest_total(self) -> Money:
+        return Money(amount=sum((i.interest.amount + i.indemnity.amount
+                                 for i in self.interest_accrued or ()), Decimal(0)),
+                     currency=self.currency)
+
+    def with_interest(self, accrued: Iterable[InterestAccrued] | None) -> Statement:
+        """This statement with the interest accrued in its currency (None: not known)."""
+        if accrued is None:
+            return replace(self, interest_accrued=None)
+        return replace(self, interest_accrued=tuple(
+            i for i in accrued if i.interest.currency == self.currency))
 
 
 def _allocation_movements(event: PaymentAllocated | AllocationReversed) -> list[Movement]:
