@@ -178,6 +178,13 @@ def test_invalid_payload_names_the_field() -> None:
         decode(orjson.dumps(wire))
 
 
+def test_a_customer_id_with_a_slash_is_refused_since_no_url_could_name_it() -> None:
+    wire = orjson.loads(encode(invoice("i-1", "100.00")))
+    wire["customer_id"] = wire["payload"]["customer"]["customer_id"] = "FR/42"
+    with pytest.raises(UndecodableEvent, match="customer_id"):
+        decode(orjson.dumps(wire))
+
+
 def test_every_event_exports_a_json_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
     written = export(tmp_path)
     assert len(written) == len(EVENT_TYPES)

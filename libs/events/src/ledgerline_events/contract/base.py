@@ -22,6 +22,9 @@ def _aware_utc(value: datetime) -> datetime:
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc)]
+# A customer's id names it in every URL (`/customers/{id}/...`): a slash would split the path,
+# so no route could ever find the customer.
+CustomerId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^/]+$")]
 
 
 class Event(BaseModel):
@@ -43,7 +46,7 @@ class Envelope(BaseModel):
     event_id: UUID = Field(default_factory=uuid4)
     event_type: str
     schema_version: int = Field(ge=1)
-    customer_id: str | None = Field(default=None, min_length=1, max_length=64)
+    customer_id: CustomerId | None = None
     aggregate_id: str = Field(min_length=1, max_length=128)
     aggregate_version: int = Field(ge=1)
     occurred_at: UtcDateTime

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Event, UtcDateTime
+from .base import CustomerId, Event, UtcDateTime
 from .money import Currency, Money
 from .personal_data import Sealed
 from .sales import Language, _Part
@@ -55,7 +55,7 @@ class ReminderVoided(Event):
 
 
 class ProposedLetter(_Part):
-    customer_id: str = Field(min_length=1, max_length=64)
+    customer_id: CustomerId
     currency: Currency
     level: DunningLevel
     invoice_ids: list[str] = Field(min_length=1)

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .base import Event
+from .base import CustomerId, Event
 from .parties import Address
 from .personal_data import Sealed
 from .sales import Language, PaymentTerms
@@ -97,7 +97,7 @@ class CustomerUpserted(Event):
     lists are removed; contacts collectors added stay."""
 
     event_type = "sales.CustomerUpserted"
-    customer_id: str = Field(min_length=1, max_length=64)
+    customer_id: CustomerId
     details: CustomerDetails
     contacts: list[InboundContact] = Field(default_factory=list, max_length=20)
 

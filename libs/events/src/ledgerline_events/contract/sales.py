@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .base import Event
+from .base import CustomerId, Event
 from .money import Currency, DecimalAmount, Money
 from .parties import Buyer, OrderReference
 
@@ -54,7 +54,7 @@ class Language(StrEnum):
 class Customer(_Part):
     """Bill-to party as the sales system knows it."""
 
-    customer_id: str = Field(min_length=1, max_length=64)
+    customer_id: CustomerId
     name: str = Field(min_length=1, max_length=200)
     language: Language = Language.EN
     country: str = Field(default="GB", min_length=2, max_length=2)
@@ -110,7 +110,7 @@ class OrderCancelled(Event):
 
     event_type = "sales.OrderCancelled"
     order_id: str = Field(min_length=1, max_length=64)
-    customer_id: str = Field(min_length=1, max_length=64)
+    customer_id: CustomerId
     reason: str = Field(default="", max_length=500)
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledgerline_events.contract import Money
-from ledgerline_events.contract.base import UtcDateTime
+from ledgerline_events.contract.base import CustomerId, UtcDateTime
 from ledgerline_events.contract.cash_application import PaymentMethod
 
 
@@ -21,7 +21,7 @@ class _In(BaseModel):
 class PaymentIn(_In):
     amount: Money
     received_on: date
-    customer_id: str | None = Field(default=None, min_length=1, max_length=64)
+    customer_id: CustomerId | None = None
     method: PaymentMethod = PaymentMethod.BANK_TRANSFER
     payer_name: str = Field(default="", max_length=200)
     payer_account: str = Field(default="", max_length=64)

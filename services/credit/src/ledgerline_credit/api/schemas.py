@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledgerline_events.contract.base import UtcDateTime
+from ledgerline_events.contract.base import CustomerId, UtcDateTime
 from ledgerline_events.contract.credit import HoldReason
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.money import DecimalAmount, Money
@@ -26,7 +26,7 @@ class LimitBody(_Body):
 
 
 class CreditCheckBody(_Body):
-    customer_id: str = Field(min_length=1, max_length=64)
+    customer_id: CustomerId
     order_ref: str = Field(min_length=1, max_length=64)
     amount: Money
     as_of: date | None = Field(default=None, description="the order's business date (today)")
