@@ -5,6 +5,7 @@ import orjson
 import pytest
 
 from ledgerline_events.contract import EVENT_TYPES, Money, UndecodableEvent, decode, encode
+from ledgerline_events.contract.base import UNKNOWN_ACTOR
 from ledgerline_events.contract.cash_application import Payer, PaymentReceived
 from ledgerline_events.contract.invoicing import EarlyPaymentDiscount
 from ledgerline_events.contract.money import quantize
@@ -183,6 +184,21 @@ def test_a_customer_id_with_a_slash_is_refused_since_no_url_could_name_it() -> N
     wire["customer_id"] = wire["payload"]["customer"]["customer_id"] = "FR/42"
     with pytest.raises(UndecodableEvent, match="customer_id"):
         decode(orjson.dumps(wire))
+
+
+def test_an_envelope_written_before_actors_were_named_reads_as_the_unknown_actor() -> None:
+    wire = orjson.loads(encode(invoice("i-1", "100.00")))
+    assert wire["actor"] == {"kind": "component", "subject": "invoicing", "roles": []}
+    old = {k: v for k, v in wire.items() if k not in ("actor", "envelope_version")}
+    read = decode(orjson.dumps(old))
+    assert (read.actor, read.envelope_version) == (UNKNOWN_ACTOR, 2)
+    assert read.payload == decode(orjson.dumps(wire)).payload
+
+
+def test_an_envelope_of_a_newer_version_is_refused_not_guessed() -> None:
+    wire = orjson.loads(encode(invoice("i-1", "100.00")))
+    with pytest.raises(UndecodableEvent, match="envelope_version"):
+        decode(orjson.dumps({**wire, "envelope_version": 3}))
 
 
 def test_every_event_exports_a_json_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from starlette.requests import Request
 
+from ledgerline_events.contract.base import Actor, ActorKind
+from ledgerline_events.runtime.auth import Caller
 from ledgerline_events.runtime.requests import fingerprint_of, origin_of
 
 AT = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -45,3 +47,12 @@ def test_a_query_parameter_makes_another_request() -> None:
 def test_the_origin_carries_key_instant_and_fingerprint() -> None:
     origin = origin_of(request("/customers/C1/holds"), "k-1", Hold(placed_by="ann"), AT)
     assert (origin.idempotency_key, origin.occurred_at, len(origin.fingerprint)) == ("k-1", AT, 64)
+
+
+def test_a_write_names_its_authenticated_caller_as_the_actor() -> None:
+    signed_in = request("/invoices/I1/credit-notes")
+    signed_in.state.caller = Caller("fay@finance", frozenset({"finance", "auditor"}))
+    actor = origin_of(signed_in, "k", None, AT).actor
+    assert actor == Actor(kind=ActorKind.CALLER, subject="fay@finance",
+                          roles=("auditor", "finance"))
+    assert origin_of(request("/invoices"), "k", None, AT).actor is None  # the service acts

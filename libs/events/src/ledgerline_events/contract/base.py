@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -37,12 +38,39 @@ class Event(BaseModel):
     schema_version: ClassVar[int] = 1
 
 
-class Envelope(BaseModel):
-    """Metadata every event travels with. `occurred_at` is business time (what as-of queries
-    use); `recorded_at` is when our store wrote it."""
+class ActorKind(StrEnum):
+    CALLER = "caller"  # an authenticated caller of our API: a person, or another system's token
+    COMPONENT = "component"  # one of ours acting on its own: an intake, the daily run, a worker
+    UNKNOWN = "unknown"  # written before envelopes named their actor (envelope version 1)
+
+
+class Actor(BaseModel):
+    """Who made the event happen, for the auditor: the caller's subject and roles as its token
+    or API key proved them, or the component that acted."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    kind: ActorKind
+    subject: str = Field(min_length=1, max_length=128)
+    roles: tuple[str, ...] = Field(default=(), max_length=16)
+
+    @classmethod
+    def component(cls, name: str) -> Actor:
+        return cls(kind=ActorKind.COMPONENT, subject=name)
+
+
+UNKNOWN_ACTOR = Actor(kind=ActorKind.UNKNOWN, subject="unknown")
+# 2: the envelope names its actor; version 1 envelopes read as UNKNOWN_ACTOR (catalogue.decode)
+ENVELOPE_VERSION: Literal[2] = 2
+
+
+class Envelope(BaseModel):
+    """Metadata every event travels with. `occurred_at` is business time (what as-of queries
+    use); `recorded_at` is when our store wrote it; `actor` who made it happen."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    envelope_version: Literal[2] = ENVELOPE_VERSION
     event_id: UUID = Field(default_factory=uuid4)
     event_type: str
     schema_version: int = Field(ge=1)
@@ -54,6 +82,7 @@ class Envelope(BaseModel):
     correlation_id: str = Field(min_length=1, max_length=128)
     causation_id: str | None = Field(default=None, max_length=128)
     producer: str = Field(min_length=1, max_length=64)
+    actor: Actor
     payload: Event
 
     def __eq__(self, other: object) -> bool:
@@ -88,8 +117,10 @@ def new_envelope(
     correlation_id: str | None = None,
     causation_id: str | None = None,
     recorded_at: datetime | None = None,
+    actor: Actor | None = None,
 ) -> Envelope:
-    """Wrap a payload; the caller passes times (the domain never reads the clock)."""
+    """Wrap a payload; the caller passes times (the domain never reads the clock). Without an
+    actor, the producer itself acted."""
     event_id = uuid4()
     return Envelope(
         event_id=event_id,
@@ -103,5 +134,6 @@ def new_envelope(
         correlation_id=correlation_id or str(event_id),
         causation_id=causation_id,
         producer=producer,
+        actor=actor or Actor.component(producer),
         payload=payload,
     )

@@ -10,9 +10,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from .base import UNKNOWN_ACTOR
 from .money import quantize
 
 Payload = dict[str, Any]
+
+
+def envelope_v1_to_v2(envelope: Payload) -> Payload:
+    """Envelopes before version 2 did not name who acted: they read as the unknown actor."""
+    return {**envelope, "envelope_version": 2, "actor": UNKNOWN_ACTOR.model_dump(mode="json")}
 
 
 def payment_received_v1_to_v2(payload: Payload) -> Payload:

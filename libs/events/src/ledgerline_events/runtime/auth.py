@@ -256,12 +256,15 @@ async def authenticate(
     try:
         if bearer is not None:
             await authenticator.refresh_provider_keys(bearer.credentials)
-            return authenticator.from_token(bearer.credentials)
-        if api_key:
-            return authenticator.from_api_key(api_key)
+            caller = authenticator.from_token(bearer.credentials)
+        elif api_key:
+            caller = authenticator.from_api_key(api_key)
+        else:
+            raise _unauthorised("send Authorization: Bearer <token> or X-API-Key")
     except InvalidCredentials as exc:
         raise _unauthorised(str(exc)) from exc
-    raise _unauthorised("send Authorization: Bearer <token> or X-API-Key")
+    request.state.caller = caller  # the actor its writes' events name (requests.origin_of)
+    return caller
 
 
 CurrentCaller = Annotated[Caller, Depends(authenticate)]

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from ledgerline_events.contract.base import Actor
 from ledgerline_events.contract.refusals import StateConflict
 
 from .event_store import ConcurrencyConflict, EventStore, UnitOfWork
@@ -34,13 +35,14 @@ class RetryPolicy:
 class Origin:
     """Where a command comes from, the same in every service: the caller's idempotency key,
     the fingerprint of what it asked (the same key for another request is refused), the
-    business instant it happened (default: now), and the trace its events carry."""
+    business instant it happened (default: now), the trace its events carry, and who acted."""
 
     idempotency_key: str | None = None
     fingerprint: str = ""
     occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     correlation_id: str | None = None
     causation_id: str | None = None
+    actor: Actor | None = None  # None: the service itself acts (an intake, a scheduled run)
 
     @property
     def today(self) -> date:
@@ -56,6 +58,7 @@ async def run_command(store: EventStore, origin: Origin, body: Body, *,
         async with store.unit_of_work(
             origin.idempotency_key, fingerprint=origin.fingerprint, conn=conn,
             correlation_id=origin.correlation_id, causation_id=origin.causation_id,
+            actor=origin.actor,
         ) as uow:
             if uow.previous_result is not None:
                 return uow.previous_result

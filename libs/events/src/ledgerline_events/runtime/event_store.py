@@ -18,6 +18,7 @@ import orjson
 import structlog
 
 from ledgerline_events.contract import Envelope, Event, decode, encode
+from ledgerline_events.contract.base import Actor
 from ledgerline_events.contract.values import value_policy
 
 from .migrations import Migration, migrate
@@ -60,19 +61,22 @@ class EventStore:
         conn: asyncpg.Connection | None = None,
         correlation_id: str | None = None,
         causation_id: str | None = None,
+        actor: Actor | None = None,
     ) -> AsyncIterator[UnitOfWork]:
         """One command, one transaction. Pass `conn` to join a transaction already open (a
-        consumer issuing commands with its offsets); it then runs in a savepoint."""
+        consumer issuing commands with its offsets); it then runs in a savepoint. Its events
+        name `actor` (default: this service, acting on its own)."""
+        trace = (correlation_id, causation_id, actor)
         if conn is not None:
             async with conn.transaction():
-                uow = await self._begin(conn, idempotency_key, fingerprint, correlation_id, causation_id)
+                uow = await self._begin(conn, idempotency_key, fingerprint, *trace)
                 uow.notify_in_transaction = True  # the caller commits: wake the relay then
                 yield uow
                 await uow._finish()
             return
         async with self.pool.acquire() as own:
             async with own.transaction():
-                uow = await self._begin(own, idempotency_key, fingerprint, correlation_id, causation_id)
+                uow = await self._begin(own, idempotency_key, fingerprint, *trace)
                 yield uow
                 await uow._finish()
             if uow.appended:
@@ -92,9 +96,10 @@ class EventStore:
 
     async def _begin(
         self, conn: asyncpg.Connection, key: str | None, fingerprint: str,
-        correlation_id: str | None, causation_id: str | None,
+        correlation_id: str | None, causation_id: str | None, actor: Actor | None,
     ) -> UnitOfWork:
-        uow = UnitOfWork(self, conn, key, correlation_id, causation_id)
+        uow = UnitOfWork(self, conn, key, correlation_id, causation_id,
+                         actor or Actor.component(self.producer))
         if key is not None:
             await uow._claim(fingerprint)
         return uow
@@ -140,9 +145,10 @@ class UnitOfWork:
 
     def __init__(
         self, store: EventStore, conn: asyncpg.Connection, key: str | None,
-        correlation_id: str | None, causation_id: str | None,
+        correlation_id: str | None, causation_id: str | None, actor: Actor,
     ) -> None:
         self.store = store
+        self.actor = actor
         self.conn = conn
         self.previous_result: dict[str, Any] | None = None
         self.appended: list[Envelope] = []
@@ -238,7 +244,8 @@ class UnitOfWork:
             schema_version=payload.schema_version, customer_id=customer_id,
             aggregate_id=aggregate_id, aggregate_version=version, occurred_at=occurred_at,
             recorded_at=recorded_at, correlation_id=self._correlation_id or str(event_id),
-            causation_id=self._causation_id, producer=self.store.producer, payload=payload,
+            causation_id=self._causation_id, producer=self.store.producer, actor=self.actor,
+            payload=payload,
         )
 
     def set_result(self, result: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,8 @@ import structlog
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
+from ledgerline_events.contract.base import Actor, ActorKind
+
 from .commands import Origin
 
 Clock = Callable[[], datetime]
@@ -53,7 +55,10 @@ def fingerprint_of(request: Request, asked: BaseModel | None) -> str:
 def origin_of(request: Request, key: str | None, asked: BaseModel | None,
               occurred_at: datetime) -> Origin:
     """The Origin of a write; its events carry the request's correlation id (the host's
-    middleware binds one when the caller sent none)."""
+    middleware binds one when the caller sent none) and the authenticated caller."""
     correlation = structlog.contextvars.get_contextvars().get("correlation_id")
+    caller = getattr(request.state, "caller", None)
+    actor = (Actor(kind=ActorKind.CALLER, subject=caller.name, roles=tuple(sorted(caller.roles)))
+             if caller is not None else None)
     return Origin(key, fingerprint_of(request, asked), occurred_at,
-                  str(correlation) if correlation else None)
+                  str(correlation) if correlation else None, actor=actor)

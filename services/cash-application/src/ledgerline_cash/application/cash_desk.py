@@ -192,7 +192,7 @@ class CashDesk:
         try:
             async with self.store.unit_of_work(
                 line.identity, fingerprint=entry_terms(line), conn=conn,
-                correlation_id=origin.correlation_id,
+                correlation_id=origin.correlation_id, actor=origin.actor,
             ) as uow:
                 if uow.previous_result is not None:
                     return {**uow.previous_result, "duplicate": True, "location": line.location}

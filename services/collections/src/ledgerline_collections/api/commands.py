@@ -97,7 +97,8 @@ async def dunning_run(body: DunningRunBody, request: Request, app: Service, now:
     w = write_of(request, key or "", body, now, latest)
     run_date = body.run_date or w.today
     not_after_today("run_date", run_date, now.date())
-    run = DunningRun(run_date, scope_of(app, body.customer_ids, body.collector), body.dry_run)
+    run = DunningRun(run_date, scope_of(app, body.customer_ids, body.collector), body.dry_run,
+                     actor=w.actor)
     if key is None:
         return await dunning_answer(app, run, w.occurred_at)
     return await run_dunning_once(app, w, run)

@@ -57,8 +57,8 @@ async def approve_run(app: Collections, origin: Origin, run_id: str, approved_by
         await uow.append(aggregate, len(history), events, customer_id=None,
                          occurred_at=origin.occurred_at)
         customers = tuple(sorted({letter.customer_id for letter in proposed.letters}))
-        sent = await run_dunning(app, DunningRun(proposed.run_date, customers),
-                                 origin.occurred_at)
+        sent = await run_dunning(app, DunningRun(proposed.run_date, customers,
+                                                 actor=origin.actor), origin.occurred_at)
         return {"run_id": run_id, "run_date": proposed.run_date.isoformat(),
                 "letters_sent": len(sent), "reminders": sent}
     return await run_command(app.store, origin, body)

@@ -23,6 +23,7 @@ from itertools import groupby
 from typing import Any
 
 from ledgerline_events.contract import Envelope, Money
+from ledgerline_events.contract.base import Actor
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
 from ledgerline_events.contract.deliveries import DocumentKind
 from ledgerline_events.contract.sales import Language
@@ -46,11 +47,13 @@ from .context import Collections, new_id
 
 @dataclass(frozen=True)
 class DunningRun:
-    """Which day the run is for, for which customers (None: all), and whether to send."""
+    """Which day the run is for, for which customers (None: all), whether to send, and who
+    ran it (None: the daily schedule)."""
 
     run_date: date
     customer_ids: tuple[str, ...] | None = None
     dry_run: bool = False
+    actor: Actor | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ async def _dun_account(
         return _answer(plan, None, await _letter(plan, account, app), dry_run=True)
     voids = sum(isinstance(e.payload, ReminderVoided) for e in history)
     key = f"{aggregate}:{run.run_date.isoformat()}" + (f":v{voids}" if voids else "")
-    async with app.store.unit_of_work(key, fingerprint=key) as uow:
+    async with app.store.unit_of_work(key, fingerprint=key, actor=run.actor) as uow:
         if uow.previous_result is not None:
             return None  # already sent for this day
         history = await uow.load(aggregate)

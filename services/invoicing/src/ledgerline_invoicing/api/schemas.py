@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledgerline_events.contract.base import UtcDateTime
+from ledgerline_events.contract.base import ActorKind, UtcDateTime
 from ledgerline_events.contract.invoice_status import InvoiceStatus
 from ledgerline_events.contract.invoicing import EInvoiceFormat, TransmissionStatus
 from ledgerline_events.contract.money import Currency, DecimalAmount, Money
@@ -112,6 +112,9 @@ class HistoryEntry(BaseModel):
     reference: str = Field(description="invoice, credit-note or payment reference")
     detail: str
     occurred_at: datetime
+    actor: str = Field(description="who acted: the caller's subject, our component's name, or "
+                       "'unknown' for events recorded before actors were named")
+    actor_kind: ActorKind
 
 
 class InvoiceLineOut(BaseModel):

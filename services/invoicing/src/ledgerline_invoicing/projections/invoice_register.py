@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS invoice_entry (
 CREATE INDEX IF NOT EXISTS invoice_entry_by_invoice ON invoice_entry (invoice_id);
 ALTER TABLE invoice ADD COLUMN IF NOT EXISTS written_off numeric NOT NULL DEFAULT 0;
 ALTER TABLE invoice ADD COLUMN IF NOT EXISTS language text NOT NULL DEFAULT 'en';
+ALTER TABLE invoice_entry ADD COLUMN IF NOT EXISTS actor text NOT NULL DEFAULT 'unknown';
+ALTER TABLE invoice_entry ADD COLUMN IF NOT EXISTS actor_kind text NOT NULL DEFAULT 'unknown';
 """
 
 # The entry kinds of an invoice's history: documents (a credit note, a cancellation asked),
@@ -114,12 +116,13 @@ def _entry(envelope: Envelope) -> tuple[object, ...] | None:
                e.payment_id, e.reason)
     else:
         return None
-    return (*common, *row, envelope.occurred_at)
+    return (*common, *row, envelope.occurred_at, envelope.actor.subject,
+            envelope.actor.kind.value)
 
 
 class InvoiceRegister:
     name = "invoice_register"
-    version = 2  # 2: the customer's language (the invoice document is printed in it)
+    version = 3  # 2: the customer's language (the invoice document is printed in it); 3: who acted
 
     def topics(self, topics: Topics) -> list[str]:
         return [topics.invoicing, topics.cash_application]
@@ -133,8 +136,8 @@ class InvoiceRegister:
             return
         await conn.executemany(
             "INSERT INTO invoice_entry (event_id, invoice_id, kind, on_date, amount, discount, "
-            "currency, reference, detail, occurred_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+            "currency, reference, detail, occurred_at, actor, actor_kind) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
             entries,
         )
         for envelope in events:

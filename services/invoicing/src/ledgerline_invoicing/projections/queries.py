@@ -44,8 +44,9 @@ async def invoice_detail(conn: asyncpg.Connection, invoice_id: str) -> dict[str,
     if row is None:
         return None
     history = await conn.fetch(
-        "SELECT kind, on_date, amount, discount, currency, reference, detail, occurred_at "
-        "FROM invoice_entry WHERE invoice_id = $1 ORDER BY on_date, occurred_at, kind",
+        "SELECT kind, on_date, amount, discount, currency, reference, detail, occurred_at, "
+        "actor, actor_kind FROM invoice_entry WHERE invoice_id = $1 "
+        "ORDER BY on_date, occurred_at, kind",
         invoice_id,
     )
     detail = dict(row)
