@@ -1,5 +1,5 @@
 """The `ledgerline` operator command: migrate, replay, audit, export, close-month,
-dead-letters, simulate, token, what-if. Exit codes: 0 done (no differences), 1 differences
+dead-letters, simulate, token, what-if, contract. Exit codes: 0 done (no differences), 1 differences
 found, 2 refused (bad arguments, nothing to do), 3 failed (an error; the message is on stderr).
 
 It works as the service it names: same `LEDGERLINE_*` settings (database, Kafka, topic and
@@ -18,7 +18,7 @@ from pathlib import Path
 from ledgerline_collections.config import CollectionsSettings
 from ledgerline_events.runtime import ServiceSettings, configure_logging
 
-from . import commands, token, what_if
+from . import commands, contract_check, token, what_if
 from .instants import parse_instant
 from .services import SERVICES
 
@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--cash-application", default="http://127.0.0.1:8103")
     s.add_argument("--collections", default="http://127.0.0.1:8104")
     token.add_parser(sub)
+    contract_check.add_parser(sub)
     what_if.add_parser(sub)
     return p
 
@@ -82,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "token":
         sys.exit(token.print_token(args))
+    if args.command == "contract":
+        sys.exit(contract_check.run(args))
     configure_logging("WARNING", json=False, to_stderr=True)  # stdout is the report
     settings = SERVICES[args.service].settings() if hasattr(args, "service") else CollectionsSettings()
     try:

@@ -17,6 +17,7 @@ from .customer_master import CUSTOMER_MASTER_EVENTS
 from .deliveries import DELIVERY_EVENTS
 from .invoicing import INVOICING_EVENTS
 from .late_interest import LATE_INTEREST_EVENTS
+from .rejections import REJECTION_EVENTS
 from .sales import SALES_EVENTS
 from .upcasters import UPCASTERS, envelope_v1_to_v2
 
@@ -25,7 +26,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         *SALES_EVENTS, *INVOICING_EVENTS, *CASH_APPLICATION_EVENTS,
         *COLLECTIONS_EVENTS, *CUSTOMER_MASTER_EVENTS, *DELIVERY_EVENTS,
-        *CREDIT_EVENTS, *LATE_INTEREST_EVENTS,
+        *CREDIT_EVENTS, *LATE_INTEREST_EVENTS, *REJECTION_EVENTS,
     )
 }
 

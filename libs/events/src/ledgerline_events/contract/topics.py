@@ -23,6 +23,11 @@ class Topics:
         """Sales events published by other enterprise services (ERP, order management)."""
         return f"{self.prefix}erp.sales.events"
 
+    @property
+    def sales_rejections(self) -> str:
+        """Where the publishers of the sales topic hear which of their events we refused."""
+        return f"{self.prefix}erp.sales.rejections"
+
     def dead_letter(self, consumer: str) -> str:
         """Where a consumer parks events it cannot apply, with the reason."""
         return f"{self.prefix}ledgerline.{consumer}.dead-letter"

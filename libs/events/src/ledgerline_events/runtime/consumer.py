@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -18,7 +19,7 @@ import orjson
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 
-from ledgerline_events.contract import Topics
+from ledgerline_events.contract import Topics, encode
 
 from .postgres import ident, install_once
 from .projection import (
@@ -32,6 +33,7 @@ from .projection import (
     install_read_schema,
     stored_offsets,
 )
+from .rejections import rejection_of
 from .topics_admin import ensure_topics
 
 log = structlog.get_logger("ledgerline.consumer")
@@ -122,7 +124,8 @@ class ConsumerRunner:
                 await asyncio.sleep(1.0)
 
     async def _run_once(self) -> None:
-        await ensure_topics(self.bootstrap, [*self.subscribed, self.dead_letter_topic])
+        answers = [self.topics.sales_rejections] if self.topics.sales_inbound in self.subscribed else []
+        await ensure_topics(self.bootstrap, [*self.subscribed, self.dead_letter_topic, *answers])
         self._producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
                                           enable_idempotence=True)
         self._consumer = AIOKafkaConsumer(
@@ -225,6 +228,10 @@ class ConsumerRunner:
             sent.append(await self._producer.send(
                 self.dead_letter_topic, value=value, key=d.record.key, headers=headers
             ))
+            if d.record.topic == self.topics.sales_inbound:  # its publisher hears it too
+                answer = rejection_of(d.record, d.reason, self.service, datetime.now(UTC))
+                sent.append(await self._producer.send(
+                    self.topics.sales_rejections, value=encode(answer), key=d.record.key))
         await asyncio.gather(*sent)
 
 

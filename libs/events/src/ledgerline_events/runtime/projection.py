@@ -21,7 +21,7 @@ import structlog
 
 from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decode
 from ledgerline_events.contract.refusals import Refusal
-from ledgerline_events.contract.values import ValueRefused, value_policy
+from ledgerline_events.contract.values import ValuePolicy, ValueRefused, value_policy
 
 from . import read_model_versions
 from .event_store import ConcurrencyConflict
@@ -96,6 +96,24 @@ class Record(NamedTuple):
     offset: int
     key: bytes | None
     value: bytes | None
+
+
+def read_message(value: bytes | None, policy: ValuePolicy) -> Envelope | str:
+    """A message's envelope as every consumer reads it (decoded, upcast, within the value
+    policy), or why it cannot be read: the reason its dead letter gives. `ledgerline contract
+    validate` checks a publisher's message with this very function."""
+    try:
+        if value is None:
+            raise UndecodableEvent("empty message")
+        envelope = decode(value)
+        policy.check_message(value, envelope)
+        return envelope
+    except UndecodableEvent as exc:
+        return exc.reason
+    except ValueRefused as exc:
+        return f"{exc} ({exc.rule})"
+    except Exception as exc:  # decoding is pure: whatever it raises, the data is bad
+        return f"undecodable: {exc!r}"
 
 
 class AppliedBefore(Exception):
@@ -293,18 +311,11 @@ class BatchApplier:
         dead: list[DeadLetter] = []
         policy = value_policy()
         for record in records:
-            try:
-                if record.value is None:
-                    raise UndecodableEvent("empty message")
-                envelope = decode(record.value)
-                policy.check_message(record.value, envelope)
-                good.append((record, envelope))
-            except UndecodableEvent as exc:
-                dead.append(DeadLetter(record, exc.reason))
-            except ValueRefused as exc:
-                dead.append(DeadLetter(record, f"{exc} ({exc.rule})"))
-            except Exception as exc:  # decoding is pure: whatever it raises, the data is bad
-                dead.append(DeadLetter(record, f"undecodable: {exc!r}"))
+            read = read_message(record.value, policy)
+            if isinstance(read, str):
+                dead.append(DeadLetter(record, read))
+            else:
+                good.append((record, read))
         return good, dead
 
     async def _send_dead(self, dead: list[DeadLetter], stats: BatchStats) -> None:

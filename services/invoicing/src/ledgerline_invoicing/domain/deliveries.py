@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ledgerline_events.contract.refusals import InvalidRequest, Refusal
 from ledgerline_events.contract.sales import OrderDelivered
 
-from .invoice import IssueInvoice
+from .invoice import IssueInvoice, decide_issue
+from .numbering import series_for
 from .pricing import LineItem
 
 
@@ -39,3 +41,18 @@ def invoice_delivered_order(order: OrderDelivered) -> IssueInvoice:
         buyer=order.buyer,
         order=order.order,
     )
+
+
+def delivery_refusal(order: OrderDelivered) -> Refusal | None:
+    """What invoicing's rules hold against billing this delivery, before any number is taken
+    (None: it would be invoiced). The sales intake refuses the same; a publisher's validator
+    asks it before publishing."""
+    command = invoice_delivered_order(order)
+    try:
+        series_for(command.series, command.issue_date)
+        decide_issue(command, "not-numbered")
+    except Refusal as refused:
+        return refused
+    except ValueError as exc:
+        return InvalidRequest("invalid_series", str(exc), "series")
+    return None
