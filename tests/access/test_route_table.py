@@ -21,6 +21,7 @@ APPS = {
     "collections": "ledgerline_collections.api.app",
 }
 PUBLIC = {"/health", "/ready", "/metrics", "/docs", "/docs/oauth2-redirect", "/openapi.json",
+          "/asyncapi.json",  # the event contract, public as the OpenAPI document is
           "/redoc"}
 ADMIN = {("POST", "/admin/replay"): {"admin"}, ("GET", "/admin/replay"): {"admin"}}
 WRITES = {

@@ -13,7 +13,8 @@ from ledgerline_ops.in_process import APPS
 from .service_apps import app_of
 
 NOT_TYPED_YET: dict[str, set[str]] = {}
-RUNTIME_ROUTES = {"GET /health", "GET /ready", "GET /metrics"}  # probes and Prometheus text
+# probes, Prometheus text, and the AsyncAPI document (its own specification says its shape)
+RUNTIME_ROUTES = {"GET /health", "GET /ready", "GET /metrics", "GET /asyncapi.json"}
 
 
 def openapi_of(service: str) -> dict[str, Any]:

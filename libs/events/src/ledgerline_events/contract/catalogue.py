@@ -42,8 +42,11 @@ def _pinned_envelope(cls: type[Event]) -> type[Envelope]:
     )
 
 
-# Current-version events of every known type; the `event_type` tag picks the model.
-_PINNED: Any = Union[tuple(_pinned_envelope(cls) for cls in EVENT_TYPES.values())]  # noqa: UP007
+# The current-version message of every known type (the AsyncAPI document's schemas too).
+PINNED_ENVELOPES: dict[str, type[Envelope]] = {
+    event_type: _pinned_envelope(cls) for event_type, cls in EVENT_TYPES.items()}
+# The `event_type` tag picks the model.
+_PINNED: Any = Union[tuple(PINNED_ENVELOPES.values())]  # noqa: UP007
 _CURRENT: TypeAdapter[Envelope] = TypeAdapter(Annotated[_PINNED, Field(discriminator="event_type")])
 
 

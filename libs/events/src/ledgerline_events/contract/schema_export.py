@@ -1,5 +1,5 @@
-"""Writes a JSON Schema per event (and the envelope) so other teams can produce and consume
-without our Python code: ``ledgerline-export-schemas [FOLDER]``."""
+"""Writes a JSON Schema per event (and the envelope) and the AsyncAPI document so other teams
+can produce and consume without our Python code: ``ledgerline-export-schemas [FOLDER]``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .asyncapi import document as asyncapi_document
 from .base import Envelope
 from .catalogue import EVENT_TYPES
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "schemas"
+ASYNCAPI_FILE = "asyncapi.json"  # beside the schemas' folder: libs/events/asyncapi.json
 
 
 def event_schema(event_type: str) -> dict[str, Any]:
@@ -35,7 +37,13 @@ def export(folder: Path) -> list[Path]:
     return written
 
 
+def export_asyncapi(path: Path) -> Path:
+    path.write_text(json.dumps(asyncapi_document(), indent=2, sort_keys=True) + "\n")
+    return path
+
+
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FOLDER
     for path in export(folder):
         print(path)
+    print(export_asyncapi(folder.parent / ASYNCAPI_FILE))

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
+import orjson
 import structlog
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Depends, FastAPI, Response
@@ -18,6 +19,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ledgerline_events.contract.asyncapi import document as asyncapi_document
 from ledgerline_events.contract.values import use_value_policy
 
 from . import read_model_versions
@@ -239,6 +241,15 @@ def _add_operations(app: FastAPI, runtime: Runtime) -> None:
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
     async def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    contract: list[bytes] = []  # built on first request: a hundred models' schemas
+
+    @app.get("/asyncapi.json", tags=["operations"], response_class=Response,
+             summary="The event contract (AsyncAPI 3.0) with this deployment's topic names")
+    async def asyncapi() -> Response:
+        if not contract:
+            contract.append(orjson.dumps(asyncapi_document(runtime.settings.topics)))
+        return Response(contract[0], media_type="application/json")
 
 
 class CorrelationId:
