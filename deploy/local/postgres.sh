@@ -50,11 +50,26 @@ max_wal_size = 8GB
 checkpoint_timeout = 15min
 CONF
   fi
-  if ready; then echo "postgres: already running on 127.0.0.1:$port"; return; fi
+  if ready; then reporting_role "$bin"; echo "postgres: already running on 127.0.0.1:$port"; return; fi
   as_owner "$bin/pg_ctl" -D "$data" -o "-p $port" -l "$home/logs/postgres.log" -w -t 60 start >/dev/null
   "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -tc "select 1 from pg_database where datname='ledgerline'" \
     | grep -q 1 || "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres ledgerline
-  echo "postgres: listening on 127.0.0.1:$port (database ledgerline, user postgres)"
+  reporting_role "$bin"
+  echo "postgres: listening on 127.0.0.1:$port (database ledgerline, user postgres;" \
+    "BI tools: user ledgerline_reporting, read-only)"
+}
+
+# The read-only role BI tools sign in with: it may connect and read the services' reporting
+# views (each service grants them when it starts, runtime/reporting.py), nothing else. Its
+# password: LEDGERLINE_REPORTING_PASSWORD (this local server trusts local connections anyway).
+reporting_role() {
+  "$1/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d ledgerline -v ON_ERROR_STOP=1 \
+    -v password="${LEDGERLINE_REPORTING_PASSWORD:-reporting}" >/dev/null <<'SQL'
+SELECT format('CREATE ROLE ledgerline_reporting LOGIN PASSWORD %L', :'password')
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ledgerline_reporting') \gexec
+ALTER ROLE ledgerline_reporting SET default_transaction_read_only = on;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+SQL
 }
 
 stop() {

@@ -24,6 +24,7 @@ from .application.payer_erasure import PayerErasure
 from .config import Settings
 from .projections.audit_report import AUDIT_REPORT
 from .projections.cash_ledger import CashLedger
+from .projections.reporting_views import REPORTING_VIEWS
 
 # The ledger as a replay, an audit or a test's rebuild reads it: it never decides clearing.
 PROJECTIONS = (CashLedger(),)
@@ -74,7 +75,8 @@ def build_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> Fa
                      f"{settings.consumer_group}.payer-erasure")
     runtime = Runtime(settings, [live_ledger(lambda: runtime)],
                       background=[clearing_sweep], replay_projections=replay_projections(),
-                      write_migrations=DEFINITION.write_migrations, intakes=[erasure])
+                      write_migrations=DEFINITION.write_migrations, intakes=[erasure],
+                      reporting=REPORTING_VIEWS)
     statements = commands.statements_router(settings.statement_max_request_bytes)
     app = create_service_app(
         runtime, [commands.router, statements, queries.router],

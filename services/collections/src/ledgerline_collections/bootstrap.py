@@ -32,6 +32,7 @@ from .projections.audit_report import AUDIT_REPORT
 from .projections.customer_master import CustomerMasterProjection
 from .projections.delivery_proofs import DeliveryProofs
 from .projections.receivables import Receivables
+from .projections.reporting_views import reporting_views
 
 DESCRIPTION = """Ageing (now and as of any instant), the dunning ladder and its letters,
 collection calls, promises to pay, disputes, write-offs and recoveries, the collector
@@ -115,6 +116,7 @@ def build_app(settings: CollectionsSettings | None = None, clock: Clock = utc_no
         background=workers,
         intakes=[Intake("customer_intake", [CustomerIntake(lambda: service_of(app))],
                         f"{settings.consumer_group}.customer-intake")],
+        reporting=reporting_views(settings.buckets),
     )
     app = create_service_app(runtime, [commands.router, queries.router],
                              title="ledgerline collections", description=DESCRIPTION, clock=clock)

@@ -20,6 +20,8 @@ from ledgerline_events.runtime import EventStore, Projection, Runtime, create_se
 from ledgerline_events.runtime.definition import ServiceDefinition
 from ledgerline_events.runtime.requests import utc_now
 
+from .projections.reporting_views import REPORTING_VIEWS
+
 Clock = Callable[[], datetime]
 
 
@@ -60,7 +62,7 @@ def build(settings: CreditSettings | None = None, clock: Clock = utc_now) -> Cre
 
     runtime = Runtime(settings, [ExposureProjection(after_batch)], background=[sweep],
                       replay_projections=replay_projections(),
-                      write_migrations=DEFINITION.write_migrations)
+                      write_migrations=DEFINITION.write_migrations, reporting=REPORTING_VIEWS)
     service = CreditService(settings, runtime, clock)
     return service
 

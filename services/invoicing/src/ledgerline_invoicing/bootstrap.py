@@ -27,6 +27,7 @@ from ledgerline_invoicing.config import InvoicingSettings
 from ledgerline_invoicing.projections.audit_report import AUDIT_REPORT
 from ledgerline_invoicing.projections.customer_account import CustomerAccount
 from ledgerline_invoicing.projections.invoice_register import InvoiceRegister
+from ledgerline_invoicing.projections.reporting_views import REPORTING_VIEWS
 
 log = structlog.get_logger("ledgerline.invoicing")
 DESCRIPTION = """Invoices from delivered sales orders and by hand, credit notes, cancellations,
@@ -66,7 +67,7 @@ def build_runtime(settings: InvoicingSettings) -> tuple[Runtime, Invoicing]:
             await asyncio.sleep(settings.e_invoice_poll_s)
 
     runtime = Runtime(settings, [InvoiceRegister(), CustomerAccount()], on_install=[create_topics],
-                      write_migrations=DEFINITION.write_migrations,
+                      write_migrations=DEFINITION.write_migrations, reporting=REPORTING_VIEWS,
                       background=[write_e_invoices] if settings.e_invoices_enabled else [])
     interest = AccruedInterest(settings.collections_url, machine_credentials(
         "invoicing", settings.auth_jwt_secret, settings.collections_api_key))

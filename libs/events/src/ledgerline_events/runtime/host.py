@@ -31,11 +31,12 @@ from .event_store import EventStore
 from .intake import Intake
 from .migrations import Migration
 from .observability import RuntimeCollector, configure_logging
-from .postgres import create_pool
+from .postgres import create_pool, install_once
 from .problems import PROBLEM_RESPONSES, add_problem_answers
 from .projection import TRANSIENT_DB_ERRORS, Projection
 from .rebuild import Progress, RebuildRunning, rebuild, swap
 from .relay import OutboxRelay
+from .reporting import ReportingView, install_reporting
 from .requests import Clock, utc_now
 from .settings import ServiceSettings
 
@@ -54,8 +55,10 @@ class Runtime:
         on_install: Sequence[Hook] = (), background: Sequence[Hook] = (),
         replay_projections: Sequence[Projection] | None = None,
         write_migrations: Sequence[Migration] = (), intakes: Sequence[Intake] = (),
+        reporting: Sequence[ReportingView] = (),
     ) -> None:
         self.settings = settings
+        self.reporting = list(reporting)  # the BI tools' views (reporting.py)
         self.projections = list(projections)
         # What a replay may rebuild: projections that only read the log (default: all of
         # them). A projection that acts on what it sees (credit's hold rules) passes a pure one.
@@ -89,6 +92,10 @@ class Runtime:
             linger_s=s.consumer_linger_ms / 1000, max_refused_in_row=s.consumer_max_refused_in_row,
         )
         await self.runner.install()
+        if self.reporting:
+            async def views(conn: asyncpg.Connection) -> None:
+                await install_reporting(conn, s.read_schema, self.reporting)
+            await install_once(self.pool, views)
         for hook in self.on_install:
             await hook(self)
         for intake in self.intakes:

@@ -19,6 +19,7 @@ from ledgerline_events.contract import Topics
 
 from .postgres import ident, set_search_path
 from .projection import BatchApplier, BatchStats, Projection, Record, install_read_schema, stored_offsets
+from .reporting import refresh_reporting
 from .topics_admin import partitions_of
 
 
@@ -205,4 +206,5 @@ async def swap(pool: asyncpg.Pool, live_schema: str, rebuilt_schema: str) -> str
         await conn.execute(
             f"UPDATE {ident(live_schema)}.read_model_generation SET generation = gen_random_uuid()"
         )
+        await refresh_reporting(conn, live_schema)  # the BI views follow to the new tables
     return retired
