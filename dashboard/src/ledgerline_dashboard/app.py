@@ -22,8 +22,17 @@ from . import pages, signin
 from .config import DashboardSettings
 from .signin import Viewer
 from .sources import ReadApis
+from .tables import as_csv, as_xlsx, tables_in
 
 HERE = Path(__file__).parent
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """A download's header; the name in ASCII and in UTF-8 (RFC 6266), customer ids may not be."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'")
+    return {"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
+                                   f"filename*=UTF-8''{quote(filename, safe='')}"}
 
 
 def _today() -> date:
@@ -58,6 +67,27 @@ def create_app(settings: DashboardSettings | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["service_urls"] = settings.service_urls()
+
+    def page_answer(request: Request, template: str, stem: str, context: dict[str, Any]
+                    ) -> Response:
+        """The page, or its tables (`?download=xlsx`: all, a sheet each; `?download=csv&table=N`:
+        the Nth), read back from the page as rendered so the figures are the page's."""
+        asked = request.query_params.get("download")
+        html = templates.get_template(template).render({**context, "request": request,
+                                                        "downloads": []})
+        found = tables_in(html)
+        if asked == "xlsx":
+            return Response(as_xlsx(found, stem), media_type=XLSX,
+                            headers=attachment(f"{stem}.xlsx"))
+        if asked == "csv":
+            number = request.query_params.get("table", "1")
+            if not number.isdigit() or not 1 <= int(number) <= len(found):
+                return Response(f"No table {number} on this page ({len(found)} tables).",
+                                status_code=404)
+            return Response(as_csv(found[int(number) - 1]), media_type="text/csv; charset=utf-8",
+                            headers=attachment(f"{stem}-table-{number}.csv"))
+        downloads = [(n, t.name) for n, t in enumerate(found, start=1)]
+        return templates.TemplateResponse(request, template, {**context, "downloads": downloads})
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
@@ -106,7 +136,7 @@ def create_app(settings: DashboardSettings | None = None,
         chosen = _parse_date(as_of)
         page = await pages.overview(apis.as_viewer(viewer.token), settings, today(), chosen,
                                     with_unapplied=viewer.sees("unapplied"))
-        return templates.TemplateResponse(request, "overview.html", {
+        return page_answer(request, "overview.html", f"overview-{today()}", {
             "page": page, "viewer": viewer, "bad_as_of": bool(as_of) and chosen is None})
 
     @app.get("/forecast", response_class=HTMLResponse)
@@ -116,8 +146,8 @@ def create_app(settings: DashboardSettings | None = None,
         if not isinstance(viewer, Viewer):
             return viewer
         page = await pages.forecast_page(apis.as_viewer(viewer.token), today())
-        return templates.TemplateResponse(request, "forecast.html", {"page": page,
-                                                                     "viewer": viewer})
+        return page_answer(request, "forecast.html", f"forecast-{today()}",
+                           {"page": page, "viewer": viewer})
 
     @app.get("/what-if", response_class=HTMLResponse)
     async def dunning_what_if(request: Request) -> Response:
@@ -128,8 +158,8 @@ def create_app(settings: DashboardSettings | None = None,
         asked = {k: v for k, v in request.query_params.items()
                  if k in ("from", "to", "days_after_due", "minimum")}
         page = await pages.what_if_page(apis.as_viewer(viewer.token), asked)
-        return templates.TemplateResponse(request, "what_if.html", {"page": page,
-                                                                     "viewer": viewer})
+        return page_answer(request, "what_if.html", "dunning-what-if",
+                           {"page": page, "viewer": viewer})
 
     @app.get("/customers", response_class=HTMLResponse)
     async def find_customer(request: Request, customer_id: str = "") -> Response:
@@ -145,8 +175,8 @@ def create_app(settings: DashboardSettings | None = None,
         if not isinstance(viewer, Viewer):
             return viewer
         page = await pages.customer_page(apis.as_viewer(viewer.token), customer_id, today())
-        return templates.TemplateResponse(request, "customer.html",
-                                          {"page": page, "viewer": viewer})
+        return page_answer(request, "customer.html", f"customer-{customer_id}-{today()}",
+                           {"page": page, "viewer": viewer})
 
     async def document(request: Request, service: str, path: str, name: str) -> Response:
         """A document (a PDF, an e-invoice's XML), fetched from the service that owns it as the
