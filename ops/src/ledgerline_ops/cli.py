@@ -47,10 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--reports-dir", type=Path, default=Path("reports"))
     a.add_argument("--customer", help="compare only this customer's figures")
 
-    e = sub.add_parser("export", help="ageing or balances as of T, for auditors")
-    e.add_argument("report", choices=["ageing", "balances"])
-    e.add_argument("--as-of", type=parse_instant, required=True)
-    e.add_argument("--format", choices=["csv", "json"], default="json")
+    e = sub.add_parser("export", help="ageing or balances as of T, or the audit trail of a "
+                       "customer or an invoice, for auditors")
+    e.add_argument("report", choices=["ageing", "balances", "audit-trail"])
+    e.add_argument("--as-of", type=parse_instant, help="ageing, balances: required")
+    e.add_argument("--customer", help="audit-trail: the customer's events")
+    e.add_argument("--invoice", help="audit-trail: the invoice's events")
+    e.add_argument("--format", choices=["csv", "json", "pdf"], default="json",
+                   help="ageing, balances: csv or json; audit-trail: csv or pdf")
     e.add_argument("--output", type=Path, help="default: stdout")
 
     c = sub.add_parser("close-month", help="store the month-end report, record the snapshot")
@@ -105,6 +109,9 @@ async def _run(args: argparse.Namespace, settings: ServiceSettings) -> int:
         case "audit":
             return await commands.audit(args.service, settings, args.as_of, args.against,
                                         args.against_snapshot, args.reports_dir, args.customer)
+        case "export" if args.report == "audit-trail":
+            return await commands.export_trail(settings, args.customer, args.invoice, args.format,
+                                               args.output)
         case "export":
             return await commands.export(settings, args.report, args.as_of, args.format, args.output)
         case "close-month":

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,8 +15,8 @@ from ledgerline_events.runtime import RebuildRunning, ServiceSettings, read_mode
 from ledgerline_events.runtime.event_store import EVENT_STORE_MIGRATIONS
 from ledgerline_events.runtime.migrations import migrate as migrate_write_schema
 
+from . import audit_trail, month_end
 from . import dead_letters as letters
-from . import month_end
 from .audit import AuditResult
 from .audit import audit as run_audit
 from .progress import ProgressBar
@@ -121,9 +122,12 @@ def _print_audit(result: AuditResult, reference: str) -> int:
     return 0 if result.clean else 1
 
 
-async def export(settings: ServiceSettings, report: str, as_of: datetime, fmt: str,
+async def export(settings: ServiceSettings, report: str, as_of: datetime | None, fmt: str,
                  output: Path | None) -> int:
     """Ageing or balances as of T from the live collections read model (its as-of queries)."""
+    if as_of is None or fmt == "pdf":
+        print(f"refused: {report} needs --as-of, as csv or json", file=sys.stderr)
+        return 2
     collections = SERVICES["collections"]
     async with database(settings) as pool:
         full = await report_of(collections, pool, settings, settings.read_schema, as_of)
@@ -133,6 +137,26 @@ async def export(settings: ServiceSettings, report: str, as_of: datetime, fmt: s
     else:
         write_report(chosen, output, fmt)
         say(f"wrote {output}: {len(chosen.rows)} rows, checksum {chosen.checksum}")
+    return 0
+
+
+async def export_trail(settings: ServiceSettings, customer: str | None, invoice: str | None,
+                       fmt: str, output: Path | None) -> int:
+    """Every event of a customer or an invoice from the log, with who acted and its effect."""
+    if not (customer or invoice) or fmt not in ("csv", "pdf"):
+        print("refused: audit-trail needs --customer and/or --invoice, as csv or pdf",
+              file=sys.stderr)
+        return 2
+    rows = await audit_trail.read_trail(settings.kafka_bootstrap, settings.topics, customer,
+                                        invoice, audit_trail.say_progress)
+    subject = " ".join(x for x in (customer, invoice) if x)
+    content = (audit_trail.as_csv(rows) if fmt == "csv"
+               else audit_trail.as_pdf(rows, subject, datetime.now(UTC)))
+    if output is None:
+        sys.stdout.buffer.write(content)
+    else:
+        await asyncio.to_thread(output.write_bytes, content)
+        say(f"wrote {output}: {len(rows)} events of {subject}")
     return 0
 
 

@@ -80,7 +80,7 @@ async def read_all(bootstrap: str, topic: str) -> list[DeadLetterEntry]:
         await consumer.seek_to_beginning(*partitions)
         end = await consumer.end_offsets(partitions)
         entries: list[DeadLetterEntry] = []
-        while await _behind(consumer, end):
+        while await behind(consumer, end):
             for tp, messages in (await consumer.getmany(timeout_ms=1000)).items():
                 entries += [parse(tp.partition, m.offset, m.key, m.value) for m in messages
                             if m.offset < end[tp] and m.value is not None]
@@ -89,7 +89,7 @@ async def read_all(bootstrap: str, topic: str) -> list[DeadLetterEntry]:
         await consumer.stop()
 
 
-async def _behind(consumer: AIOKafkaConsumer, end: dict[TopicPartition, int]) -> bool:
+async def behind(consumer: AIOKafkaConsumer, end: dict[TopicPartition, int]) -> bool:
     for tp, last in end.items():
         if await consumer.position(tp) < last:
             return True
