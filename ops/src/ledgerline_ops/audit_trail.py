@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 
 from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decode
@@ -27,7 +27,7 @@ from ledgerline_events.runtime.pdf import text_pdf
 from ledgerline_events.runtime.topics_admin import partitions_of
 from ledgerline_invoicing.domain.statement import movements_from
 
-from .dead_letters import behind
+from .log_reading import to_the_end
 
 SAID = ("invoice_number", "credit_note_number", "payment_id", "allocation_id", "dispute_id",
         "promise_id", "write_off_id", "reminder_id", "level", "amount", "gross_total", "applied",
@@ -132,29 +132,16 @@ async def read_trail(bootstrap: str, topics: Topics, customer_id: str | None,
 
 async def _read(bootstrap: str, partitions: list[TopicPartition],
                 progress: Callable[[str], None]) -> list[Envelope]:
-    if not partitions:
-        return []
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                enable_auto_commit=False, isolation_level="read_committed")
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
-        total, seen, envelopes = sum(end.values()), 0, []
-        while await behind(consumer, end):
-            for tp, messages in (await consumer.getmany(timeout_ms=1000)).items():
-                for m in messages:
-                    if m.offset < end[tp] and m.value is not None:
-                        seen += 1
-                        try:
-                            envelopes.append(decode(m.value))
-                        except UndecodableEvent:
-                            continue  # its consumer dead-lettered it: not a fact
-            progress(f"read {seen} of at most {total} messages")
-        return envelopes
-    finally:
-        await consumer.stop()
+    seen, envelopes = 0, []
+    async for _, records, total in to_the_end(bootstrap, partitions):
+        seen += len(records)
+        for m in records:
+            try:
+                envelopes.append(decode(m.value))
+            except UndecodableEvent:
+                continue  # its consumer dead-lettered it: not a fact
+        progress(f"read {seen} of at most {total} messages")
+    return envelopes
 
 
 def say_progress(line: str) -> None:

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 
 from ledgerline_events.runtime.topics_admin import partitions_of
+
+from .log_reading import to_the_end
 
 
 @dataclass(frozen=True)
@@ -72,28 +74,10 @@ async def read_all(bootstrap: str, topic: str) -> list[DeadLetterEntry]:
     if not numbers:
         return []  # no consumer of the service ever dead-lettered anything
     partitions = [TopicPartition(topic, p) for p in numbers]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                enable_auto_commit=False, isolation_level="read_committed")
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
-        entries: list[DeadLetterEntry] = []
-        while await behind(consumer, end):
-            for tp, messages in (await consumer.getmany(timeout_ms=1000)).items():
-                entries += [parse(tp.partition, m.offset, m.key, m.value) for m in messages
-                            if m.offset < end[tp] and m.value is not None]
-        return sorted(entries, key=lambda e: (e.partition, e.offset))
-    finally:
-        await consumer.stop()
-
-
-async def behind(consumer: AIOKafkaConsumer, end: dict[TopicPartition, int]) -> bool:
-    for tp, last in end.items():
-        if await consumer.position(tp) < last:
-            return True
-    return False
+    entries: list[DeadLetterEntry] = []
+    async for tp, records, _ in to_the_end(bootstrap, partitions):
+        entries += [parse(tp.partition, m.offset, m.key, m.value) for m in records]
+    return sorted(entries, key=lambda e: (e.partition, e.offset))
 
 
 async def replay(bootstrap: str, entries: Sequence[DeadLetterEntry]) -> None:
