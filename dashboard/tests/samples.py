@@ -275,3 +275,21 @@ BACKTEST = {
                                                                   "USD": "51426.63"},
          "collected": {"EUR": "72807.44", "USD": "34467.99"}}],
 }
+
+
+# collections' customer history (GET /customers/{id}/history): a credit note a finance user
+# made, cleared by cash application, and an invoice from before actors were recorded.
+HISTORY = {
+    "customer_id": "C-ACME", "as_of": "2026-11-25T12:00:00+00:00",
+    "entries": [
+        {"occurred_at": "2026-11-20T10:15:00+00:00", "recorded_at": "2026-11-20T10:15:01+00:00",
+         "event_type": "cash-application.CreditNoteApplied", "reference": "CN-2026-000007",
+         "actor": "cash-application", "actor_kind": "component", "actor_roles": []},
+        {"occurred_at": "2026-11-20T10:15:00+00:00", "recorded_at": "2026-11-20T10:15:00+00:00",
+         "event_type": "invoicing.CreditNoteIssued", "reference": "CN-2026-000007",
+         "actor": "fay@finance.example", "actor_kind": "caller", "actor_roles": ["finance"]},
+        {"occurred_at": "2026-10-01T09:00:00+00:00", "recorded_at": "2026-10-01T09:00:00+00:00",
+         "event_type": "invoicing.InvoiceIssued", "reference": "INV-2026-000001",
+         "actor": "unknown", "actor_kind": "unknown", "actor_roles": []},
+    ],
+}

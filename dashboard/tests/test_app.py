@@ -23,6 +23,7 @@ from .samples import (
     DISPUTES,
     E_INVOICES,
     FORECAST,
+    HISTORY,
     MASTER,
     UNAPPLIED,
     WHAT_IF,
@@ -42,6 +43,7 @@ def fake_services(down: set[str]) -> Callable[[httpx.Request], httpx.Response]:
         ("collections", "/kpis"): kpi_report("127.33", "30.19"),
         ("collections", "/customers/C-ACME"): ACCOUNT, ("cash", "/unapplied"): UNAPPLIED,
         ("collections", "/customers/C-ACME/master"): MASTER,
+        ("collections", "/customers/C-ACME/history"): HISTORY,
         ("cash", "/customers/C-ACME/balance"): BALANCE, ("credit", "/customers/C-ACME/credit"): CREDIT,
         ("invoicing", "/invoices"): [{"customer_name": "Acme Tools GmbH"}],
         ("invoicing", "/invoices/inv-5"): {"invoice_number": "INV-2026-000005"},
@@ -118,6 +120,13 @@ def test_customer_page() -> None:
     html = client().get("/customers/C-ACME").text
     for shown in ("Acme Tools GmbH", "INV-2026-000001", "€1,480.00", "on credit hold",
                   "−€329.90", "Dear Acme, again", "€300.00"):
+        assert shown in html, shown
+
+
+def test_customer_page_says_who_did_what_on_the_account() -> None:
+    html = client().get("/customers/C-ACME").text
+    for shown in ("Who did what", "Credit note issued", "fay@finance.example",
+                  'data-actor="component">cash-application', 'data-actor="unknown">unknown'):
         assert shown in html, shown
 
 

@@ -38,6 +38,7 @@ READS: list[tuple[str, Any, str, str]] = [
     ("ACCOUNT", S.ACCOUNT, "collections", "/customers/{customer_id}"),
     ("MASTER", S.MASTER, "collections", "/customers/{customer_id}/master"),
     ("E_INVOICES", S.E_INVOICES, "invoicing", "/e-invoices"),
+    ("HISTORY", S.HISTORY, "collections", "/customers/{customer_id}/history"),
     ("FORECAST", S.FORECAST, "collections", "/cash-forecast"),
     ("WHAT_IF", S.WHAT_IF, "collections", "/dunning-what-if"),
     ("BACKTEST", S.BACKTEST, "collections", "/cash-forecast/backtest"),

@@ -117,6 +117,9 @@ async def overview(apis: ReadApis, settings: DashboardSettings, today: date,
     return page
 
 
+HISTORY_ROWS = 30  # the latest facts on the customer page; the audit trail has them all
+
+
 @dataclass
 class CustomerPage:
     customer_id: str
@@ -127,6 +130,7 @@ class CustomerPage:
     name: str
     contacts: Panel
     e_invoices: Panel
+    history: Panel = field(default_factory=Panel)
 
 
 async def customer_page(apis: ReadApis, customer_id: str, today: date) -> CustomerPage:
@@ -137,6 +141,7 @@ async def customer_page(apis: ReadApis, customer_id: str, today: date) -> Custom
         "cash": ("cash-application", f"/customers/{cid}/balance", None),
         "master": ("collections", f"/customers/{cid}/master", None),
         "e_invoices": ("invoicing", "/e-invoices", {"customer_id": customer_id}),
+        "history": ("collections", f"/customers/{cid}/history", {"limit": str(HISTORY_ROWS)}),
     })
     account = panel(got["account"], customer.customer_account)
     name = account.view.name if account.view else customer_id
@@ -145,7 +150,8 @@ async def customer_page(apis: ReadApis, customer_id: str, today: date) -> Custom
                 else panel(master, customer.contacts))  # no master yet: nobody on file
     return CustomerPage(customer_id, today, account, panel(got["credit"], credit.credit_standing),
                         panel(got["cash"], credit.cash_position), name, contacts,
-                        panel(got["e_invoices"], customer.e_invoices))
+                        panel(got["e_invoices"], customer.e_invoices),
+                        panel(got["history"], customer.history))
 
 
 @dataclass

@@ -84,6 +84,17 @@ class EInvoice:
 
 
 @dataclass(frozen=True)
+class Acted:
+    """One fact on the account and who made it happen."""
+
+    on: str  # business time, to the minute
+    what: str  # "Credit note issued"
+    reference: str
+    by: str  # the caller's subject, a component of ours, or "unknown"
+    by_kind: str  # caller, component, unknown
+
+
+@dataclass(frozen=True)
 class CustomerAccount:
     customer_id: str
     name: str
@@ -221,3 +232,16 @@ def _interest(earned: list[dict[str, Any]]) -> dict[str, str]:
         currency = e["total"]["currency"]
         totals[currency] = totals.get(currency, Decimal(0)) + to_decimal(e["total"]["amount"])
     return {c: format_money(v, c) for c, v in sorted(totals.items())}
+
+
+def history(answer: dict[str, Any]) -> list[Acted]:
+    """Who did what, the latest first (collections' customer history)."""
+    return [Acted(str(e["occurred_at"])[:16].replace("T", " "), _said(e["event_type"]),
+                  e["reference"], e["actor"], e["actor_kind"]) for e in answer["entries"]]
+
+
+def _said(event_type: str) -> str:
+    """`invoicing.CreditNoteIssued` → "Credit note issued"."""
+    name = event_type.rsplit(".", 1)[-1]
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
+    return words[:1].upper() + words[1:]

@@ -29,6 +29,7 @@ from .application.letter_delivery import deliver_due
 from .config import CollectionsSettings
 from .projections.activity import CollectionsActivity
 from .projections.audit_report import AUDIT_REPORT
+from .projections.customer_history import CustomerHistory
 from .projections.customer_master import CustomerMasterProjection
 from .projections.delivery_proofs import DeliveryProofs
 from .projections.receivables import Receivables
@@ -48,8 +49,9 @@ def next_run_after(now: datetime, settings: CollectionsSettings) -> datetime:
 
 
 def replay_projections() -> list[Projection]:
-    """What a replay rebuilds (ops `ledgerline replay collections`): both read the log only."""
-    return [Receivables(), CollectionsActivity(), CustomerMasterProjection(), DeliveryProofs()]
+    """What a replay rebuilds (ops `ledgerline replay collections`): they read the log only."""
+    return [Receivables(), CollectionsActivity(), CustomerMasterProjection(), DeliveryProofs(),
+            CustomerHistory()]
 
 
 DEFINITION = ServiceDefinition("collections", CollectionsSettings, replay_projections, AUDIT_REPORT,

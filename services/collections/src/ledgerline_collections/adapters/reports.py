@@ -226,3 +226,14 @@ async def deliveries(read: ReadModel, invoice_ids: list[str]) -> list[dict[str, 
         rows = await conn.fetch("SELECT * FROM invoice_delivery WHERE invoice_id = ANY($1)"
                                 " ORDER BY invoice_id", invoice_ids)
     return [_row(r) for r in rows]
+
+
+async def history(read: ReadModel, customer_id: str, as_of: datetime, limit: int
+                  ) -> dict[str, Any]:
+    """Who did what on the customer's account up to `as_of`, the latest first."""
+    async with read.connection() as conn:
+        rows = await conn.fetch(
+            "SELECT occurred_at, recorded_at, event_type, reference, actor, actor_kind, "
+            "actor_roles FROM customer_history WHERE customer_id = $1 AND occurred_at <= $2 "
+            "ORDER BY occurred_at DESC, recorded_at DESC LIMIT $3", customer_id, as_of, limit)
+    return {"customer_id": customer_id, "as_of": as_of, "entries": [dict(r) for r in rows]}

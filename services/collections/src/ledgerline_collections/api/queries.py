@@ -31,6 +31,7 @@ from .query_answers import (
     AgencyFile,
     CashForecast,
     CustomerAccount,
+    CustomerHistory,
     CustomerLateInterest,
     CustomerMasterOut,
     CustomerOpenItems,
@@ -82,6 +83,17 @@ async def customer_account(customer_id: str, app: Service, now: Now, as_of: AsOf
     overdue = [i["invoice_id"] for i in view["open_items"] if i["days_overdue"] > 0]
     earned = await interest_reads.earned_by(app.read_model, overdue, (as_of or now).date())
     return {**view, "late_interest": [e.earned() for e in earned]}
+
+
+@router.get("/customers/{customer_id}/history", response_model=CustomerHistory,
+            summary="Who did what on a customer's account, the latest first")
+async def customer_history(customer_id: str, app: Service, now: Now, as_of: AsOf = None,
+                           limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100
+                           ) -> dict[str, Any]:
+    """Every fact on the account (invoices, payments, clearing, letters, calls, disputes,
+    promises, write-offs) with who acted: the authenticated caller, one of our components, or
+    `unknown` for facts recorded before actors were."""
+    return await reports.history(app.read_model, customer_id, as_of or now, limit)
 
 
 @router.get("/customers/{customer_id}/open-items", summary="A customer's open items as of T",

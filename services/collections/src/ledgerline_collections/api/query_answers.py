@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 
+from ledgerline_events.contract.base import ActorKind
 from ledgerline_events.contract.collections import (
     CallOutcome,
     DisputeOutcome,
@@ -344,6 +345,22 @@ class CustomerLateInterest(BaseModel):
     as_of: date
     rates_recorded: bool  # False: no reference rate yet, so nothing is worked out
     invoices: list[InterestNotYetInvoiced]
+
+
+class HistoryEntry(BaseModel):
+    occurred_at: Instant
+    recorded_at: Instant
+    event_type: str
+    reference: str  # the invoice number, payment, dispute... the fact names
+    actor: str  # the caller's subject, our component's name, or "unknown" (before actors)
+    actor_kind: ActorKind
+    actor_roles: list[str]
+
+
+class CustomerHistory(BaseModel):
+    customer_id: str
+    as_of: Instant
+    entries: list[HistoryEntry]  # the latest first
 
 
 class WeekAmount(BaseModel):
