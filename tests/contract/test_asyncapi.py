@@ -1,6 +1,7 @@
 """The event contract as publishers read it: an AsyncAPI 3.0 document that the official AsyncAPI
-JSON Schema (npm @asyncapi/specs, fetched by deploy/local/schemas.sh) accepts, whose references
-all resolve, whose examples match their schemas and read as our consumers read messages, as
+JSON Schema (npm @asyncapi/specs) accepts and the AsyncAPI project's own parser (npm
+@asyncapi/parser, both fetched by deploy/local/schemas.sh) reads without a warning, whose
+references all resolve, whose examples match their schemas and read as our consumers read messages, as
 `make schemas` published it and as every service serves it with its own topic names."""
 
 from __future__ import annotations
@@ -49,6 +50,34 @@ def test_the_document_is_valid_asyncapi_3(contract: dict[str, Any]) -> None:
     assert [e.message for e in validator.iter_errors(contract)] == []
     broken = {**contract, "channels": {"salesInbound": {"address": 5}}}
     assert list(validator.iter_errors(broken)), "the schema must refuse a broken document"
+
+
+def test_the_asyncapi_project_s_own_parser_reads_it_without_an_error_or_a_warning(
+    contract: dict[str, Any], tmp_path: Path,
+) -> None:
+    parser = Path(subprocess.run([ROOT / "deploy/local/schemas.sh", "parser-path"], check=True,
+                                 capture_output=True, text=True).stdout.strip())
+    assert (parser / "node_modules/@asyncapi/parser").is_dir(), (
+        f"{parser} missing: run deploy/local/schemas.sh install (make setup)")
+
+    def parsed(document: dict[str, Any]) -> dict[str, Any]:
+        path = tmp_path / "asyncapi.json"
+        path.write_text(json.dumps(document))
+        ran = subprocess.run(["node", str(ROOT / "tests/contract/asyncapi_parse.mjs"),
+                              str(parser), str(path)], capture_output=True, text=True,
+                             check=True, timeout=120)
+        found: dict[str, Any] = json.loads(ran.stdout)
+        return found
+
+    read = parsed(contract)
+    # severity 0 error, 1 warning; 2 is information (that 3.1.0 exists: 3.0.0 is the version
+    # most tools read)
+    assert [d for d in read["diagnostics"] if d["severity"] < 2] == [] and read["parsed"]
+    assert read["messages"] == len(contract["components"]["messages"])
+    broken = json.loads(json.dumps(contract))
+    broken["channels"]["salesInbound"]["messages"]["nope"] = {"$ref": "#/components/messages/nope"}
+    assert [d["code"] for d in parsed(broken)["diagnostics"] if d["severity"] == 0] == [
+        "invalid-ref"]
 
 
 def refs_in(node: Any) -> list[str]:
