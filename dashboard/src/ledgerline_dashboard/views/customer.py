@@ -242,6 +242,6 @@ def history(answer: dict[str, Any]) -> list[Acted]:
 
 def _said(event_type: str) -> str:
     """`invoicing.CreditNoteIssued` → "Credit note issued"."""
-    name = event_type.rsplit(".", 1)[-1]
+    name = event_type.rsplit(".", 1)[-1].replace("EInvoice", "E-invoice")
     words = "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
     return words[:1].upper() + words[1:]

@@ -135,6 +135,9 @@ def example_of(event_type: str) -> dict[str, Any]:
     assert isinstance(found, dict)
     found["event_id"] = str(UUID(int=sorted(EVENT_TYPES).index(event_type) + 1))
     found["correlation_id"] = found["event_id"]
+    producer = event_type.split(".", 1)[0]
+    found["producer"] = "erp" if producer == "sales" else producer
+    found["actor"] = {"kind": "component", "subject": found["producer"], "roles": []}
     return found
 
 
