@@ -7,10 +7,12 @@ import pytest
 from ledgerline_events.contract import EVENT_TYPES, Money, UndecodableEvent, decode, encode
 from ledgerline_events.contract.base import UNKNOWN_ACTOR
 from ledgerline_events.contract.cash_application import Payer, PaymentReceived
+from ledgerline_events.contract.catalogue import _CURRENT
 from ledgerline_events.contract.invoicing import EarlyPaymentDiscount
 from ledgerline_events.contract.money import quantize
 from ledgerline_events.contract.personal_data import new_key
 from ledgerline_events.contract.schema_export import export
+from ledgerline_events.contract.upcasters import envelope_v1_to_v2
 
 from ..sample import allocation, invoice
 
@@ -193,6 +195,8 @@ def test_an_envelope_written_before_actors_were_named_reads_as_the_unknown_actor
     read = decode(orjson.dumps(old))
     assert (read.actor, read.envelope_version) == (UNKNOWN_ACTOR, 2)
     assert read.payload == decode(orjson.dumps(wire)).payload
+    assert read == decode(orjson.dumps(envelope_v1_to_v2(old)))  # the upcaster, in words
+    assert _CURRENT.validate_json(orjson.dumps(old)) == read  # and old history stays fast
 
 
 def test_an_envelope_of_a_newer_version_is_refused_not_guessed() -> None:

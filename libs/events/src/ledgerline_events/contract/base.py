@@ -60,7 +60,9 @@ class Actor(BaseModel):
 
 
 UNKNOWN_ACTOR = Actor(kind=ActorKind.UNKNOWN, subject="unknown")
-# 2: the envelope names its actor; version 1 envelopes read as UNKNOWN_ACTOR (catalogue.decode)
+# 2: the envelope names its actor. A version 1 envelope (neither field) reads as version 2
+# with UNKNOWN_ACTOR: the fields' defaults are that upcast (upcasters.envelope_v1_to_v2 says
+# it in words), so old history still takes the decoder's fast path.
 ENVELOPE_VERSION: Literal[2] = 2
 
 
@@ -82,7 +84,7 @@ class Envelope(BaseModel):
     correlation_id: str = Field(min_length=1, max_length=128)
     causation_id: str | None = Field(default=None, max_length=128)
     producer: str = Field(min_length=1, max_length=64)
-    actor: Actor
+    actor: Actor = UNKNOWN_ACTOR
     payload: Event
 
     def __eq__(self, other: object) -> bool:

@@ -19,7 +19,7 @@ from .invoicing import INVOICING_EVENTS
 from .late_interest import LATE_INTEREST_EVENTS
 from .rejections import REJECTION_EVENTS
 from .sales import SALES_EVENTS
-from .upcasters import UPCASTERS, envelope_v1_to_v2
+from .upcasters import UPCASTERS
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.event_type: cls
@@ -107,8 +107,6 @@ def _decode_general(raw: bytes | str | dict[str, Any]) -> Envelope:
         raise UndecodableEvent(f"not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise UndecodableEvent("an event must be a JSON object")
-    if "envelope_version" not in data:
-        data = envelope_v1_to_v2(data)
     event_type = data.get("event_type")
     cls = EVENT_TYPES.get(event_type) if isinstance(event_type, str) else None
     if cls is None:

@@ -8,8 +8,10 @@ the consumed offsets, all in one PostgreSQL transaction.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -21,6 +23,7 @@ import structlog
 
 from ledgerline_events.contract import Envelope, Topics, UndecodableEvent, decode
 from ledgerline_events.contract.refusals import Refusal
+from ledgerline_events.contract.topics import SERVICES
 from ledgerline_events.contract.values import ValuePolicy, ValueRefused, value_policy
 
 from . import read_model_versions
@@ -98,15 +101,31 @@ class Record(NamedTuple):
     value: bytes | None
 
 
-def read_message(value: bytes | None, policy: ValuePolicy) -> Envelope | str:
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Decoding a batch makes tens of thousands of small objects that all live until the batch
+    is applied, so the cyclic garbage collector ran again and again over all of them: 60 % of
+    the decode time. Decoded events form no reference cycles (reference counting frees them),
+    so the collector waits until the batch is decoded."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_message(value: bytes | None, policy: ValuePolicy | None) -> Envelope | str:
     """A message's envelope as every consumer reads it (decoded, upcast, within the value
-    policy), or why it cannot be read: the reason its dead letter gives. `ledgerline contract
-    validate` checks a publisher's message with this very function."""
+    policy unless it is None), or why it cannot be read: the reason its dead letter gives.
+    `ledgerline contract validate` checks a publisher's message with this very function."""
     try:
         if value is None:
             raise UndecodableEvent("empty message")
         envelope = decode(value)
-        policy.check_message(value, envelope)
+        if policy is not None:
+            policy.check_message(value, envelope)
         return envelope
     except UndecodableEvent as exc:
         return exc.reason
@@ -195,6 +214,10 @@ class BatchApplier:
         # A rebuild is the only writer of its schema's partitions: it remembers the ids it
         # committed (as integers) instead of asking the table which ones are new (`_fresh`).
         self._committed: set[int] | None = set() if rebuilding else None
+        # A rebuild re-reads what our own services wrote, and each checked the value policy
+        # when it wrote it (UnitOfWork.write): only the other systems' topics are checked again.
+        self._checked_at_write = (frozenset(topics.events(s) for s in SERVICES) if rebuilding
+                                  else frozenset())
         # The read schema's generation the caller's positions belong to (None: not checked).
         self.generation: object = None
         # Events refused one after the other with none applied between: past the limit, the
@@ -310,12 +333,14 @@ class BatchApplier:
         good: list[tuple[Record, Envelope]] = []
         dead: list[DeadLetter] = []
         policy = value_policy()
-        for record in records:
-            read = read_message(record.value, policy)
-            if isinstance(read, str):
-                dead.append(DeadLetter(record, read))
-            else:
-                good.append((record, read))
+        with collector_paused():
+            for record in records:
+                read = read_message(record.value, None if record.topic in self._checked_at_write
+                                    else policy)
+                if isinstance(read, str):
+                    dead.append(DeadLetter(record, read))
+                else:
+                    good.append((record, read))
         return good, dead
 
     async def _send_dead(self, dead: list[DeadLetter], stats: BatchStats) -> None:
