@@ -18,7 +18,8 @@ from typing import Any
 
 import orjson
 
-from ledgerline_events.contract import decode
+from ledgerline_events.contract import EVENT_TYPES, decode
+from ledgerline_events.contract.catalogue import upcast
 
 START = datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
 CURRENCIES = ("EUR", "EUR", "EUR", "USD", "GBP")
@@ -103,12 +104,17 @@ def _envelope(s: _Story, producer: str, event_type: str, aggregate: str, version
     s.seq += 1
     event_id = uuid.UUID(int=s.rng.getrandbits(128), version=4)
     at = _iso(s.clock + timedelta(seconds=s.seq))
+    kind = f"{producer}.{event_type}"
+    current = EVENT_TYPES[kind].schema_version
+    if schema_version < current:  # written as a service writes it today: the current version
+        payload, schema_version = upcast(kind, schema_version, payload), current
     wire = {
-        "event_id": str(event_id), "event_type": f"{producer}.{event_type}",
+        "envelope_version": 2, "event_id": str(event_id), "event_type": kind,
         "schema_version": schema_version, "customer_id": s.customer_id,
         "aggregate_id": aggregate, "aggregate_version": version, "occurred_at": at,
         "recorded_at": at, "correlation_id": str(event_id), "causation_id": None,
-        "producer": producer, "payload": payload,
+        "producer": producer, "actor": {"kind": "component", "subject": producer, "roles": []},
+        "payload": payload,
     }
     row = (event_id, producer, s.customer_id, invoice_id, s.clock, amount, event_type)
     return Message(producer, s.customer_id.encode(), orjson.dumps(wire), row)

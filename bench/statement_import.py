@@ -53,18 +53,18 @@ def invoices(m: int, customers: int, rng: random.Random) -> list[tuple[str, str,
              Decimal(rng.randrange(5_000, 500_000)) / 100) for i in range(m)]
 
 
-def invoice_event(customer: str, number: str, gross: Decimal) -> bytes:
+def invoice_event(customer: str, number: str, gross: Decimal, issued: datetime = ISSUED) -> bytes:
     amount = Money.of(gross, "EUR")
     payload = InvoiceIssued(
         invoice_id=f"inv-{number}", invoice_number=number,
         customer=Customer(customer_id=customer, name=f"{customer} SARL", country="FR"),
-        currency="EUR", issue_date=ISSUED.date(), due_date=ISSUED.date() + timedelta(days=30),
+        currency="EUR", issue_date=issued.date(), due_date=issued.date() + timedelta(days=30),
         payment_terms=PaymentTerms(kind=TermsKind.NET, net_days=30),
         lines=[InvoiceLine(description="Goods", quantity=Decimal(1), unit_price=gross,
                            tax_rate=Decimal(0), net=gross, tax=Decimal(0))],
         net_total=amount, tax_total=Money.zero("EUR"), gross_total=amount)
     return encode(new_envelope(payload, aggregate_id=f"inv-{number}", aggregate_version=1,
-                               customer_id=customer, occurred_at=ISSUED, producer="invoicing"))
+                               customer_id=customer, occurred_at=issued, producer="invoicing"))
 
 
 def iban(customer: str) -> str:
