@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import resource
@@ -27,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
-from bench.statement_import import KAFKA, PG, invoice_event, invoices, until
+from bench.statement_import import KAFKA, PG, emit, invoice_event, invoices, until
 
 RUN_DATE = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -93,12 +92,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--output", type=Path, help="append the figures as a JSON line")
     args = p.parse_args()
-    figures = asyncio.run(run(args.invoices, args.customers, args.seed))
-    figures["at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    print(json.dumps(figures, indent=1))
-    if args.output:
-        with args.output.open("a") as out:
-            out.write(json.dumps(figures) + "\n")
+    emit(asyncio.run(run(args.invoices, args.customers, args.seed)), args.output)
 
 
 if __name__ == "__main__":

@@ -227,11 +227,15 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--output", type=Path, help="append the figures as a JSON line")
     args = p.parse_args()
-    figures = asyncio.run(run(args.entries, args.invoices, args.customers, args.seed))
+    emit(asyncio.run(run(args.entries, args.invoices, args.customers, args.seed)), args.output)
+
+
+def emit(figures: dict[str, Any], output: Path | None) -> None:
+    """The figures on stdout, stamped, and appended as a JSON line to `output` if given."""
     figures["at"] = datetime.now(UTC).isoformat(timespec="seconds")
     print(json.dumps(figures, indent=1))
-    if args.output:
-        with args.output.open("a") as out:
+    if output:
+        with output.open("a") as out:
             out.write(json.dumps(figures) + "\n")
 
 
