@@ -10,42 +10,30 @@ from urllib.parse import quote
 
 import httpx
 
+from ledgerline_events.runtime.peers import Peer
+
 from .smtp import Attachment
 
 FETCH_TIMEOUT_S = 30
 
 
-class DocumentUnavailable(Exception):
-    """Invoicing did not give the document now (down, or not there yet): tried again later."""
+class InvoiceDocuments(Peer):
+    """Raises runtime.peers.PeerUnavailable when invoicing does not give the document now
+    (down, or not there yet): the letter is tried again later."""
 
-
-class InvoiceDocuments:
     def __init__(self, base_url: str, credentials: Callable[[], dict[str, str]],
                  client: httpx.AsyncClient | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.credentials = credentials
-        self.client = client or httpx.AsyncClient(timeout=FETCH_TIMEOUT_S)
+        super().__init__("invoicing", base_url, credentials, client, timeout_s=FETCH_TIMEOUT_S)
 
     async def pdf(self, invoice_id: str) -> bytes:
-        return (await self._get(f"/invoices/{quote(invoice_id, safe='')}/pdf")).content
+        return (await self.get(f"/invoices/{quote(invoice_id, safe='')}/pdf")).content
 
     async def e_invoice(self, invoice_id: str) -> Attachment | None:
         """The invoice's legal e-invoice (Factur-X, FatturaPA or UBL) as invoicing wrote it;
         None while it is not written yet."""
-        listed = (await self._get(f"/e-invoices?invoice_id={quote(invoice_id, safe='')}")).json()
+        listed = (await self.get("/e-invoices", {"invoice_id": invoice_id})).json()
         written = [d for d in listed if d["sha256"] and not d["credit_note_id"]]
         if not written:
             return None
-        found = await self._get(f"/e-invoices/{quote(written[0]['document_id'], safe='')}")
+        found = await self.get(f"/e-invoices/{quote(written[0]['document_id'], safe='')}")
         return Attachment(written[0]["filename"], written[0]["media_type"], found.content)
-
-    async def _get(self, path: str) -> httpx.Response:
-        url = f"{self.base_url}{path}"
-        try:
-            response = await self.client.get(url, headers=self.credentials())
-        except httpx.HTTPError as exc:
-            raise DocumentUnavailable(f"invoicing not reachable: {exc!r}") from exc
-        if response.status_code != 200:
-            raise DocumentUnavailable(f"invoicing answered {response.status_code} for {url}")
-        return response
-

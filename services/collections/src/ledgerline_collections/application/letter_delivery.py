@@ -27,9 +27,9 @@ from ledgerline_events.contract.deliveries import (
 from ledgerline_events.contract.personal_data import Sealed, seal
 from ledgerline_events.contract.sales import Language
 from ledgerline_events.runtime.pdf import Pdf, text_pdf
+from ledgerline_events.runtime.peers import PeerUnavailable
 
 from ..adapters import smtp
-from ..adapters.invoice_documents import DocumentUnavailable
 from ..adapters.letter_queue import Delivery, LetterQueue
 from ..domain.letter_post import (
     LetterPost,
@@ -93,7 +93,7 @@ async def _send(app: Collections, post: LetterPost, d: Delivery, now: datetime) 
     ids = {"document_id": d.document_id, "document": d.kind}
     try:
         letter = await _outgoing(app, d)
-    except DocumentUnavailable as missing:
+    except PeerUnavailable as missing:
         return _failed(ids, d, str(missing), now)
     pdf = letter.pdf
     contact = recipient((await master_state(app, d.customer_id)).contacts.values())

@@ -14,32 +14,26 @@ import httpx
 import structlog
 
 from ledgerline_events.contract.money import Money
+from ledgerline_events.runtime.peers import Peer, PeerUnavailable
 
 from ..domain.statement import InterestAccrued
 
-FETCH_TIMEOUT_S = 10
 log = structlog.get_logger("ledgerline.invoicing.accrued_interest")
 
 
-class AccruedInterest:
+class AccruedInterest(Peer):
     def __init__(self, base_url: str, credentials: Callable[[], dict[str, str]],
                  client: httpx.AsyncClient | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.credentials = credentials
-        self.client = client or httpx.AsyncClient(timeout=FETCH_TIMEOUT_S)
+        super().__init__("collections", base_url, credentials, client)
 
     async def of(self, customer_id: str, as_of: date) -> list[InterestAccrued] | None:
         """Per invoice, what it earned by the end of `as_of` and nobody claimed or waived;
         None when collections does not answer (the statement then says it is not known)."""
-        url = f"{self.base_url}/customers/{quote(customer_id, safe='')}/late-interest"
         try:
-            response = await self.client.get(url, params={"as_of": as_of.isoformat()},
-                                              headers=self.credentials())
-        except httpx.HTTPError as exc:
-            log.warning("accrued_interest.unreachable", url=url, error=repr(exc))
-            return None
-        if response.status_code != 200:
-            log.warning("accrued_interest.refused", url=url, status=response.status_code)
+            response = await self.get(f"/customers/{quote(customer_id, safe='')}/late-interest",
+                                      {"as_of": as_of.isoformat()})
+        except PeerUnavailable as missing:
+            log.warning("accrued_interest.unavailable", reason=str(missing))
             return None
         return [InterestAccrued(
             invoice_id=i["invoice_id"], invoice_number=i["invoice_number"],
