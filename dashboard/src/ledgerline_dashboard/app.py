@@ -26,6 +26,7 @@ from .tables import as_csv, as_xlsx, tables_in
 
 HERE = Path(__file__).parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS_HERE = "<!--ledgerline:downloads-->"  # in base.html: the page is rendered once
 
 
 def attachment(filename: str) -> dict[str, str]:
@@ -73,8 +74,7 @@ def create_app(settings: DashboardSettings | None = None,
         """The page, or its tables (`?download=xlsx`: all, a sheet each; `?download=csv&table=N`:
         the Nth), read back from the page as rendered so the figures are the page's."""
         asked = request.query_params.get("download")
-        html = templates.get_template(template).render({**context, "request": request,
-                                                        "downloads": []})
+        html = templates.get_template(template).render({**context, "request": request})
         found = tables_in(html)
         if asked == "xlsx":
             return Response(as_xlsx(found, stem), media_type=XLSX,
@@ -87,7 +87,9 @@ def create_app(settings: DashboardSettings | None = None,
             return Response(as_csv(found[int(number) - 1]), media_type="text/csv; charset=utf-8",
                             headers=attachment(f"{stem}-table-{number}.csv"))
         downloads = [(n, t.name) for n, t in enumerate(found, start=1)]
-        return templates.TemplateResponse(request, template, {**context, "downloads": downloads})
+        nav = templates.get_template("_downloads.html").render(request=request,
+                                                               downloads=downloads)
+        return HTMLResponse(html.replace(DOWNLOADS_HERE, nav, 1))
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
