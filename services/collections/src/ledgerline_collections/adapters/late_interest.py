@@ -59,29 +59,38 @@ class InvoiceInterest:
 async def invoice_interest(read: ReadModel, invoice_id: str, as_of: date
                            ) -> InvoiceInterest | None:
     """The interest and indemnity the invoice had earned by the end of `as_of`; None if unknown."""
-    end_of_day = datetime.combine(as_of, time.max, tzinfo=UTC)
     async with read.connection() as conn:
-        invoice = await conn.fetchrow(
-            "SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date, "
-            "c.country, c.name, c.language FROM invoice i LEFT JOIN customer c "
-            "USING (customer_id) WHERE i.invoice_id = $1", invoice_id)
-        if invoice is None:
-            return None
-        moved = await conn.fetch(
-            "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, delta FROM invoice_movement "
-            "WHERE invoice_id = $1 AND occurred_at <= $2", invoice_id, end_of_day)
-        disputed = await conn.fetch(
-            "SELECT opened_on, resolved_on FROM dispute WHERE invoice_id = $1 AND opened_on <= $2",
-            invoice_id, as_of)
-        rates = await conn.fetch("SELECT valid_from, rate FROM reference_rate")
-        terms = await conn.fetchrow("SELECT agreed_rate, charged FROM interest_terms "
-                                    "WHERE customer_id = $1", invoice["customer_id"])
+        return await _interest_on(conn, invoice_id, as_of, await _rates(conn))
+
+
+async def _rates(conn: asyncpg.Connection) -> list[ReferenceRate]:
+    return [ReferenceRate(r["valid_from"], r["rate"])
+            for r in await conn.fetch("SELECT valid_from, rate FROM reference_rate")]
+
+
+async def _interest_on(conn: asyncpg.Connection, invoice_id: str, as_of: date,
+                       rates: list[ReferenceRate]) -> InvoiceInterest | None:
+    end_of_day = datetime.combine(as_of, time.max, tzinfo=UTC)
+    invoice = await conn.fetchrow(
+        "SELECT i.invoice_id, i.invoice_number, i.customer_id, i.currency, i.due_date, "
+        "c.country, c.name, c.language FROM invoice i LEFT JOIN customer c "
+        "USING (customer_id) WHERE i.invoice_id = $1", invoice_id)
+    if invoice is None:
+        return None
+    moved = await conn.fetch(
+        "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, delta FROM invoice_movement "
+        "WHERE invoice_id = $1 AND occurred_at <= $2", invoice_id, end_of_day)
+    disputed = await conn.fetch(
+        "SELECT opened_on, resolved_on FROM dispute WHERE invoice_id = $1 AND opened_on <= $2",
+        invoice_id, as_of)
+    terms = await conn.fetchrow("SELECT agreed_rate, charged FROM interest_terms "
+                                "WHERE customer_id = $1", invoice["customer_id"])
     policy = policy_for(invoice["country"] or "")
     if terms is not None:  # the contract's own terms
         policy = replace(policy, agreed_rate=terms["agreed_rate"], charged=terms["charged"])
     accrual = late_interest(
         invoice["due_date"], [(m["day"], m["delta"]) for m in moved], as_of, invoice["currency"],
-        [ReferenceRate(r["valid_from"], r["rate"]) for r in rates], policy,
+        rates, policy,
         [Period(d["opened_on"], d["resolved_on"] if d["resolved_on"] and d["resolved_on"] <= as_of
                 else None) for d in disputed])
     customer = Customer(customer_id=invoice["customer_id"],
@@ -102,13 +111,15 @@ async def earned_by(read: ReadModel, invoice_ids: list[str], as_of: date
     """What each of these invoices earned by `as_of` (those that earned something); none at
     all when the reference rates do not cover the period."""
     earned = []
-    for invoice_id in invoice_ids:
-        try:
-            found = await invoice_interest(read, invoice_id, as_of)
-        except StateConflict:
-            return []
-        if found is not None and found.accrual.total:
-            earned.append(found)
+    async with read.connection() as conn:  # one connection, the rates read once
+        rates = await _rates(conn)
+        for invoice_id in invoice_ids:
+            try:
+                found = await _interest_on(conn, invoice_id, as_of, rates)
+            except StateConflict:
+                return []
+            if found is not None and found.accrual.total:
+                earned.append(found)
     return earned
 
 
