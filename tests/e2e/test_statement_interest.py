@@ -82,6 +82,11 @@ async def test_a_statement_shows_interest_not_yet_claimed_and_the_note_that_clai
     # what it earned since, not what the note already claims; the indemnity only once
     assert Decimal(still["interest"]) == Decimal(earned["interest"]["amount"]) - Decimal("9.99")
     assert still["indemnity"] == "0.00"
+    # the statement to 6 March, printed again: the note dated 6 March is on it, so nothing
+    # of what it claims is shown as still accrued (not counted twice)
+    march_again = await statement(stack, "2026-03-06")
+    assert [m["reference"][:3] for m in march_again["lines"]] == ["INV", "INT"]
+    assert march_again["interest_accrued"] == []
 
     pdf = await stack.http["invoicing"].get("/customers/C-BRIE/statement/pdf",
                                             params={"from": "2026-01-01", "to": "2026-03-06"})

@@ -119,9 +119,12 @@ async def test_claims_take_what_accrued_since_the_last_and_a_waiver_needs_a_seco
                                   params={"as_of": as_of})).json()
         return [(i["invoice_number"], i["interest"]["amount"], i["indemnity"]["amount"])
                 for i in found["invoices"] if i["invoice_id"] == invoice_id]
-    # the day before the claims were recorded (the clock's today), all 134 days and the 40 EUR
-    assert await not_yet_invoiced("2026-06-14") == [(f"INV-{invoice_id}", "74.53", "40.00")]
-    # today, 135 days earned 75.08, of which 50.05 claimed or waived, and the 40 EUR claimed
+    # claims and waivers count by their own as_of, the day their interest note is dated: to
+    # 1 March nothing was claimed yet: 29 days and the 40 EUR
+    assert await not_yet_invoiced("2026-03-01") == [(f"INV-{invoice_id}", "16.13", "40.00")]
+    # to 15 April, 74 days earned 41.16, of which the claims to 2 March and 1 April took 33.37
+    assert await not_yet_invoiced("2026-04-15") == [(f"INV-{invoice_id}", "7.79", "0.00")]
+    # to 15 June, 135 days earned 75.08, of which 50.05 claimed or waived, the 40 EUR claimed
     assert await not_yet_invoiced("2026-06-15") == [(f"INV-{invoice_id}", "25.03", "0.00")]
 
 

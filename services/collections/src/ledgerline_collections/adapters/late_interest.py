@@ -126,7 +126,7 @@ async def earned_by(read: ReadModel, invoice_ids: list[str], as_of: date
 async def not_yet_invoiced(read: ReadModel, store: EventStore, customer_id: str, as_of: date
                            ) -> list[dict[str, Any]]:
     """Per invoice of the customer, the interest and indemnity earned by `as_of` that no claim
-    or waiver recorded by then took (what its statement shows beside the balance); none when
+    or waiver up to that day took (what its statement shows beside the balance); none when
     the reference rates do not cover the period."""
     async with read.connection() as conn:
         invoice_ids = [r["invoice_id"] for r in await conn.fetch(
@@ -138,7 +138,7 @@ async def not_yet_invoiced(read: ReadModel, store: EventStore, customer_id: str,
     due = []
     for found in earned:
         history = streams.get(f"late-interest:{found.invoice_id}", [])
-        settled = settled_of(e.payload for e in history if e.occurred_at.date() <= as_of)
+        settled = settled_of((e.payload for e in history), up_to=as_of)
         interest, indemnity = unsettled(found.accrual, settled)
         if interest or indemnity:
             due.append({**found.earned(), "invoice_number": found.invoice_number,

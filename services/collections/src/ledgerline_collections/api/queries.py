@@ -200,7 +200,8 @@ async def late_interest(invoice_id: str, app: Service, now: Now,
 async def customer_late_interest(customer_id: str, app: Service, now: Now,
                                  as_of: date | None = None) -> dict[str, Any]:
     """Per invoice, what it earned by the end of `as_of` (default today) less what the claims
-    and waivers recorded by then took: the figures invoicing prints on a statement."""
+    and waivers up to that day took (by their own as_of, the date of the interest note a claim
+    is billed on): the figures invoicing prints on a statement."""
     day = as_of or now.date()
     async with app.read_model.connection() as conn:
         recorded = await interest_reads.has_reference_rates(conn)

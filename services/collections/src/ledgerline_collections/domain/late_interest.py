@@ -123,10 +123,14 @@ class Settled:
     as_of: date | None = None  # up to when
 
 
-def settled_of(history: Iterable[Event]) -> Settled:
+def settled_of(history: Iterable[Event], up_to: date | None = None) -> Settled:
+    """What the claims and waivers took; with `up_to`, only those up to that day by their own
+    `as_of`, the date a claim's interest note is issued on: a statement to that day then shows
+    the note and subtracts its claim, never one without the other."""
     settled = Settled()
     for event in history:
-        if isinstance(event, LateInterestClaimed | LateInterestWaived):
+        if isinstance(event, LateInterestClaimed | LateInterestWaived) and (
+                up_to is None or event.as_of <= up_to):
             settled = Settled(settled.interest + event.interest.amount,
                               settled.indemnity + event.indemnity.amount, event.as_of)
     return settled
