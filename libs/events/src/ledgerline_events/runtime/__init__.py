@@ -14,8 +14,15 @@ from .auth import (
 )
 from .commands import Origin, RetryPolicy, retried, run_command
 from .consumer import ConsumerRunner
-from .event_store import ConcurrencyConflict, EventStore, IdempotencyKeyReused, UnitOfWork
+from .event_store import (
+    ConcurrencyConflict,
+    EventStore,
+    IdempotencyKeyReused,
+    NewStream,
+    UnitOfWork,
+)
 from .host import Runtime, create_service_app
+from .idempotency import Claims, answer_keys, claim_keys
 from .observability import configure_logging
 from .postgres import create_pool, ident, set_search_path, unnest_columns
 from .projection import BatchApplier, BatchStats, Projection, Record, RejectedEvent
@@ -30,6 +37,7 @@ __all__ = [
     "BatchApplier",
     "BatchStats",
     "Caller",
+    "Claims",
     "ConcurrencyConflict",
     "ConsumerRunner",
     "CurrentCaller",
@@ -37,6 +45,7 @@ __all__ = [
     "IdempotencyKey",
     "IdempotencyKeyReused",
     "Latest",
+    "NewStream",
     "Now",
     "OptionalIdempotencyKey",
     "Origin",
@@ -51,6 +60,8 @@ __all__ = [
     "ServiceSettings",
     "UnitOfWork",
     "admin_router",
+    "answer_keys",
+    "claim_keys",
     "configure_logging",
     "create_pool",
     "create_service_app",

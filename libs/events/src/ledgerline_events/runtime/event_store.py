@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -140,6 +141,16 @@ async def _load(conn: asyncpg.Connection, s: str, aggregate_id: str) -> list[Env
     return [decode(r["body"]) for r in rows]
 
 
+@dataclass(frozen=True)
+class NewStream:
+    """A new aggregate's first events, each at its business instant."""
+
+    aggregate_id: str
+    events: Sequence[Event]
+    customer_id: str | None
+    occurred_at: Sequence[datetime]
+
+
 class UnitOfWork:
     """What a command handler sees: its connection, history loading, append, and its result."""
 
@@ -201,6 +212,20 @@ class UnitOfWork:
             for i, (e, at) in enumerate(zip(events, instants, strict=True))
         ]
         await self.write(envelopes)
+        return envelopes
+
+    async def append_new(self, streams: Sequence[NewStream], chunk: int = 5_000
+                         ) -> list[Envelope]:
+        """The first events of many new aggregates (a statement file's payments), written
+        `chunk` envelopes per statement."""
+        recorded_at = datetime.now(UTC)
+        envelopes = [
+            self._wrap(e, stream.aggregate_id, i + 1, stream.customer_id, at, recorded_at)
+            for stream in streams
+            for i, (e, at) in enumerate(zip(stream.events, stream.occurred_at, strict=True))
+        ]
+        for start in range(0, len(envelopes), chunk):
+            await self.write(envelopes[start:start + chunk])
         return envelopes
 
     async def write(self, envelopes: Sequence[Envelope]) -> None:

@@ -41,6 +41,19 @@ class Keyring:
             raise SubjectErased(f"the personal data of {subject} was erased")
         return key
 
+    async def keys_to_seal(self, conn: asyncpg.Connection, subjects: list[str]
+                           ) -> dict[str, bytes]:
+        """`key_to_seal` for many subjects at once."""
+        await conn.execute(f"INSERT INTO {self._table} (subject, key) "
+                           "SELECT * FROM unnest($1::text[], $2::bytea[]) "
+                           "ON CONFLICT (subject) DO NOTHING",
+                           subjects, [new_key() for _ in subjects])
+        keys = await self.keys(conn, subjects)
+        erased = [s for s in subjects if s not in keys]
+        if erased:
+            raise SubjectErased(f"the personal data of {erased[0]} was erased")
+        return keys
+
     async def erase_all(self, conn: asyncpg.Connection, subjects: list[str]) -> int:
         """Erase the keys of those subjects that have one; how many were erased."""
         erased = await conn.fetch(

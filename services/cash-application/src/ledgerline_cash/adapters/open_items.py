@@ -8,7 +8,6 @@ sees the invoice's dated movements, so none takes it below zero at a later insta
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,9 +20,9 @@ from ledgerline_events.contract import Money
 from ledgerline_events.runtime import ident
 
 from ..domain.clearing import EPOCH, InvoiceToClear, Moved, least_open_from
+from ..domain.identification import account_key, number_keys_in
 from ..domain.matching import OpenInvoice
-
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
+from ..domain.statement_run import OpenBalance
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,27 @@ class OpenItems:
             if open_at > 0:
                 found.append(_with_open(invoice, open_at))
         return found
+
+    async def lock_for_statement(
+        self, remittances: Sequence[str], known_customers: set[str]
+    ) -> list[OpenBalance]:
+        """For a statement file: the invoices of every customer its remittances name or its
+        payer accounts are known for, locked (in one order: two files never deadlock), with
+        their dated movements."""
+        keys = set().union(*(number_keys_in(r) for r in remittances))
+        named = await self.conn.fetch(
+            f"SELECT DISTINCT customer_id FROM {self._r}.open_item "
+            "WHERE number_key = ANY($1::text[]) AND open_amount > 0", sorted(keys),
+        ) if keys else []
+        customers = sorted(known_customers | {r["customer_id"] for r in named if r["customer_id"]})
+        rows = await self.conn.fetch(
+            f"SELECT * FROM {self._r}.open_item WHERE customer_id = ANY($1::text[]) "
+            "AND invoice_number IS NOT NULL ORDER BY invoice_id FOR UPDATE", customers,
+        )
+        rows = [r for r in rows if r["open_amount"] > 0]
+        moves = await self._moves([r["invoice_id"] for r in rows], after=EPOCH)
+        return [OpenBalance(r["customer_id"], r["number_key"], _invoice(r), moves[r["invoice_id"]])
+                for r in rows]
 
     async def lock_invoice(
         self, invoice_id: str, write_off_id: str | None = None
@@ -111,7 +131,7 @@ class OpenItems:
 
     async def customers_named_in(self, remittance: str) -> set[str]:
         """Customers whose open invoice numbers appear in the remittance text."""
-        keys = _candidate_keys(remittance)
+        keys = number_keys_in(remittance)
         if not keys:
             return set()
         rows = await self.conn.fetch(
@@ -137,12 +157,6 @@ def _with_open(invoice: OpenInvoice, amount: Decimal) -> OpenInvoice:
     return OpenInvoice(invoice.invoice_id, invoice.number, invoice.due_date,
                        Money.of(amount, invoice.open_amount.currency), invoice.discount,
                        invoice.discount_until, invoice.issued_at)
-
-
-def _candidate_keys(remittance: str) -> set[str]:
-    # Payers split numbers with spaces ("INV 2026 0001"): try runs of up to 4 tokens.
-    tokens = [t.upper() for t in _TOKEN.findall(remittance)][:200]
-    return {"".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
 
 
 class Sources:
@@ -180,18 +194,31 @@ class PayerAccounts:
             return None
         value = await self.conn.fetchval(
             f"SELECT customer_id FROM {self._w}.payer_account WHERE account = $1",
-            _normal(account),
+            account_key(account),
         )
         return str(value) if value is not None else None
+
+    async def customers_of(self, accounts: Sequence[str]) -> dict[str, str]:
+        """Account key -> customer, for those of `accounts` we know."""
+        rows = await self.conn.fetch(
+            f"SELECT account, customer_id FROM {self._w}.payer_account "
+            "WHERE account = ANY($1::text[])", sorted({account_key(a) for a in accounts if a}),
+        )
+        return {r["account"]: r["customer_id"] for r in rows}
+
+    async def learn_all(self, learned: dict[str, str]) -> None:
+        """Remember accounts (account key -> customer) a statement file taught."""
+        await self.conn.execute(
+            f"INSERT INTO {self._w}.payer_account (account, customer_id) "
+            "SELECT * FROM unnest($1::text[], $2::text[]) "
+            "ON CONFLICT (account) DO UPDATE SET customer_id = EXCLUDED.customer_id, "
+            "learned_at = now()", list(learned), list(learned.values()),
+        )
 
     async def learn(self, account: str, customer_id: str) -> None:
         if account:
             await self.conn.execute(
                 f"INSERT INTO {self._w}.payer_account (account, customer_id) VALUES ($1, $2) "
                 "ON CONFLICT (account) DO UPDATE SET customer_id = $2, learned_at = now()",
-                _normal(account), customer_id,
+                account_key(account), customer_id,
             )
-
-
-def _normal(account: str) -> str:
-    return account.replace(" ", "").upper()

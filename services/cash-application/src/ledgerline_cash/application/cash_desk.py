@@ -7,7 +7,6 @@ Every command happens at its Origin's business instant (the API's business_insta
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -16,17 +15,14 @@ from typing import Any
 import asyncpg
 
 from ledgerline_events.contract import Envelope, Event
-from ledgerline_events.contract.business_time import instant_of_day
 from ledgerline_events.contract.cash_application import (
     Payer,
     PaymentAllocated,
     PaymentMethod,
-    PaymentReceived,
 )
-from ledgerline_events.contract.refusals import InvalidRequest, NotFound, StateConflict
+from ledgerline_events.contract.refusals import InvalidRequest, NotFound
 from ledgerline_events.runtime import (
     EventStore,
-    IdempotencyKeyReused,
     Origin,
     UnitOfWork,
     retried,
@@ -39,7 +35,7 @@ from ..adapters.statements import CsvProfile, StatementFormat, StatementLine, re
 from ..domain import payment as pay
 from ..domain.auto_match import receive_and_apply
 from ..domain.matching import MatchingSettings
-from ..domain.statement_identity import entry_terms, file_fingerprint
+from ..domain.statement_identity import file_fingerprint
 from ..projections.cash_ledger import apply_own_events
 from .commands import (
     AllocatePayment,
@@ -51,6 +47,7 @@ from .commands import (
 )
 from .results import applied_result
 from .statement_answers import imported, same_file
+from .statement_import import StatementImport, receipt
 
 Clock = Callable[[], datetime]
 Dated = Sequence[tuple[Event, datetime]]
@@ -63,6 +60,7 @@ class CashDesk:
         self.read_schema = read_schema
         self.matching = matching
         self.keyring = Keyring(store.schema)  # a key per payment: who paid travels sealed
+        self.statements = StatementImport(store, self.keyring, read_schema, matching)
 
     async def record_payment(self, cmd: RecordPayment, origin: Origin) -> dict[str, Any]:
         """A payment from the API, matched at once."""
@@ -184,38 +182,8 @@ class CashDesk:
                                           conn=conn) as seen:
                 if seen.previous_result is not None:
                     return request.set_result(same_file(seen.previous_result))
-                entries = [await self._import_line(conn, line, origin) for line in lines]
+                entries = await self.statements.entries(conn, lines, origin)
                 return request.set_result(seen.set_result(imported(entries, file)))
-
-    async def _import_line(self, conn: asyncpg.Connection, line: StatementLine, origin: Origin
-                           ) -> dict[str, Any]:
-        try:
-            async with self.store.unit_of_work(
-                line.identity, fingerprint=entry_terms(line), conn=conn,
-                correlation_id=origin.correlation_id, actor=origin.actor,
-            ) as uow:
-                if uow.previous_result is not None:
-                    return {**uow.previous_result, "duplicate": True, "location": line.location}
-                payment_id = _statement_payment_id(line)
-                result = await self._receive(uow, payment_id, line, None, None,
-                                             instant_of_day(line.booking_date, origin.occurred_at))
-                return {**result, "duplicate": False, "location": line.location}
-        except IdempotencyKeyReused:
-            raise await self._entry_conflict(conn, line) from None
-
-    async def _entry_conflict(self, conn: asyncpg.Connection, line: StatementLine
-                              ) -> StateConflict:
-        """The same entry, imported before with other terms: name it and both versions."""
-        payment_id = _statement_payment_id(line)
-        stream = (await self.store.load_streams(conn, [payment_id])).get(payment_id, [])
-        first = stream[0].payload if stream else None
-        before = (f"{format(first.amount.amount, 'f')} {first.amount.currency} value "
-                  f"{first.received_on}" if isinstance(first, PaymentReceived) else "other terms")
-        return StateConflict(
-            "statement_entry_conflict",
-            f"{line.location or 'an entry'}: entry {line.entry_ref} of statement "
-            f"{line.statement_ref} was imported before as {before}; this file says "
-            f"{entry_terms(line)}. Nothing from this file was imported.", "file")
 
     async def _receive(
         self, uow: UnitOfWork, payment_id: str, line: StatementLine,
@@ -226,13 +194,8 @@ class CashDesk:
         customer_id, identified_by = await _identify(items, accounts, line, customer_id)
         invoices = (await items.lock_customer(customer_id, line.amount.currency, at)
                     if customer_id else [])
-        payer = Payer(name=line.payer_name[:200], account=line.payer_account[:64])
-        receive = pay.ReceivePayment(
-            payment_id, line.amount, line.value_date,
-            cmd.method if cmd else PaymentMethod.BANK_TRANSFER,
-            payer.sealed(payment_id, await self.keyring.key_to_seal(uow.conn, payment_id)),
-            line.remittance, line.statement_ref or None, line.entry_ref or None,
-        )
+        receive = receipt(payment_id, line, cmd.method if cmd else PaymentMethod.BANK_TRANSFER,
+                          await self.keyring.key_to_seal(uow.conn, payment_id))
         applied = receive_and_apply(receive, customer_id, invoices, self.matching, at,
                                     lambda: f"AL-{uuid.uuid4().hex[:20]}")
         await self._commit(uow, [], applied.dated, customer_id)
@@ -287,7 +250,3 @@ def _payment_id(events: list[Event]) -> str:
     payment_id = getattr(events[0], "payment_id", None)
     assert isinstance(payment_id, str)
     return payment_id
-
-
-def _statement_payment_id(line: StatementLine) -> str:
-    return "PAY-" + hashlib.sha256(line.identity.encode()).hexdigest()[:24]

@@ -30,6 +30,11 @@ def number_keys_in(remittance: str) -> set[str]:
     return {"".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
 
 
+def account_key(account: str) -> str:
+    """A payer account as it is remembered: without spaces, upper case."""
+    return account.replace(" ", "").upper()
+
+
 def what_was_tried(facts: IdentificationFacts) -> list[str]:
     """One sentence per clue tried: invoice numbers in the text, the account, the amount."""
     customers = sorted(set(facts.named_invoices.values()))
