@@ -1,4 +1,4 @@
-"""Oversized request bodies answer 413 before any work: 1 MiB by default, 10 MiB for bank
+"""Oversized request bodies answer 413 before any work: 1 MiB by default, 64 MiB for bank
 statement files (LEDGERLINE_MAX_REQUEST_BYTES, LEDGERLINE_STATEMENT_MAX_REQUEST_BYTES)."""
 
 from __future__ import annotations
@@ -26,5 +26,5 @@ async def test_bodies_above_the_limit_answer_413(
         "/statements?format=csv", content=csv.encode(), headers={**headers, "content-type": "text/csv"})
     assert statement.status_code == 422, statement.text[:200]  # read whole, refused as malformed
     huge = await http["cash-application"].post(
-        "/statements?format=csv", content=b"#" * (11 * MiB), headers={**headers, "content-type": "text/csv"})
+        "/statements?format=csv", content=b"#" * (65 * MiB), headers={**headers, "content-type": "text/csv"})
     assert huge.status_code == 413

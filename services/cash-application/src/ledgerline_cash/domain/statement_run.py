@@ -38,7 +38,10 @@ class OpenBalance:
         return self.invoice.open_amount.amount
 
     def open_at(self, at: datetime) -> Decimal:
-        return least_open_from(self.open_now, self.moves, max(at, self.invoice.issued_at))
+        since = max(at, self.invoice.issued_at)
+        if all(m.at <= since for m in self.moves):
+            return self.open_now  # nothing moves it later: what is open now is open then
+        return least_open_from(self.open_now, self.moves, since)
 
 
 class StatementRun:
@@ -75,7 +78,9 @@ class StatementRun:
             if balance.invoice.open_amount.currency != currency or balance.open_now <= 0:
                 continue
             open_at = balance.open_at(at)
-            if open_at > 0:
+            if open_at == balance.open_now:
+                found.append(balance.invoice)
+            elif open_at > 0:
                 found.append(replace(balance.invoice, open_amount=Money.of(open_at, currency)))
         return found
 
