@@ -18,7 +18,7 @@ from .event_store import (
     ConcurrencyConflict,
     EventStore,
     IdempotencyKeyReused,
-    NewStream,
+    StreamAppend,
     UnitOfWork,
 )
 from .host import Runtime, create_service_app
@@ -45,7 +45,6 @@ __all__ = [
     "IdempotencyKey",
     "IdempotencyKeyReused",
     "Latest",
-    "NewStream",
     "Now",
     "OptionalIdempotencyKey",
     "Origin",
@@ -58,6 +57,7 @@ __all__ = [
     "RetryPolicy",
     "Runtime",
     "ServiceSettings",
+    "StreamAppend",
     "UnitOfWork",
     "admin_router",
     "answer_keys",

@@ -142,13 +142,15 @@ async def _load(conn: asyncpg.Connection, s: str, aggregate_id: str) -> list[Env
 
 
 @dataclass(frozen=True)
-class NewStream:
-    """A new aggregate's first events, each at its business instant."""
+class StreamAppend:
+    """Events for one aggregate after its `expected_version` (0: a new one), each at its
+    business instant."""
 
     aggregate_id: str
     events: Sequence[Event]
     customer_id: str | None
     occurred_at: Sequence[datetime]
+    expected_version: int = 0
 
 
 class UnitOfWork:
@@ -214,13 +216,15 @@ class UnitOfWork:
         await self.write(envelopes)
         return envelopes
 
-    async def append_new(self, streams: Sequence[NewStream], chunk: int = 5_000
-                         ) -> list[Envelope]:
-        """The first events of many new aggregates (a statement file's payments), written
-        `chunk` envelopes per statement."""
+    async def append_streams(self, streams: Sequence[StreamAppend], chunk: int = 5_000
+                             ) -> list[Envelope]:
+        """`append` for many aggregates at once (a statement file's payments, a dunning run's
+        letters), written `chunk` envelopes per statement; ConcurrencyConflict if any of them
+        moved."""
         recorded_at = datetime.now(UTC)
         envelopes = [
-            self._wrap(e, stream.aggregate_id, i + 1, stream.customer_id, at, recorded_at)
+            self._wrap(e, stream.aggregate_id, stream.expected_version + i + 1,
+                       stream.customer_id, at, recorded_at)
             for stream in streams
             for i, (e, at) in enumerate(zip(stream.events, stream.occurred_at, strict=True))
         ]

@@ -18,8 +18,8 @@ from ledgerline_events.contract.cash_application import Payer, PaymentMethod, Pa
 from ledgerline_events.contract.refusals import StateConflict
 from ledgerline_events.runtime import (
     EventStore,
-    NewStream,
     Origin,
+    StreamAppend,
     answer_keys,
     claim_keys,
 )
@@ -84,7 +84,7 @@ class StatementImport:
             run.took(applied)
             if customer_id and identified_by != "payer_account":
                 run.learn(line.payer_account, customer_id)
-            payments.append(NewStream(payment_id, applied.events, customer_id,
+            payments.append(StreamAppend(payment_id, applied.events, customer_id,
                                       [instant for _, instant in applied.dated]))
             answers[line.identity] = applied_result(payment_id, line, customer_id,
                                                     identified_by, applied)
@@ -99,11 +99,11 @@ class StatementImport:
             [ln.remittance for ln in lines], set(known.values()))
         return StatementRun(balances, known)
 
-    async def _write(self, conn: asyncpg.Connection, payments: list[NewStream],
+    async def _write(self, conn: asyncpg.Connection, payments: list[StreamAppend],
                      origin: Origin) -> None:
         async with self.store.unit_of_work(conn=conn, correlation_id=origin.correlation_id,
                                            actor=origin.actor) as uow:
-            appended = await uow.append_new(payments, CHUNK)
+            appended = await uow.append_streams(payments, CHUNK)
             for start in range(0, len(appended), CHUNK):
                 await apply_own_events(conn, self.read_schema, appended[start:start + CHUNK])
 

@@ -32,10 +32,16 @@ class LetterQueue:
 
     async def enqueue(self, document_id: str, kind: DocumentKind, customer_id: str, source: str,
                       at: datetime) -> None:
+        await self.enqueue_all([(document_id, customer_id, source)], kind, at)
+
+    async def enqueue_all(self, letters: list[tuple[str, str, str]], kind: DocumentKind,
+                          at: datetime) -> None:
+        """Many documents at once: (document id, customer, source) each."""
         await self.conn.execute(
             f"INSERT INTO {self._t} (document_id, kind, customer_id, source, next_attempt_at) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", document_id, kind.value,
-            customer_id, source, at)
+            "SELECT d, $4, c, s, $5 FROM unnest($1::text[], $2::text[], $3::text[]) AS l(d, c, s) "
+            "ON CONFLICT DO NOTHING", [d for d, _, _ in letters], [c for _, c, _ in letters],
+            [s for _, _, s in letters], kind.value, at)
 
     async def claim(self, now: datetime, lease: timedelta) -> Delivery | None:
         """The next letter due, now being sent (another sender skips it)."""

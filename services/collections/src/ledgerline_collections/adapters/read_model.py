@@ -90,6 +90,13 @@ class ReadModel:
         return {r["customer_id"]: CustomerProfile(r["customer_id"], r["name"],
                                                   Language(r["language"])) for r in rows}
 
+    async def customers_invoiced_by(self, as_of: datetime) -> list[str]:
+        """Every customer with an invoice issued by `as_of`, in order (a run goes in slices)."""
+        async with self.connection() as conn:
+            rows = await conn.fetch("SELECT DISTINCT customer_id FROM invoice "
+                                    "WHERE issued_at <= $1 ORDER BY customer_id", as_of)
+        return [r["customer_id"] for r in rows]
+
     async def dunning_facts(
         self, as_of: datetime, customer_ids: list[str] | None = None
     ) -> list[DunningFacts]:

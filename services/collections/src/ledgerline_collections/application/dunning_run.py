@@ -15,10 +15,12 @@ void): running twice the same day sends nothing new, and a void lets a new run g
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import partial
 from itertools import groupby
 from typing import Any
 
@@ -27,7 +29,15 @@ from ledgerline_events.contract.base import Actor
 from ledgerline_events.contract.collections import ReminderSent, ReminderVoided
 from ledgerline_events.contract.deliveries import DocumentKind
 from ledgerline_events.contract.sales import Language
-from ledgerline_events.runtime import Origin, UnitOfWork, run_command
+from ledgerline_events.runtime import (
+    Origin,
+    StreamAppend,
+    UnitOfWork,
+    answer_keys,
+    claim_keys,
+    retried,
+    run_command,
+)
 
 from ..adapters.late_interest import earned_by, has_reference_rates
 from ..adapters.letter_queue import LetterQueue
@@ -43,6 +53,8 @@ from ..domain.dunning import (
 )
 from ..domain.letters import LetterInterest, letter_language, render_letter
 from .context import Collections, new_id
+
+CUSTOMERS_PER_BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -66,23 +78,35 @@ class Account:
 
 
 async def run_dunning(app: Collections, run: DunningRun, occurred_at: datetime) -> list[dict[str, Any]]:
-    """Send (or, dry, show) every letter due on the run date; nothing again on a re-run."""
+    """Send (or, dry, show) every letter due on the run date; nothing again on a re-run.
+    The customers go in slices of CUSTOMERS_PER_BATCH, each read at once and, for real, sent
+    in one transaction: memory stays flat and the process's consumers run in between."""
     end_of_day = datetime.combine(run.run_date, time.max, tzinfo=UTC)
-    scope = None if run.customer_ids is None else list(run.customer_ids)
-    facts = sorted(await app.read_model.dunning_facts(end_of_day, scope), key=_account)
-    customers = sorted({f.item.customer_id for f in facts})
-    profiles = await app.read_model.customers(customers)
+    customers = (list(run.customer_ids) if run.customer_ids is not None
+                 else await app.read_model.customers_invoiced_by(end_of_day))
     async with app.read_model.connection() as conn:
-        promised = promised_until(await promises_on(conn, run.run_date, customers))
         rates = await has_reference_rates(conn)
     sent = []
-    for (customer, currency), group in groupby(facts, key=_account):
-        profile = profiles.get(customer) or CustomerProfile(customer, customer, Language.EN)
-        account = Account(profile, currency, list(group), promised, rates)
-        result = await _dun_account(app, account, run, occurred_at)
-        if result is not None:
-            sent.append(result)
+    for start in range(0, len(customers), CUSTOMERS_PER_BATCH):
+        accounts = await _accounts(app, customers[start:start + CUSTOMERS_PER_BATCH], run,
+                                   end_of_day, rates)
+        sent += await (_show(app, accounts, run) if run.dry_run
+                       else retried(partial(_send, app, accounts, run, occurred_at)))
+        await asyncio.sleep(0)
     return sent
+
+
+async def _accounts(app: Collections, customers: list[str], run: DunningRun,
+                    end_of_day: datetime, rates: bool) -> list[Account]:
+    """The slice's accounts (customer and currency) with something open on the run date."""
+    facts = sorted(await app.read_model.dunning_facts(end_of_day, customers), key=_account)
+    owing = sorted({f.item.customer_id for f in facts})
+    profiles = await app.read_model.customers(owing)
+    async with app.read_model.connection() as conn:
+        promised = promised_until(await promises_on(conn, run.run_date, owing))
+    return [Account(profiles.get(customer) or CustomerProfile(customer, customer, Language.EN),
+                    currency, list(group), promised, rates)
+            for (customer, currency), group in groupby(facts, key=_account)]
 
 
 async def dunning_answer(app: Collections, run: DunningRun, occurred_at: datetime
@@ -106,34 +130,61 @@ def _account(f: DunningFacts) -> tuple[str, str]:
     return (f.item.customer_id, f.item.currency)
 
 
-async def _dun_account(
-    app: Collections, account: Account, run: DunningRun, occurred_at: datetime
-) -> dict[str, Any] | None:
-    customer = account.profile.customer_id
-    aggregate = f"dunning:{customer}:{account.currency}"
-    history = await app.store.load(aggregate)
-    plan = _plan(history, account, run.run_date, app)
-    if plan is None:
-        return None  # nothing due: no key claimed, a later run the same day may still send
-    if run.dry_run:
-        return _answer(plan, None, await _letter(plan, account, app), dry_run=True)
-    voids = sum(isinstance(e.payload, ReminderVoided) for e in history)
-    key = f"{aggregate}:{run.run_date.isoformat()}" + (f":v{voids}" if voids else "")
-    async with app.store.unit_of_work(key, fingerprint=key, actor=run.actor) as uow:
-        if uow.previous_result is not None:
-            return None  # already sent for this day
-        history = await uow.load(aggregate)
-        plan = _plan(history, account, run.run_date, app)
-        if plan is None:
-            return uow.set_result({"reminder_id": None})
-        language, letter = await _letter(plan, account, app)
-        event = reminder_sent(plan, new_id("rem"), language, letter)
-        await uow.append(aggregate, len(history), [event], customer_id=customer,
-                         occurred_at=occurred_at)
+async def _show(app: Collections, accounts: list[Account], run: DunningRun
+                ) -> list[dict[str, Any]]:
+    """A dry run's letters: drafted, nothing recorded."""
+    async with app.store.pool.acquire() as conn:
+        histories = await app.store.load_streams(conn, [_aggregate(a) for a in accounts])
+    shown = []
+    for account in accounts:
+        plan = _plan(histories.get(_aggregate(account), []), account, run.run_date, app)
+        if plan is not None:
+            shown.append(_answer(plan, None, await _letter(plan, account, app), dry_run=True))
+    return shown
+
+
+async def _send(app: Collections, accounts: list[Account], run: DunningRun,
+                occurred_at: datetime) -> list[dict[str, Any]]:
+    """The slice's letters, each under its account's key for the day, in one transaction."""
+    async with app.store.pool.acquire() as conn:
+        before = await app.store.load_streams(conn, [_aggregate(a) for a in accounts])
+    # An account with nothing due claims no key: a later run the same day may still send.
+    due = {_key(a, before.get(_aggregate(a), []), run.run_date): a for a in accounts
+           if _plan(before.get(_aggregate(a), []), a, run.run_date, app) is not None}
+    if not due:
+        return []
+    async with app.store.unit_of_work(actor=run.actor) as uow:
+        claims = await claim_keys(app.store, uow.conn, {key: key for key in due})
+        fresh = {key: due[key] for key in sorted(claims.new)}  # the others: sent already
+        histories = await app.store.load_streams(uow.conn, [_aggregate(a) for a in fresh.values()])
+        answers, letters, post = {}, [], []
+        for key, account in fresh.items():
+            history = histories.get(_aggregate(account), [])
+            plan = _plan(history, account, run.run_date, app)
+            if plan is None:
+                answers[key] = {"reminder_id": None}
+                continue
+            language, letter = await _letter(plan, account, app)
+            event = reminder_sent(plan, new_id("rem"), language, letter)
+            letters.append(StreamAppend(_aggregate(account), [event], plan.customer_id,
+                                        [occurred_at], len(history)))
+            post.append((event.reminder_id, plan.customer_id, _aggregate(account)))
+            answers[key] = _answer(plan, event.reminder_id, (language, letter))
+        await uow.append_streams(letters)
         if app.letter_post:
-            await LetterQueue(uow.conn, app.store.schema).enqueue(
-                event.reminder_id, DocumentKind.DUNNING_LETTER, customer, aggregate, occurred_at)
-        return uow.set_result(_answer(plan, event.reminder_id, (language, letter)))
+            await LetterQueue(uow.conn, app.store.schema).enqueue_all(
+                post, DocumentKind.DUNNING_LETTER, occurred_at)
+        await answer_keys(app.store, uow.conn, answers)
+    return [a for a in answers.values() if a["reminder_id"] is not None]
+
+
+def _aggregate(account: Account) -> str:
+    return f"dunning:{account.profile.customer_id}:{account.currency}"
+
+
+def _key(account: Account, history: Sequence[Envelope], run_date: date) -> str:
+    voids = sum(isinstance(e.payload, ReminderVoided) for e in history)
+    return f"{_aggregate(account)}:{run_date.isoformat()}" + (f":v{voids}" if voids else "")
 
 
 async def _letter(plan: DunningLetterPlan, account: Account, app: Collections
