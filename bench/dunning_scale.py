@@ -4,12 +4,14 @@ and for real (every letter recorded), timed, with the process's peak memory befo
 The four services run in this process on the real broker and database.
 
     .venv/bin/python bench/dunning_scale.py --invoices 50000 --customers 5000
+    BENCH_PROFILE=/tmp/dunning.prof .venv/bin/python bench/dunning_scale.py ...  # .dry, .run
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import os
 import random
 import resource
@@ -68,11 +70,17 @@ async def run(m: int, customers: int, seed: int) -> dict[str, Any]:
         http = s.clients["collections"]
         for dry in (True, False):
             before = rss_mb()
+            profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+            if profile:
+                profile.enable()
             started = time.perf_counter()
             answer = await http.post("/dunning-runs", json={
                 "run_date": RUN_DATE.date().isoformat(), "dry_run": dry},
                 headers={"Idempotency-Key": f"bench-run-{dry}"}, timeout=3600)
             took = time.perf_counter() - started
+            if profile:
+                profile.disable()
+                profile.dump_stats(f"{os.environ['BENCH_PROFILE']}.{'dry' if dry else 'run'}")
             assert answer.status_code in (200, 201), answer.text[:300]
             body = answer.json()
             label = "dry_run" if dry else "run"

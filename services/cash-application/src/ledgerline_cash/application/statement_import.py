@@ -35,7 +35,7 @@ from ..domain.statement_run import StatementRun
 from ..projections.cash_ledger import apply_own_events
 from .results import applied_result
 
-CHUNK = 5_000  # envelopes per write: bounded statements for files of any size
+CHUNK = 2_000  # payments per write: bounded statements and memory for files of any size
 
 
 class StatementImport:
@@ -88,6 +88,9 @@ class StatementImport:
                                       [instant for _, instant in applied.dated]))
             answers[line.identity] = applied_result(payment_id, line, customer_id,
                                                     identified_by, applied)
+            if len(payments) == CHUNK:  # written as the file goes: memory stays bounded
+                await self._write(conn, payments, origin)
+                payments = []
         await self._write(conn, payments, origin)
         await PayerAccounts(conn, self.store.schema).learn_all(run.learned)
         return answers
@@ -103,9 +106,7 @@ class StatementImport:
                      origin: Origin) -> None:
         async with self.store.unit_of_work(conn=conn, correlation_id=origin.correlation_id,
                                            actor=origin.actor) as uow:
-            appended = await uow.append_streams(payments, CHUNK)
-            for start in range(0, len(appended), CHUNK):
-                await apply_own_events(conn, self.read_schema, appended[start:start + CHUNK])
+            await apply_own_events(conn, self.read_schema, await uow.append_streams(payments))
 
     async def _entry_conflict(self, conn: asyncpg.Connection, line: StatementLine
                               ) -> StateConflict:
