@@ -4,12 +4,15 @@ end-to-end payment -> allocation visible in the ageing API (open loop, separate 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import resource
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -95,10 +98,13 @@ async def end_to_end(cfg: BenchConfig, svc: Services, results: dict[str, Any]) -
                 "payments": plan_payments(cfg, invoices, rate, tracked)}
         say(f"  e2e at {rate} req/s for {cfg.load_seconds:.0f} s "
             f"({sum(p['track'] for p in plan['payments'])} tracked payments) ...")
+        busy, own = machine_busy_s(), children_cpu_s()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.loadgen", cwd=ROOT,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         stdout, _ = await proc.communicate(orjson.dumps(plan))
+        # Every process but the load generator: services, broker, database, this bench.
+        cpu_s = (machine_busy_s() - busy) - (children_cpu_s() - own)
         raw = orjson.loads(stdout.decode().strip().splitlines()[-1])
         results[str(rate)] = {
             "sent": raw["sent"], "achieved_rate": raw["achieved_rate"], "status": raw["status"],
@@ -106,6 +112,7 @@ async def end_to_end(cfg: BenchConfig, svc: Services, results: dict[str, Any]) -
             "incomplete": raw["incomplete"] + raw["shed"],
             "max_send_lag_ms": raw["max_send_lag_ms"],
             "post": summary(raw["post_ms"]), "e2e": summary(raw["e2e_ms"]),
+            "cpu_ms_per_payment": cpu_s * 1000 / max(1, raw["sent"]),
         }
         r = results[str(rate)]
         say(f"    achieved {r['achieved_rate']:,.0f} req/s, status {r['status']}, "
@@ -113,6 +120,18 @@ async def end_to_end(cfg: BenchConfig, svc: Services, results: dict[str, Any]) -
             f"POST p50 {_f(r['post']['p50_ms'])} p99 {_f(r['post']['p99_ms'])}, "
             f"e2e p50 {_f(r['e2e']['p50_ms'])} p99 {_f(r['e2e']['p99_ms'])} ms")
         await asyncio.sleep(10)  # let the services drain before the next rate
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine spent busy so far (/proc/stat, all CPUs)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _f(v: float | None) -> str:

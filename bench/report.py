@@ -1,5 +1,5 @@
-"""results.json and results.md: each figure beside its target from issue 10, pass/fail, and
-its ratio to the limits and to the naive baseline."""
+"""results.json and results.md: each figure beside its target from issues 10 and 26,
+pass/fail, and its ratio to the limits, to the naive baseline and to the peer."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from . import report_scale
 
 Row = tuple[str, str, str, str, str]
 REPLAY_SECONDS_FOR = 1_000_000
@@ -84,7 +86,7 @@ def rows(r: dict[str, Any]) -> list[Row]:
         out.append((label, shown, "-" if target is None else f"{q[:3]} < {target:.0f} ms",
                     _ok(None if target is None or v is None else v < target),
                     f"n={m['n']}" if m else ""))
-    return out
+    return out + report_scale.rows(r)
 
 
 def _million(r: dict[str, Any], name: str, rate: float | None) -> Row:

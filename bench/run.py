@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import asyncpg
 
-from bench import kafka_io, latency, limits, report
+from bench import kafka_io, latency, limits, month_end, report, scale
 from bench.config import BENCH_DIR, BenchConfig, parse_args
 from bench.jobs import replay_job
 from bench.progress import say
@@ -45,6 +45,9 @@ async def replay_phase(cfg: BenchConfig, results: dict[str, Any]) -> None:
             name: await replay_job(cfg, f"naive-{name}", cfg.schema(f"naive_{name}"), *limit)
             for name in ("ageing", "open_items")
         }
+    if "peer" not in cfg.skip:
+        say("[4b] the peer: the same ageing projection on the eventsourcing library")
+        results["peer"] = await scale.peer(cfg)
 
 
 async def services_phase(cfg: BenchConfig, results: dict[str, Any]) -> None:
@@ -70,6 +73,16 @@ async def services_phase(cfg: BenchConfig, results: dict[str, Any]) -> None:
         await latency.end_to_end(cfg, svc, results["e2e"])
     finally:
         svc.stop()
+
+
+async def scale_phases(cfg: BenchConfig, results: dict[str, Any]) -> None:
+    """Where finance users wait: the morning's bank file and the dunning run."""
+    if "import" not in cfg.skip:
+        say("[8] the morning's bank file")
+        results["bank_file"] = await scale.bank_file(cfg)
+    if "dunning" not in cfg.skip:
+        say("[9] the dunning run")
+        results["dunning"] = await scale.dunning(cfg)
 
 
 async def schema_exists(cfg: BenchConfig, name: str) -> bool:
@@ -183,6 +196,12 @@ async def main(cfg: BenchConfig) -> dict[str, Any]:
             results["e2e_skipped"] = "not measured: skipped (--skip services)"
         else:
             await services_phase(cfg, results)
+        if "month-end" not in cfg.skip and not reused:
+            say("[7] month-end at this size: close-month, then an audit of each service")
+            built = ["collections", "cash-application"] + (
+                ["credit"] if await schema_exists(cfg, cfg.schema("credit_read")) else [])
+            results["month_end"] = await month_end.month_end(cfg, built)
+        await scale_phases(cfg, results)
     finally:
         if not cfg.keep_schemas:
             await drop_schemas(cfg)

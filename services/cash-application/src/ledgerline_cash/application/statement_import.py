@@ -7,6 +7,7 @@ change, learned account and answer written together."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from typing import Any
@@ -91,6 +92,8 @@ class StatementImport:
             if len(payments) == CHUNK:  # written as the file goes: memory stays bounded
                 await self._write(conn, payments, origin)
                 payments = []
+            elif len(payments) % 200 == 0:
+                await asyncio.sleep(0)  # the process's consumers keep their heartbeats
         await self._write(conn, payments, origin)
         await PayerAccounts(conn, self.store.schema).learn_all(run.learned)
         return answers
