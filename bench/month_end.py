@@ -32,7 +32,8 @@ async def _timed(cfg: BenchConfig, *args: str) -> dict[str, Any]:
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     out, _ = await proc.communicate()
     took = time.perf_counter() - started
-    tail = out.decode(errors="replace").strip().splitlines()[-3:]
+    said = [ln for ln in out.decode(errors="replace").strip().splitlines() if "ETA" not in ln]
+    tail = said[-2:]
     say(f"    {took:,.1f} s, exit {proc.returncode}: {' | '.join(tail)[:300]}")
     return {"seconds": took, "exit": proc.returncode, "said": tail}
 
@@ -40,6 +41,7 @@ async def _timed(cfg: BenchConfig, *args: str) -> dict[str, Any]:
 async def month_end(cfg: BenchConfig, services: list[str]) -> dict[str, Any]:
     """Close the month, then audit each of `services` (those with a live read model)."""
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as reports:
+        await _timed(cfg, "migrate", "collections")  # its event store records the snapshot
         results = {"close_month": await _timed(cfg, "close-month", "--month", MONTH,
                                                "--reports-dir", reports)}
         for service in services:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -107,6 +108,7 @@ def file_fingerprint(raw: bytes) -> str:
     return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
+@lru_cache(maxsize=65_536)  # a bank file names the same payers' accounts again and again
 def _valid_iban(text: str) -> str:
     try:
         return str(IBAN(text).compact)
