@@ -3,7 +3,14 @@ import asyncio
 import asyncpg
 import pytest
 
-from ledgerline_events.runtime import ConcurrencyConflict, EventStore, IdempotencyKeyReused
+from ledgerline_events.runtime import (
+    ConcurrencyConflict,
+    EventStore,
+    IdempotencyKeyReused,
+    StreamAppend,
+    answer_keys,
+    claim_keys,
+)
 
 from ..sample import T0, cancellation, invoice
 
@@ -75,3 +82,36 @@ async def test_several_streams_load_in_one_read_each_in_version_order(
     assert {k: [e.aggregate_version for e in v] for k, v in streams.items()} == {
         "inv-a": [1, 2], "inv-b": [1]}
     assert streams["inv-a"] == await store.load("inv-a")
+
+
+async def test_keys_claimed_together_tell_new_answered_and_reused_apart(store: EventStore) -> None:
+    async with store.unit_of_work("entry-1", fingerprint="10.00 EUR") as uow:
+        uow.set_result({"payment_id": "P-1"})
+    async with store.unit_of_work() as uow:
+        claims = await claim_keys(store, uow.conn, {"entry-1": "10.00 EUR", "entry-2": "5.00 EUR"})
+        await answer_keys(store, uow.conn, {"entry-2": {"payment_id": "P-2"}})
+    assert (claims.new, claims.answered, claims.reused) == (
+        {"entry-2"}, {"entry-1": {"payment_id": "P-1"}}, [])
+    async with store.unit_of_work() as uow:
+        again = await claim_keys(store, uow.conn, {"entry-1": "99.00 EUR", "entry-2": "5.00 EUR"})
+    assert (again.new, again.answered, again.reused) == (
+        set(), {"entry-2": {"payment_id": "P-2"}}, ["entry-1"])
+
+
+async def test_many_streams_appended_at_once_conflict_as_one_when_any_moved(
+    store: EventStore,
+) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.write([invoice("inv-7", "70.00")])
+        await uow.append_streams([
+            StreamAppend("inv-7", [cancellation("inv-7")], "C-1", [T0], expected_version=1),
+            StreamAppend("inv-8", [invoice("inv-8", "8.00").payload], "C-1", [T0]),
+        ])
+    assert [len(await store.load(a)) for a in ("inv-7", "inv-8")] == [2, 1]
+    with pytest.raises(ConcurrencyConflict):
+        async with store.unit_of_work() as uow:
+            await uow.append_streams([
+                StreamAppend("inv-9", [invoice("inv-9", "9.00").payload], "C-1", [T0]),
+                StreamAppend("inv-7", [cancellation("inv-7")], "C-1", [T0], expected_version=1),
+            ])
+    assert await store.load("inv-9") == []  # all or nothing
