@@ -99,3 +99,27 @@ async def test_multipart_csv_upload_and_payer_account_learning(
     assert (entry["customer_id"], entry["identified_by"]) == (acme, "payer_account")
     assert entry["outcome"] == "credit_on_account"
     await service.assert_ar_invariant([acme])
+
+
+async def test_each_entry_of_a_file_sees_what_the_earlier_ones_paid_and_taught(
+    service: Any, unique_id: str
+) -> None:
+    acme = f"ACME-{unique_id}"
+    await service.issue_invoice(acme, f"A-{unique_id}", "100.00")
+    await service.issue_invoice(acme, f"B-{unique_id}", "40.00")
+    await service.wait_invoices(acme, 2)
+    csv = ("statement_ref,entry_ref,booking_date,amount,currency,payer_name,payer_account,"
+           "remittance\n"
+           f"F-{unique_id},1,2026-03-06,100.00,EUR,ACME,DE89370400440532013000,A-{unique_id}\n"
+           f"F-{unique_id},2,2026-03-06,40.00,EUR,ACME,DE89370400440532013000,thanks\n"
+           f"F-{unique_id},3,2026-03-06,25.00,EUR,Other,GB33BUKB20201555555555,A-{unique_id}\n")
+    r = await service.client.post("/statements", params={"format": "csv"}, content=csv.encode())
+    assert r.status_code == 201, r.text
+    first, second, third = r.json()["entries"]
+    assert (first["identified_by"], first["outcome"]) == ("remittance_reference", "fully_applied")
+    # The account entry 1 taught identifies entry 2, which settles the invoice still open.
+    assert (second["customer_id"], second["identified_by"]) == (acme, "payer_account")
+    assert second["allocations"][0]["amount"] == {"amount": "40.00", "currency": "EUR"}
+    # Entry 3 names the invoice entry 1 paid: nobody's open invoice, an unknown account.
+    assert (third["customer_id"], third["outcome"]) == (None, "unidentified_payer")
+    await service.assert_ar_invariant([acme])
