@@ -1,7 +1,8 @@
 """The dunning run at scale (issue 26): M invoices over C customers, all overdue by 10 to 120
 days, known to collections; then `POST /dunning-runs` dry (the letters drafted, nothing sent)
 and for real (every letter recorded), timed, with the process's peak memory before and after.
-The four services run in this process on the real broker and database.
+Collections runs in this process (alone: the other services would only share its core) on the
+real broker and database.
 
     .venv/bin/python bench/dunning_scale.py --invoices 50000 --customers 5000
     BENCH_PROFILE=/tmp/dunning.prof .venv/bin/python bench/dunning_scale.py ...  # .dry, .run
@@ -49,7 +50,8 @@ async def run(m: int, customers: int, seed: int) -> dict[str, Any]:
     token = mint_token(os.environ["LEDGERLINE_AUTH_JWT_SECRET"], "bench", sorted(ROLES))
     results: dict[str, Any] = {"invoices": m, "customers": customers}
     async with running_services(KAFKA, PG, prefix,
-                                headers={"Authorization": f"Bearer {token}"}) as s:
+                                headers={"Authorization": f"Bearer {token}"},
+                                only=("collections",)) as s:
         producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks=1, linger_ms=20,
                                     max_batch_size=1 << 20)
         await producer.start()

@@ -1,6 +1,7 @@
 """The morning's bank file (issue 26): a camt.053 of N entries against M open invoices, imported
-through cash application's `POST /statements` as finance does it, with the four services in
-this process on the real broker and database. Measures the import (parse, identify, match,
+through cash application's `POST /statements` as finance does it, with cash application and
+collections in this process (the two services the file's work goes through; invoicing and
+credit would only share the one core) on the real broker and database. Measures the import (parse, identify, match,
 allocate, commit), the time until collections' ageing shows every allocation, the raw XML
 parse of the same file (the limit), and the process's peak memory.
 
@@ -162,7 +163,8 @@ async def run(entries: int, m: int, customers: int, seed: int) -> dict[str, Any]
     results: dict[str, Any] = {"entries": entries, "invoices": m, "customers": customers,
                                "raw_parse_entries_per_s": round(parse_rate)}
     async with running_services(KAFKA, PG, prefix,
-                                headers={"Authorization": f"Bearer {token}"}) as s:
+                                headers={"Authorization": f"Bearer {token}"},
+                                only=("cash-application", "collections")) as s:
         producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks=1, linger_ms=20,
                                     max_batch_size=1 << 20)
         await producer.start()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
@@ -54,19 +54,22 @@ def environment(env: Mapping[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _create_apps(env: Mapping[str, str]) -> dict[str, FastAPI]:
+def _create_apps(env: Mapping[str, str], only: Collection[str]) -> dict[str, FastAPI]:
     # The services read their settings from the environment when their app is built.
     with environment(env):
-        return {name: importlib.import_module(path).create_app() for name, path in APPS.items()}
+        return {name: importlib.import_module(path).create_app() for name, path in APPS.items()
+                if name in only}
 
 
 @asynccontextmanager
 async def running_services(
     bootstrap: str, dsn: str, prefix: str, *, headers: Mapping[str, str] | None = None,
+    only: Collection[str] = tuple(APPS),
 ) -> AsyncIterator[InProcessServices]:
-    """Start the four apps (relays and consumers included) and stop them on exit."""
+    """Start the four apps (or `only` those: a benchmark of one service's work), relays and
+    consumers included, and stop them on exit."""
     env = service_environment(bootstrap, dsn, prefix)
-    apps = _create_apps(env)
+    apps = _create_apps(env, only)
     async with AsyncExitStack() as stack:
         clients = {}
         for name, app in apps.items():
@@ -85,6 +88,8 @@ def _ask_each_other_in_process(apps: dict[str, FastAPI], clients: dict[str, http
     interest a statement shows (invoicing asks collections)."""
     for asking, asked, attribute in (("collections", "invoicing", "invoice_documents"),
                                      ("invoicing", "collections", "accrued_interest")):
+        if asking not in apps or asked not in apps:
+            continue
         caller = getattr(apps[asking].state.service, attribute)
         if caller is not None:
             caller.base_url, caller.client = f"http://{asked}", clients[asked]
