@@ -3,6 +3,7 @@ import asyncio
 import asyncpg
 import pytest
 
+from ledgerline_events.contract.values import ValueRefused
 from ledgerline_events.runtime import (
     ConcurrencyConflict,
     EventStore,
@@ -115,3 +116,16 @@ async def test_many_streams_appended_at_once_conflict_as_one_when_any_moved(
                 StreamAppend("inv-7", [cancellation("inv-7")], "C-1", [T0], expected_version=1),
             ])
     assert await store.load("inv-9") == []  # all or nothing
+
+
+@pytest.mark.parametrize(("reason", "rule"), [("dup\x00licate", "nul_character"),
+                                              ("dup\ud800licate", "unpaired_surrogate")])
+async def test_an_event_outside_the_value_policy_is_never_written(
+    store: EventStore, reason: str, rule: str,
+) -> None:
+    event = cancellation("inv-10").model_copy(update={"reason": reason})
+    with pytest.raises(ValueRefused) as refused:
+        async with store.unit_of_work() as uow:
+            await uow.append("inv-10", 0, [event], customer_id="C-1", occurred_at=T0)
+    assert (refused.value.field, refused.value.rule) == ("payload.reason", rule)
+    assert await store.load("inv-10") == []

@@ -149,18 +149,24 @@ async def _send(app: Collections, accounts: list[Account], run: DunningRun,
     async with app.store.pool.acquire() as conn:
         before = await app.store.load_streams(conn, [_aggregate(a) for a in accounts])
     # An account with nothing due claims no key: a later run the same day may still send.
-    due = {_key(a, before.get(_aggregate(a), []), run.run_date): a for a in accounts
-           if _plan(before.get(_aggregate(a), []), a, run.run_date, app) is not None}
+    due: dict[str, tuple[Account, int, DunningLetterPlan]] = {}
+    for account in accounts:
+        history = before.get(_aggregate(account), [])
+        if (planned := _plan(history, account, run.run_date, app)) is not None:
+            due[_key(account, history, run.run_date)] = (account, len(history), planned)
     if not due:
         return []
     async with app.store.unit_of_work(actor=run.actor) as uow:
         claims = await claim_keys(app.store, uow.conn, {key: key for key in due})
         fresh = {key: due[key] for key in sorted(claims.new)}  # the others: sent already
-        histories = await app.store.load_streams(uow.conn, [_aggregate(a) for a in fresh.values()])
+        histories = await app.store.load_streams(
+            uow.conn, [_aggregate(a) for a, _, _ in fresh.values()])
         answers, letters, post = {}, [], []
-        for key, account in fresh.items():
+        for key, (account, length, planned) in fresh.items():
             history = histories.get(_aggregate(account), [])
-            plan = _plan(history, account, run.run_date, app)
+            # A history is only ever appended to: the same length is the same history.
+            plan = planned if len(history) == length else _plan(history, account,
+                                                                run.run_date, app)
             if plan is None:
                 answers[key] = {"reminder_id": None}
                 continue
