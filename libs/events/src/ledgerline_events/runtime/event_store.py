@@ -168,7 +168,7 @@ class UnitOfWork:
         # Joined transactions notify inside them; our own notify after committing.
         self.notify_in_transaction = False
         self._key = key
-        self._result: dict[str, Any] = {}
+        self._result = b"{}"
         self._correlation_id = correlation_id
         self._causation_id = causation_id
 
@@ -277,14 +277,15 @@ class UnitOfWork:
 
     def set_result(self, result: dict[str, Any]) -> dict[str, Any]:
         """The answer a repeated idempotency key gets (JSON-serialisable)."""
-        self._result = orjson.loads(orjson.dumps(result, default=str))  # what a replay will see
+        # Kept as its JSON (what a repeat will see): a dunning run's answer is 100,000 letters.
+        self._result = orjson.dumps(result, default=str)
         return result
 
     async def _finish(self) -> None:
         if self._key is not None and self.previous_result is None:
             await self.conn.execute(
                 f"UPDATE {self.store._s}.idempotency_key SET result = $2::text::jsonb WHERE key = $1",
-                self._key, orjson.dumps(self._result).decode(),
+                self._key, self._result.decode(),
             )
 
 
