@@ -1,9 +1,9 @@
 """The morning's bank file (issue 26): a camt.053 of N entries against M open invoices, imported
 through cash application's `POST /statements` as finance does it, with cash application and
 collections in this process (the two services the file's work goes through; invoicing and
-credit would only share the one core) on the real broker and database. Measures the import (parse, identify, match,
-allocate, commit), the time until collections' ageing shows every allocation, the raw XML
-parse of the same file (the limit), and the process's peak memory.
+credit would only share the one core) on the real broker and database. Measures the import
+(parse, identify, match, allocate, commit), the time until collections' ageing shows every
+allocation, the raw XML parse of the same file (the limit), and the process's peak memory.
 
 The file mixes what banks send: remittances naming one invoice (40 %), amounts only from a
 payer account seen earlier in the file (25 %), one payment for two invoices (15 %), and
