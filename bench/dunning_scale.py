@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
-from bench.statement_import import KAFKA, PG, emit, invoice_event, invoices, until
+from bench.statement_import import KAFKA, PG, emit, forget, invoice_event, invoices, until
 
 RUN_DATE = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -91,6 +91,7 @@ async def run(m: int, customers: int, seed: int) -> dict[str, Any]:
             results[f"{label}_accounts_per_s"] = round(customers / took)
             results[f"{label}_peak_rss_mb"] = rss_mb()
             results[f"{label}_rss_growth_mb"] = rss_mb() - before
+    await forget(prefix)
     return results
 
 

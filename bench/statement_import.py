@@ -218,7 +218,23 @@ async def run(entries: int, m: int, customers: int, seed: int) -> dict[str, Any]
         results["rss_growth_in_import_mb"] = round(
             (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024)
         await db.close()
+    await forget(prefix)
     return results
+
+
+async def forget(prefix: str) -> None:
+    """A run's schemas and topics dropped (a million invoices is a gigabyte of log)."""
+    from ledgerline_events.runtime.topics_admin import delete_topics, topic_names
+
+    conn = await asyncpg.connect(PG)
+    try:
+        for r in await conn.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1",
+                                  f"{prefix}\\_%"):
+            await conn.execute(f'DROP SCHEMA "{r[0]}" CASCADE')
+    finally:
+        await conn.close()
+    await delete_topics(KAFKA, [n for n in await topic_names(KAFKA)
+                                if n.startswith(f"{prefix}.")])
 
 
 def main() -> None:
