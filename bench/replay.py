@@ -2,7 +2,8 @@
 peak memory (maxrss) is its own. The last stdout line is `RESULT {json}`.
 
 Jobs: `ageing` (collections Receivables), `open_items` (cash-application CashLedger),
-`activity` and `credit` (only to fill the services' read schemas for the latency phases),
+`activity` (collections' projections but Receivables) and `credit` (only to fill the
+services' read schemas for the latency phases),
 `naive-ageing` / `naive-open_items`: the same projection, one event per transaction.
 """
 
@@ -19,7 +20,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ledgerline_cash.projections.cash_ledger import CashLedger
-from ledgerline_collections.projections.activity import CollectionsActivity
+from ledgerline_collections.bootstrap import replay_projections as collections_projections
 from ledgerline_collections.projections.receivables import Receivables
 from ledgerline_credit.bootstrap import replay_projections
 from ledgerline_events.contract import Topics
@@ -34,7 +35,8 @@ def projections_for(job: str) -> list[Projection]:
     name = job.removeprefix("naive-")
     table: dict[str, list[Projection]] = {
         "ageing": [Receivables()], "open_items": [CashLedger()],
-        "activity": [CollectionsActivity()], "credit": replay_projections(),
+        "activity": [p for p in collections_projections() if not isinstance(p, Receivables)],
+        "credit": replay_projections(),
     }
     return table[name]
 
