@@ -37,14 +37,23 @@ def e2e_rows(r: dict[str, Any]) -> list[Row]:
     held = [rate for rate, v in runs.items() if v["e2e"]["p99_ms"] is not None
             and v["e2e"]["p99_ms"] < 250 and v["incomplete"] + v["not_visible"] == 0]
     ceiling = f"{max(held)} req/s" if held else f"below {min(runs)} req/s"
-    cpu = {rate: v.get("cpu_ms_per_payment") for rate, v in sorted(runs.items())}
-    lowest = min((c for c in cpu.values() if c), default=None)
+    cpu = {rate: _cpu_ms(v) for rate, v in sorted(runs.items())}
+    judged = cpu[min(cpu)]  # the least loaded rate: above the ceiling work is left undone
     shown = ", ".join(f"{c:.1f} ms @ {rate}" for rate, c in cpu.items() if c)
     return [("end-to-end ceiling (highest rate tried with p99 < 250 ms)", ceiling, "-", "-",
              f"rates tried: {', '.join(str(k) for k in sorted(runs))}"),
             ("CPU per payment, all processes", shown or "-", "4 ms",
-             _ok(None if lowest is None else lowest <= 4),
-             "machine CPU during each rate less the load generator's")]
+             _ok(None if judged is None else judged <= 4),
+             "machine CPU while each rate runs and drains, less the load generator's, per "
+             "payment answered 201; judged at the lowest rate")]
+
+
+def _cpu_ms(run: dict[str, Any]) -> float | None:
+    answered = (run.get("status") or {}).get("201") or 0
+    cpu_s = run.get("cpu_s")
+    if cpu_s is None and run.get("cpu_ms_per_payment") is not None:  # runs before cpu_s
+        cpu_s = run["cpu_ms_per_payment"] * run["sent"] / 1000
+    return cpu_s * 1000 / answered if cpu_s is not None and answered else None
 
 
 def month_end_rows(r: dict[str, Any]) -> list[Row]:
