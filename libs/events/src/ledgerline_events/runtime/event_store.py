@@ -22,6 +22,7 @@ from ledgerline_events.contract import Envelope, Event, decode, encode
 from ledgerline_events.contract.base import Actor
 from ledgerline_events.contract.values import value_policy
 
+from .idempotency import claim_keys
 from .migrations import Migration, migrate
 from .postgres import ident
 
@@ -174,21 +175,11 @@ class UnitOfWork:
 
     async def _claim(self, fingerprint: str) -> None:
         # A concurrent twin blocks on the primary key until the first commits, then sees it.
-        s = self.store._s
-        claimed = await self.conn.fetchval(
-            f"INSERT INTO {s}.idempotency_key (key, fingerprint) VALUES ($1, $2) "
-            "ON CONFLICT DO NOTHING RETURNING key", self._key, fingerprint,
-        )
-        if claimed is not None:
-            return
-        row = await self.conn.fetchrow(
-            f"SELECT fingerprint, result FROM {s}.idempotency_key WHERE key = $1", self._key
-        )
-        assert row is not None
-        if row["fingerprint"] != fingerprint:
+        assert self._key is not None
+        claims = await claim_keys(self.store, self.conn, {self._key: fingerprint})
+        if claims.reused:
             raise IdempotencyKeyReused(f"idempotency key {self._key!r} was used for another request")
-        result = row["result"]
-        self.previous_result = orjson.loads(result) if isinstance(result, str) else (result or {})
+        self.previous_result = claims.answered.get(self._key)
 
     async def load(self, aggregate_id: str) -> list[Envelope]:
         return await _load(self.conn, self.store._s, aggregate_id)
@@ -204,17 +195,10 @@ class UnitOfWork:
     ) -> list[Envelope]:
         """Append after `expected_version`; raises ConcurrencyConflict if someone else did.
         `occurred_at` is the business instant of all the events, or one per event."""
-        if not events:
-            return []
-        recorded_at = datetime.now(UTC)
         instants = ([occurred_at] * len(events) if isinstance(occurred_at, datetime)
                     else list(occurred_at))
-        envelopes = [
-            self._wrap(e, aggregate_id, expected_version + i + 1, customer_id, at, recorded_at)
-            for i, (e, at) in enumerate(zip(events, instants, strict=True))
-        ]
-        await self.write(envelopes)
-        return envelopes
+        return await self.append_streams(
+            [StreamAppend(aggregate_id, events, customer_id, instants, expected_version)])
 
     async def append_streams(self, streams: Sequence[StreamAppend], chunk: int = 5_000
                              ) -> list[Envelope]:
@@ -228,7 +212,7 @@ class UnitOfWork:
             for stream in streams
             for i, (e, at) in enumerate(zip(stream.events, stream.occurred_at, strict=True))
         ]
-        for start in range(0, len(envelopes), chunk):
+        for start in range(0, len(envelopes), chunk):  # nothing to write: no statement
             await self.write(envelopes[start:start + chunk])
         return envelopes
 

@@ -1,18 +1,20 @@
 """Idempotency keys claimed many at once: a statement file's entries are each their own
 command (a key per entry), decided together in the file's transaction. The rules are those of
-`UnitOfWork._claim`: a new key is ours; a key seen before with the same fingerprint answers
-its first result; with another fingerprint it was used for another request."""
+one command's: a new key is ours; a key seen before with the same fingerprint answers
+its first result; with another fingerprint it was used for another request. A single
+command's key (`UnitOfWork`) is claimed the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import orjson
 
-from .event_store import EventStore
+if TYPE_CHECKING:
+    from .event_store import EventStore
 
 
 @dataclass

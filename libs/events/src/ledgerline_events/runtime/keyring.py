@@ -34,16 +34,11 @@ class Keyring:
 
     async def key_to_seal(self, conn: asyncpg.Connection, subject: str) -> bytes:
         """The subject's key, made on first use (in the caller's transaction)."""
-        await conn.execute(f"INSERT INTO {self._table} (subject, key) VALUES ($1, $2) "
-                           "ON CONFLICT (subject) DO NOTHING", subject, new_key())
-        key = await self.key(conn, subject)
-        if key is None:
-            raise SubjectErased(f"the personal data of {subject} was erased")
-        return key
+        return (await self.keys_to_seal(conn, [subject]))[subject]
 
     async def keys_to_seal(self, conn: asyncpg.Connection, subjects: list[str]
                            ) -> dict[str, bytes]:
-        """`key_to_seal` for many subjects at once."""
+        """Each subject's key, made on first use (in the caller's transaction)."""
         await conn.execute(f"INSERT INTO {self._table} (subject, key) "
                            "SELECT * FROM unnest($1::text[], $2::bytea[]) "
                            "ON CONFLICT (subject) DO NOTHING",

@@ -67,12 +67,7 @@ class OpenItems:
         """For a statement file: the invoices of every customer its remittances name or its
         payer accounts are known for, locked (in one order: two files never deadlock), with
         their dated movements."""
-        keys = set().union(*(number_keys_in(r) for r in remittances))
-        named = await self.conn.fetch(
-            f"SELECT DISTINCT customer_id FROM {self._r}.open_item "
-            "WHERE number_key = ANY($1::text[]) AND open_amount > 0", sorted(keys),
-        ) if keys else []
-        customers = sorted(known_customers | {r["customer_id"] for r in named if r["customer_id"]})
+        customers = sorted(known_customers | await self.customers_named_in(*remittances))
         rows = await self.conn.fetch(
             f"SELECT * FROM {self._r}.open_item WHERE customer_id = ANY($1::text[]) "
             "AND invoice_number IS NOT NULL ORDER BY invoice_id FOR UPDATE", customers,
@@ -129,9 +124,9 @@ class OpenItems:
         )
         return [(r["payment_id"], r["allocation_id"]) for r in rows]
 
-    async def customers_named_in(self, remittance: str) -> set[str]:
-        """Customers whose open invoice numbers appear in the remittance text."""
-        keys = number_keys_in(remittance)
+    async def customers_named_in(self, *remittances: str) -> set[str]:
+        """Customers whose open invoice numbers appear in the remittance texts."""
+        keys = set().union(*(number_keys_in(r) for r in remittances))
         if not keys:
             return set()
         rows = await self.conn.fetch(
@@ -217,8 +212,4 @@ class PayerAccounts:
 
     async def learn(self, account: str, customer_id: str) -> None:
         if account:
-            await self.conn.execute(
-                f"INSERT INTO {self._w}.payer_account (account, customer_id) VALUES ($1, $2) "
-                "ON CONFLICT (account) DO UPDATE SET customer_id = $2, learned_at = now()",
-                account_key(account), customer_id,
-            )
+            await self.learn_all({account_key(account): customer_id})

@@ -107,6 +107,8 @@ class StatementImport:
 
     async def _write(self, conn: asyncpg.Connection, payments: list[StreamAppend],
                      origin: Origin) -> None:
+        if not payments:  # a file of exactly CHUNK entries ends with an empty chunk
+            return
         async with self.store.unit_of_work(conn=conn, correlation_id=origin.correlation_id,
                                            actor=origin.actor) as uow:
             await apply_own_events(conn, self.read_schema, await uow.append_streams(payments))
